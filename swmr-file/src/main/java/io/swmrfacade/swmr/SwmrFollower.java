@@ -1,0 +1,173 @@
+package io.swmrfacade.swmr;
+
+import hdf.hdf5lib.H5;
+import hdf.hdf5lib.HDF5Constants;
+import hdf.hdf5lib.exceptions.HDF5Exception;
+import io.swmrfacade.swmr.internal.H5Ops;
+import io.swmrfacade.swmr.internal.RowCodec;
+import io.swmrfacade.swmr.internal.SegmentFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Follows a segmented SWMR file read-only: each {@link #poll()} refreshes the open segment,
+ * returns the rows that appeared since the last poll, and moves on to the next segment when the
+ * writer has rolled over. Any number of followers may run at once, in any processes.
+ *
+ * <p>Not thread-safe: one thread owns a follower.
+ */
+public final class SwmrFollower implements AutoCloseable {
+
+    /** A stored row and where it is. */
+    public record Row(int segment, long index, TaskRow row) {
+    }
+
+    /** A stream's element type and how many samples it holds across all segments seen. */
+    public record StreamState(String path, SampleType type, long samples) {
+    }
+
+    /** What changed since the previous poll, and totals so far. */
+    public record Update(int segment, Path file, List<Row> newRows, long totalRows, Map<String, StreamState> streams) {
+    }
+
+    private final SegmentPaths paths;
+    private final long rowType;
+    private int segment;
+    private long file = -1;
+    private long tasks;
+    private final Map<String, Long> streamDatasets = new LinkedHashMap<>();
+    private final Map<String, StreamSpec> streamSpecs = new LinkedHashMap<>();
+    private final Map<String, Long> samplesInEarlierSegments = new LinkedHashMap<>();
+    private long rowsRead;
+    private long rowsInEarlierSegments;
+
+    private SwmrFollower(SegmentPaths paths) {
+        this.paths = paths;
+        this.rowType = RowCodec.createType();
+    }
+
+    /**
+     * Opens segment 0 of {@code base}, or returns null when the writer has not made it yet (the
+     * caller retries with its own deadline).
+     *
+     * @throws SwmrFileException if the file exists but is not a swmr-facade file
+     */
+    public static SwmrFollower tryOpen(Path base) {
+        Hdf5Library.load();
+        SegmentPaths paths = new SegmentPaths(base);
+        if (!Files.exists(paths.segment(0))) {
+            return null;
+        }
+        SwmrFollower follower = new SwmrFollower(paths);
+        try {
+            follower.attach(0);
+            return follower;
+        } catch (RuntimeException e) {
+            follower.close();
+            throw e;
+        }
+    }
+
+    private void attach(int index) {
+        Path path = paths.segment(index);
+        long fapl = H5Ops.v110Fapl();
+        long f;
+        try {
+            f = H5.H5Fopen(path.toString(), HDF5Constants.H5F_ACC_RDONLY | HDF5Constants.H5F_ACC_SWMR_READ, fapl);
+        } catch (HDF5Exception e) {
+            throw new SwmrFileException("cannot open for SWMR reading (corrupt or not HDF5?)", path, e);
+        } finally {
+            H5.H5Pclose(fapl);
+        }
+        try {
+            SegmentFile.checkFormat(f, path);
+            this.tasks = H5.H5Dopen(f, FileLayout.TASKS, HDF5Constants.H5P_DEFAULT);
+            for (StreamSpec s : SegmentFile.readStreams(f)) {
+                streamSpecs.put(s.path(), s);
+                streamDatasets.put(s.path(), H5.H5Dopen(f, s.path(), HDF5Constants.H5P_DEFAULT));
+            }
+        } catch (RuntimeException e) {
+            H5.H5Fclose(f);
+            throw e;
+        }
+        this.file = f;
+        this.segment = index;
+        this.rowsRead = 0;
+    }
+
+    public Path currentFile() {
+        return paths.segment(segment);
+    }
+
+    /** Refreshes and returns what is new. Moves to later segments when they exist. */
+    public Update poll() {
+        List<Row> fresh = new ArrayList<>();
+        readNewRows(fresh);
+        while (Files.exists(paths.segment(segment + 1))) {
+            // The writer flushed and closed this segment before it created the next: drain, then move on.
+            readNewRows(fresh);
+            Map<String, StreamState> totals = streamTotals();
+            rowsInEarlierSegments += rowsRead;
+            detach();
+            samplesInEarlierSegments.clear();
+            totals.forEach((p, s) -> samplesInEarlierSegments.put(p, s.samples()));
+            attach(segment + 1);
+            readNewRows(fresh);
+        }
+        return new Update(segment, currentFile(), fresh, rowsInEarlierSegments + rowsRead, streamTotals());
+    }
+
+    private void readNewRows(List<Row> out) {
+        H5.H5Drefresh(tasks);
+        long n = H5Ops.length(tasks);
+        if (n > rowsRead) {
+            ByteBuffer b = ByteBuffer.wrap(H5Ops.readAt(tasks, rowType, rowsRead, n - rowsRead, RowCodec.ROW_SIZE));
+            for (long i = rowsRead; i < n; i++) {
+                out.add(new Row(segment, i, RowCodec.decode(b)));
+            }
+            rowsRead = n;
+        }
+    }
+
+    private Map<String, StreamState> streamTotals() {
+        Map<String, StreamState> out = new LinkedHashMap<>();
+        streamDatasets.forEach((path, ds) -> {
+            H5.H5Drefresh(ds);
+            long here = H5Ops.length(ds);
+            out.put(path, new StreamState(path, streamSpecs.get(path).type(), here + samplesInEarlierSegments.getOrDefault(path, 0L)));
+        });
+        return out;
+    }
+
+    /** Reads samples of a stream of the current segment (little-endian bytes). */
+    public byte[] readSamples(String path, long start, long count) {
+        Long ds = streamDatasets.get(path);
+        if (ds == null) {
+            throw new IllegalArgumentException("no stream " + path + " in segment " + segment);
+        }
+        StreamSpec spec = streamSpecs.get(path);
+        return H5Ops.readAt(ds, spec.type().hdf5Type(), start, count, spec.type().size());
+    }
+
+    private void detach() {
+        streamDatasets.values().forEach(H5::H5Dclose);
+        streamDatasets.clear();
+        streamSpecs.clear();
+        if (file >= 0) {
+            H5.H5Dclose(tasks);
+            H5.H5Fclose(file);
+            file = -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        detach();
+        H5.H5Tclose(rowType);
+    }
+}

@@ -1,0 +1,405 @@
+package io.swmrfacade.swmr;
+
+import hdf.hdf5lib.H5;
+import hdf.hdf5lib.HDF5Constants;
+import io.swmrfacade.swmr.internal.H5Ops;
+import io.swmrfacade.swmr.internal.RowCodec;
+import io.swmrfacade.swmr.internal.SegmentFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer of a segmented SWMR file.
+ *
+ * <p>Appends are staged in memory and made visible by {@link #flush()}, which writes the byte heap
+ * and the streams first and the task rows last: a reader that sees a row can trust that
+ * everything it points at is already there, so readers never see a torn task.
+ *
+ * <p>Opening an existing file recovers it: the last segment is reopened (its status flags
+ * cleared if a writer died with it open) and every row of every segment can be scanned with
+ * {@link #scanRows}, so a restarted node knows what it already applied.
+ *
+ * <p>Not thread-safe: one thread owns a writer. HDF5 calls are globally serialised by the library.
+ */
+public final class SwmrWriter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SwmrWriter.class);
+
+    /** Where a row lives. */
+    public record RowLocation(int segment, Path file, long row) {
+    }
+
+    /** Receives stored rows in file order. */
+    @FunctionalInterface
+    public interface RowVisitor {
+        void visit(RowLocation location, TaskRow row);
+    }
+
+    private final SegmentPaths paths;
+    private final WriterLock lock;
+    private final String writerId;
+    private final Clock clock;
+    private final long rowType;
+
+    private int segment;
+    private long file = -1;
+    private long tasks;
+    private long heap;
+    private final Map<String, OpenStream> streams = new LinkedHashMap<>();
+
+    private long rowsInFile;
+    private long heapInFile;
+    private ByteBuffer pendingRows = ByteBuffer.allocate(RowCodec.ROW_SIZE * 64).order(ByteOrder.LITTLE_ENDIAN);
+    private int pendingRowCount;
+    private ByteBuffer pendingHeap = ByteBuffer.allocate(64 * 1024);
+
+    private record OpenStream(StreamSpec spec, int index, long dataset) {
+    }
+
+    private SwmrWriter(SegmentPaths paths, WriterLock lock, String writerId, Clock clock) {
+        this.paths = paths;
+        this.lock = lock;
+        this.writerId = writerId;
+        this.clock = clock;
+        this.rowType = RowCodec.createType();
+    }
+
+    /**
+     * Opens the file at {@code base} for writing, creating segment 0 if there is none, or
+     * recovering the last segment if there is.
+     *
+     * @throws SwmrFileException if the file is not a swmr-facade file, is corrupt, cannot be written,
+     *     or another live process writes it
+     */
+    public static SwmrWriter open(Path base, String writerId, Clock clock) {
+        Hdf5Library.load();
+        SegmentPaths paths = new SegmentPaths(base);
+        try {
+            Files.createDirectories(paths.base().getParent());
+        } catch (java.io.IOException e) {
+            throw new SwmrFileException("cannot create the folder of the file", paths.base(), e);
+        }
+        SwmrWriter writer = new SwmrWriter(paths, WriterLock.acquire(paths.base()), writerId, clock);
+        try {
+            int last = paths.lastExisting();
+            if (last < 0) {
+                writer.createAndOpen(0, List.of());
+            } else {
+                writer.recover(last);
+            }
+            return writer;
+        } catch (RuntimeException e) {
+            writer.close();
+            throw e;
+        }
+    }
+
+    private void recover(int last) {
+        Path path = paths.segment(last);
+        long f = SegmentFile.openForSwmrWrite(path);
+        try {
+            SegmentFile.checkFormat(f, path);
+        } catch (RuntimeException e) {
+            H5.H5Fclose(f);
+            throw e;
+        }
+        attach(last, f);
+        trimOrphans();
+        LOG.info("[{}] reopened segment {} with {} rows, {} streams", path, last, rowsInFile, streams.size());
+    }
+
+    /**
+     * A writer that died between flushing samples (or heap bytes) and flushing the rows that
+     * point at them leaves data no row owns; the task will be redone, so that data would be a
+     * duplicate. Cut every stream and the heap back to what the stored rows reference.
+     */
+    private void trimOrphans() {
+        long[] streamEnds = new long[streams.size()];
+        long[] heapEnd = {0};
+        visitRows(tasks, segment, currentFile(), (loc, r) -> {
+            if (r.streamIndex() >= 0 && r.streamIndex() < streamEnds.length) {
+                streamEnds[r.streamIndex()] = Math.max(streamEnds[r.streamIndex()], r.streamStart() + r.streamCount());
+            }
+            heapEnd[0] = Math.max(heapEnd[0], r.outputOffset() + r.outputLength());
+        });
+        for (OpenStream s : streams.values()) {
+            long length = H5Ops.length(s.dataset());
+            if (length > streamEnds[s.index()]) {
+                LOG.warn("[{}] dropping {} samples of {} that no row references (written just before a crash)",
+                        currentFile(), length - streamEnds[s.index()], s.spec().path());
+                H5.H5Dset_extent(s.dataset(), new long[] {streamEnds[s.index()]});
+                H5.H5Dflush(s.dataset());
+            }
+        }
+        if (heapInFile > heapEnd[0]) {
+            H5.H5Dset_extent(heap, new long[] {heapEnd[0]});
+            H5.H5Dflush(heap);
+            heapInFile = heapEnd[0];
+        }
+    }
+
+    /**
+     * Creates a segment under a temporary name and moves it into place only once SWMR writing
+     * is on, so a follower never opens a segment that is half made or not yet SWMR.
+     */
+    private void createAndOpen(int index, List<StreamSpec> specs) {
+        Path path = paths.segment(index);
+        Path temporary = path.resolveSibling(path.getFileName() + ".creating");
+        try {
+            Files.deleteIfExists(temporary);
+        } catch (java.io.IOException e) {
+            throw new SwmrFileException("cannot remove a half-made segment", temporary, e);
+        }
+        SegmentFile.create(temporary, index, writerId, micros(), specs);
+        long f = SegmentFile.openForSwmrWrite(temporary);
+        try {
+            Files.move(temporary, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            H5.H5Fclose(f);
+            throw new SwmrFileException("cannot move new segment into place", path, e);
+        }
+        attach(index, f);
+        LOG.info("[{}] created segment {} with streams {}", path, index, specs.stream().map(StreamSpec::path).toList());
+    }
+
+    private void attach(int index, long f) {
+        this.segment = index;
+        this.file = f;
+        this.tasks = H5.H5Dopen(f, FileLayout.TASKS, HDF5Constants.H5P_DEFAULT);
+        this.heap = H5.H5Dopen(f, FileLayout.HEAP, HDF5Constants.H5P_DEFAULT);
+        this.rowsInFile = H5Ops.length(tasks);
+        this.heapInFile = H5Ops.length(heap);
+        List<StreamSpec> specs = SegmentFile.readStreams(f);
+        for (int i = 0; i < specs.size(); i++) {
+            StreamSpec s = specs.get(i);
+            streams.put(s.path(), new OpenStream(s, i, H5.H5Dopen(f, s.path(), HDF5Constants.H5P_DEFAULT)));
+        }
+    }
+
+    /** The segment now written. */
+    public Path currentFile() {
+        return paths.segment(segment);
+    }
+
+    public int segment() {
+        return segment;
+    }
+
+    /** Rows in the current segment, flushed or not. */
+    public long rowCount() {
+        return rowsInFile + pendingRowCount;
+    }
+
+    /** The spec of a stream of the current segment, or null. */
+    public StreamSpec stream(String path) {
+        OpenStream s = streams.get(path);
+        return s == null ? null : s.spec();
+    }
+
+    /**
+     * Makes sure {@code spec}'s stream exists. A new stream needs a new layout, so this flushes
+     * and rolls over to a new segment that holds every stream so far plus the new one.
+     *
+     * @throws IllegalArgumentException if the stream exists with another element type
+     */
+    public void ensureStream(StreamSpec spec) {
+        OpenStream existing = streams.get(spec.path());
+        if (existing != null) {
+            if (existing.spec().type() != spec.type()) {
+                throw new IllegalArgumentException("stream " + spec.path() + " holds " + existing.spec().type().wireName()
+                        + ", not " + spec.type().wireName());
+            }
+            return;
+        }
+        List<StreamSpec> specs = new ArrayList<>();
+        streams.values().forEach(s -> specs.add(s.spec()));
+        specs.add(spec);
+        flush();
+        int next = segment + 1;
+        closeFile();
+        createAndOpen(next, specs);
+    }
+
+    /**
+     * Appends little-endian samples to a stream of the current segment; visible after
+     * {@link #flush()}. Returns the index of the first sample in this segment.
+     */
+    public long appendSamples(String path, byte[] samples) {
+        OpenStream s = streams.get(path);
+        if (s == null) {
+            throw new IllegalStateException("stream " + path + " is not in segment " + segment + ": call ensureStream first");
+        }
+        int size = s.spec().type().size();
+        if (samples.length % size != 0) {
+            throw new IllegalArgumentException(samples.length + " bytes are not a whole number of " + s.spec().type().wireName() + " samples");
+        }
+        return H5Ops.append(s.dataset(), s.spec().type().hdf5Type(), samples.length / size, samples);
+    }
+
+    /** The index into {@code /sf/streams} of a stream of the current segment, or -1. */
+    public int streamIndex(String path) {
+        OpenStream s = streams.get(path);
+        return s == null ? -1 : s.index();
+    }
+
+    /** Stages bytes on the heap; returns their offset. Visible after {@link #flush()}. */
+    public long appendHeap(byte[] bytes) {
+        long offset = heapInFile + pendingHeap.position();
+        if (pendingHeap.remaining() < bytes.length) {
+            pendingHeap = grow(pendingHeap, bytes.length);
+        }
+        pendingHeap.put(bytes);
+        return offset;
+    }
+
+    /** Stages a row; returns its index in the current segment. Visible after {@link #flush()}. */
+    public long appendRow(TaskRow row) {
+        if (pendingRows.remaining() < RowCodec.ROW_SIZE) {
+            pendingRows = grow(pendingRows, RowCodec.ROW_SIZE);
+        }
+        RowCodec.encode(row, pendingRows);
+        return rowsInFile + pendingRowCount++;
+    }
+
+    private static ByteBuffer grow(ByteBuffer buf, int needed) {
+        ByteBuffer bigger = ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + needed)).order(buf.order());
+        buf.flip();
+        bigger.put(buf);
+        return bigger;
+    }
+
+    /**
+     * Writes what is staged and flushes it so SWMR readers see it: heap and streams first, rows
+     * last.
+     */
+    public void flush() {
+        if (pendingHeap.position() > 0) {
+            byte[] bytes = new byte[pendingHeap.position()];
+            pendingHeap.flip().get(bytes);
+            pendingHeap.clear();
+            H5Ops.append(heap, HDF5Constants.H5T_NATIVE_UINT8, bytes.length, bytes);
+            heapInFile += bytes.length;
+        }
+        H5.H5Dflush(heap);
+        for (OpenStream s : streams.values()) {
+            H5.H5Dflush(s.dataset());
+        }
+        if (pendingRowCount > 0) {
+            byte[] rows = new byte[pendingRows.position()];
+            pendingRows.flip().get(rows);
+            pendingRows.clear();
+            H5Ops.append(tasks, rowType, pendingRowCount, rows);
+            rowsInFile += pendingRowCount;
+            pendingRowCount = 0;
+        }
+        H5.H5Dflush(tasks);
+    }
+
+    /** Visits every stored row of every segment, oldest first. Flushes first. */
+    public void scanRows(RowVisitor visitor) {
+        flush();
+        for (int i = 0; i <= segment; i++) {
+            Path path = paths.segment(i);
+            if (i == segment) {
+                visitRows(tasks, i, path, visitor);
+            } else {
+                long f = openReadOnly(path);
+                try {
+                    long ds = H5.H5Dopen(f, FileLayout.TASKS, HDF5Constants.H5P_DEFAULT);
+                    try {
+                        visitRows(ds, i, path, visitor);
+                    } finally {
+                        H5.H5Dclose(ds);
+                    }
+                } finally {
+                    H5.H5Fclose(f);
+                }
+            }
+        }
+    }
+
+    private void visitRows(long dataset, int seg, Path path, RowVisitor visitor) {
+        long n = H5Ops.length(dataset);
+        long batch = 4096;
+        for (long start = 0; start < n; start += batch) {
+            long count = Math.min(batch, n - start);
+            ByteBuffer b = ByteBuffer.wrap(H5Ops.readAt(dataset, rowType, start, count, RowCodec.ROW_SIZE));
+            for (long r = 0; r < count; r++) {
+                visitor.visit(new RowLocation(seg, path, start + r), RowCodec.decode(b));
+            }
+        }
+    }
+
+    /** Reads stored heap bytes of segment {@code seg}, for example to republish a recovered result. */
+    public byte[] readHeap(int seg, long offset, long length) {
+        if (seg == segment) {
+            flush();
+            return H5Ops.readAt(heap, HDF5Constants.H5T_NATIVE_UINT8, offset, length, 1);
+        }
+        long f = openReadOnly(paths.segment(seg));
+        try {
+            long ds = H5.H5Dopen(f, FileLayout.HEAP, HDF5Constants.H5P_DEFAULT);
+            try {
+                return H5Ops.readAt(ds, HDF5Constants.H5T_NATIVE_UINT8, offset, length, 1);
+            } finally {
+                H5.H5Dclose(ds);
+            }
+        } finally {
+            H5.H5Fclose(f);
+        }
+    }
+
+    private static long openReadOnly(Path path) {
+        long fapl = H5Ops.v110Fapl();
+        try {
+            return H5.H5Fopen(path.toString(), HDF5Constants.H5F_ACC_RDONLY | HDF5Constants.H5F_ACC_SWMR_READ, fapl);
+        } finally {
+            H5.H5Pclose(fapl);
+        }
+    }
+
+    private long micros() {
+        java.time.Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    private void closeFile() {
+        if (file < 0) {
+            return;
+        }
+        for (OpenStream s : streams.values()) {
+            H5.H5Dclose(s.dataset());
+        }
+        streams.clear();
+        H5.H5Dclose(heap);
+        H5.H5Dclose(tasks);
+        H5.H5Fclose(file);
+        file = -1;
+    }
+
+    /** Flushes what is staged and closes the file cleanly (its status flags cleared). */
+    @Override
+    public void close() {
+        try {
+            if (file >= 0) {
+                flush();
+            }
+        } finally {
+            try {
+                closeFile();
+                H5.H5Tclose(rowType);
+            } finally {
+                lock.close();
+            }
+        }
+    }
+}

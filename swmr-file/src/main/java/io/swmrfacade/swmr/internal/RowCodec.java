@@ -1,0 +1,117 @@
+package io.swmrfacade.swmr.internal;
+
+import hdf.hdf5lib.H5;
+import hdf.hdf5lib.HDF5Constants;
+import io.swmrfacade.swmr.TaskRow;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Packs {@link TaskRow}s into the fixed-size little-endian compound layout of {@code /sf/tasks}
+ * and back. Fixed-size fields only: SWMR cannot append variable-length data.
+ */
+public final class RowCodec {
+
+    public static final int ID_LEN = 36;
+    public static final int TYPE_LEN = 32;
+
+    private static final Field[] FIELDS = {
+            new Field("task_id", ID_LEN), new Field("session_id", ID_LEN), new Field("sequence", -8),
+            new Field("type", TYPE_LEN), new Field("status", -1), new Field("attempts", -4),
+            new Field("kafka_partition", -4), new Field("kafka_offset", -8),
+            new Field("submitted_us", -8), new Field("started_us", -8), new Field("finished_us", -8),
+            new Field("output_offset", -8), new Field("output_length", -8),
+            new Field("stream_index", -4), new Field("stream_start", -8), new Field("stream_count", -8),
+    };
+    public static final int ROW_SIZE;
+
+    static {
+        int size = 0;
+        for (Field f : FIELDS) {
+            size += Math.abs(f.size);
+        }
+        ROW_SIZE = size;
+    }
+
+    /** A field: positive size is a fixed string, negative a little-endian integer of that many bytes. */
+    private record Field(String name, int size) {
+    }
+
+    private RowCodec() {
+    }
+
+    /** Creates the HDF5 compound type of a row; the caller closes it. */
+    public static long createType() {
+        long type = H5.H5Tcreate(HDF5Constants.H5T_COMPOUND, ROW_SIZE);
+        long offset = 0;
+        for (Field f : FIELDS) {
+            if (f.size > 0) {
+                long str = H5.H5Tcopy(HDF5Constants.H5T_C_S1);
+                try {
+                    H5.H5Tset_size(str, f.size);
+                    H5.H5Tset_strpad(str, HDF5Constants.H5T_STR_NULLPAD);
+                    H5.H5Tinsert(type, f.name, offset, str);
+                } finally {
+                    H5.H5Tclose(str);
+                }
+            } else {
+                long intType = switch (-f.size) {
+                    case 1 -> HDF5Constants.H5T_STD_I8LE;
+                    case 4 -> HDF5Constants.H5T_STD_I32LE;
+                    default -> HDF5Constants.H5T_STD_I64LE;
+                };
+                H5.H5Tinsert(type, f.name, offset, intType);
+            }
+            offset += Math.abs(f.size);
+        }
+        return type;
+    }
+
+    public static void encode(TaskRow row, ByteBuffer out) {
+        ByteBuffer b = out.order(ByteOrder.LITTLE_ENDIAN);
+        putString(b, row.taskId(), ID_LEN);
+        putString(b, row.sessionId(), ID_LEN);
+        b.putLong(row.sequence());
+        putString(b, row.type(), TYPE_LEN);
+        b.put((byte) row.status());
+        b.putInt(row.attempts());
+        b.putInt(row.kafkaPartition());
+        b.putLong(row.kafkaOffset());
+        b.putLong(row.submittedUs());
+        b.putLong(row.startedUs());
+        b.putLong(row.finishedUs());
+        b.putLong(row.outputOffset());
+        b.putLong(row.outputLength());
+        b.putInt(row.streamIndex());
+        b.putLong(row.streamStart());
+        b.putLong(row.streamCount());
+    }
+
+    public static TaskRow decode(ByteBuffer in) {
+        ByteBuffer b = in.order(ByteOrder.LITTLE_ENDIAN);
+        return new TaskRow(getString(b, ID_LEN), getString(b, ID_LEN), b.getLong(), getString(b, TYPE_LEN),
+                b.get(), b.getInt(), b.getInt(), b.getLong(), b.getLong(), b.getLong(), b.getLong(),
+                b.getLong(), b.getLong(), b.getInt(), b.getLong(), b.getLong());
+    }
+
+    /** Writes {@code s} as ASCII, NUL-padded to {@code len}; longer text is cut (callers validate first). */
+    static void putString(ByteBuffer b, String s, int len) {
+        byte[] bytes = s.getBytes(StandardCharsets.US_ASCII);
+        int n = Math.min(bytes.length, len);
+        b.put(bytes, 0, n);
+        for (int i = n; i < len; i++) {
+            b.put((byte) 0);
+        }
+    }
+
+    static String getString(ByteBuffer b, int len) {
+        byte[] bytes = new byte[len];
+        b.get(bytes);
+        int end = 0;
+        while (end < len && bytes[end] != 0) {
+            end++;
+        }
+        return new String(bytes, 0, end, StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,109 @@
+package io.swmrfacade.swmr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SwmrWriterTest {
+
+    @TempDir
+    Path dir;
+
+    private static TaskRow row(String id, long offset, long heapOffset, long heapLength, int stream, long start, long count) {
+        return new TaskRow(id, "session-1", offset + 1, "echo", 1, 1, 0, offset, 10, 20, 30, heapOffset, heapLength, stream, start, count);
+    }
+
+    @Test
+    void rows_and_heap_survive_close_and_reopen() {
+        Path file = dir.resolve("t.h5");
+        try (SwmrWriter w = SwmrWriter.open(file, "w1", Clock.systemUTC())) {
+            for (int i = 0; i < 1000; i++) {
+                byte[] out = ("output " + i).getBytes(StandardCharsets.UTF_8);
+                long at = w.appendHeap(out);
+                w.appendRow(row("task-" + i, i, at, out.length, -1, 0, 0));
+                if (i % 100 == 0) {
+                    w.flush();
+                }
+            }
+        }
+        try (SwmrWriter w = SwmrWriter.open(file, "w1", Clock.systemUTC())) {
+            List<TaskRow> rows = new ArrayList<>();
+            w.scanRows((loc, r) -> rows.add(r));
+            assertThat(rows).hasSize(1000);
+            assertThat(rows.get(999).taskId()).isEqualTo("task-999");
+            TaskRow r = rows.get(500);
+            assertThat(new String(w.readHeap(0, r.outputOffset(), r.outputLength()), StandardCharsets.UTF_8)).isEqualTo("output 500");
+            assertThat(w.rowCount()).isEqualTo(1000);
+        }
+    }
+
+    @Test
+    void a_new_stream_rolls_over_to_a_new_segment_that_followers_reach() {
+        Path file = dir.resolve("roll.h5");
+        StreamSpec ex = new StreamSpec("/live_survey/MT001/run_001/Ex", SampleType.FLOAT32, "mV/km", 256, 0);
+        StreamSpec ey = new StreamSpec("/live_survey/MT001/run_001/Ey", SampleType.FLOAT64, "mV/km", 256, 0);
+        try (SwmrWriter w = SwmrWriter.open(file, "w1", Clock.systemUTC())) {
+            w.appendRow(row("before", 0, 0, 0, -1, 0, 0));
+            w.ensureStream(ex);
+            long start = w.appendSamples(ex.path(), floats(1, 2, 3));
+            w.appendRow(row("ex", 1, 0, 0, w.streamIndex(ex.path()), start, 3));
+            w.ensureStream(ey);
+            w.ensureStream(ex); // already there: no rollover
+            w.appendRow(row("ey", 2, 0, 0, w.streamIndex(ey.path()), 0, 0));
+            assertThat(w.segment()).isEqualTo(2);
+        }
+        assertThat(Files.exists(dir.resolve("roll.1.h5"))).isTrue();
+        assertThat(Files.exists(dir.resolve("roll.2.h5"))).isTrue();
+        try (SwmrFollower f = SwmrFollower.tryOpen(file)) {
+            SwmrFollower.Update u = f.poll();
+            assertThat(u.newRows()).extracting(r -> r.row().taskId()).containsExactly("before", "ex", "ey");
+            assertThat(u.segment()).isEqualTo(2);
+            assertThat(u.streams().get(ex.path()).samples()).isEqualTo(3);
+            assertThat(u.streams().get(ey.path()).type()).isEqualTo(SampleType.FLOAT64);
+        }
+    }
+
+    @Test
+    void a_second_writer_is_refused_while_the_first_holds_the_file() {
+        Path file = dir.resolve("locked.h5");
+        try (SwmrWriter w = SwmrWriter.open(file, "w1", Clock.systemUTC())) {
+            assertThatThrownBy(() -> SwmrWriter.open(file, "w2", Clock.systemUTC()))
+                    .isInstanceOf(SwmrFileException.class).hasMessageContaining("another writer");
+        }
+    }
+
+    @Test
+    void a_foreign_file_is_refused_not_overwritten() throws Exception {
+        Path file = dir.resolve("foreign.h5");
+        Files.writeString(file, "this is not HDF5");
+        assertThatThrownBy(() -> SwmrWriter.open(file, "w1", Clock.systemUTC())).isInstanceOf(SwmrFileException.class)
+                .hasMessageContaining(file.toString());
+        assertThat(Files.readString(file)).isEqualTo("this is not HDF5");
+    }
+
+    @Test
+    void bad_stream_paths_are_named_in_the_error() {
+        assertThatThrownBy(() -> StreamSpec.validatePath("relative/x")).hasMessageContaining("absolute");
+        assertThatThrownBy(() -> StreamSpec.validatePath("/a//b")).hasMessageContaining("invalid component");
+        assertThatThrownBy(() -> StreamSpec.validatePath("/sf/tasks")).hasMessageContaining("reserves");
+        assertThatThrownBy(() -> StreamSpec.validatePath("/a/../b")).hasMessageContaining("invalid component");
+    }
+
+    static byte[] floats(float... values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            b.putFloat(v);
+        }
+        return b.array();
+    }
+}
