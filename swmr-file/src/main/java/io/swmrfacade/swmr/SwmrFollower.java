@@ -154,6 +154,43 @@ public final class SwmrFollower implements AutoCloseable {
         return H5Ops.readAt(ds, spec.type().hdf5Type(), start, count, spec.type().size());
     }
 
+    /**
+     * Reads every sample of a stream, from segment 0 to the current one, as little-endian
+     * bytes: the stream as the writer appended it across rollovers.
+     */
+    public byte[] readSamplesAcrossSegments(String path) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < segment; i++) {
+            long fapl = H5Ops.v110Fapl();
+            long f;
+            try {
+                f = H5.H5Fopen(paths.segment(i).toString(), HDF5Constants.H5F_ACC_RDONLY | HDF5Constants.H5F_ACC_SWMR_READ, fapl);
+            } finally {
+                H5.H5Pclose(fapl);
+            }
+            try {
+                for (StreamSpec s : SegmentFile.readStreams(f)) {
+                    if (s.path().equals(path)) {
+                        long ds = H5.H5Dopen(f, path, HDF5Constants.H5P_DEFAULT);
+                        try {
+                            out.writeBytes(H5Ops.readAt(ds, s.type().hdf5Type(), 0, H5Ops.length(ds), s.type().size()));
+                        } finally {
+                            H5.H5Dclose(ds);
+                        }
+                    }
+                }
+            } finally {
+                H5.H5Fclose(f);
+            }
+        }
+        Long ds = streamDatasets.get(path);
+        if (ds != null) {
+            H5.H5Drefresh(ds);
+            out.writeBytes(readSamples(path, 0, H5Ops.length(ds)));
+        }
+        return out.toByteArray();
+    }
+
     private void detach() {
         streamDatasets.values().forEach(H5::H5Dclose);
         streamDatasets.clear();

@@ -1,0 +1,53 @@
+package io.swmrfacade.coordinator;
+
+import io.swmrfacade.topology.ClusterConfig;
+import io.swmrfacade.topology.Topics;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/** Every setting of the coordinator. */
+public final class CoordinatorConfig extends AbstractConfig {
+
+    public static final String PARTITIONS = "coordinator.partitions";
+    public static final String REPLICATION = "coordinator.replication.factor";
+    public static final String RETENTION_MS = "coordinator.retention.ms";
+    public static final String HTTP_PORT = "coordinator.http.port";
+    public static final String WORKER_TIMEOUT_MS = "coordinator.worker.timeout.ms";
+    public static final String REPORT_MS = "coordinator.report.ms";
+
+    public static final ConfigDef DEFINITION = ClusterConfig.define(new ConfigDef())
+            .define(PARTITIONS, Type.INT, 6, Range.between(1, 10_000), Importance.HIGH,
+                    "Partitions of the tasks, results and events topics: the most writer nodes that can share the work."
+                            + " Fixed once created: clients find their results partition by hashing the session id.")
+            .define(REPLICATION, Type.SHORT, (short) 1, Range.between(1, 16), Importance.HIGH,
+                    "Replication factor of every topic: 1 for a single local broker, 3 for a production cluster.")
+            .define(RETENTION_MS, Type.LONG, Duration.ofDays(7).toMillis(), Range.atLeast(60_000), Importance.MEDIUM,
+                    "How long tasks, results and events are kept: a session can be resumed within this time.")
+            .define(HTTP_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.MEDIUM,
+                    "Port of the status API (GET /api/summary, /api/workers, /api/tasks/<id>); -1 off, 0 any free port.")
+            .define(WORKER_TIMEOUT_MS, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
+                    "A writer node without a heartbeat for this long is reported dead.")
+            .define(REPORT_MS, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
+                    "Interval of the one-line summary in the log.");
+
+    public CoordinatorConfig(Map<String, ?> originals) {
+        super(DEFINITION, originals, false);
+    }
+
+    public String bootstrap() {
+        return getString(ClusterConfig.BOOTSTRAP);
+    }
+
+    public Topics topics() {
+        return new Topics(getString(ClusterConfig.TOPIC_PREFIX));
+    }
+
+    public Map<String, Object> kafkaOverrides() {
+        return ClusterConfig.kafkaPassThrough(originals());
+    }
+}

@@ -1,0 +1,9 @@
+package io.swmrfacade.coordinator;
+
+/** The root of the coordinator's exceptions. */
+public class CoordinatorException extends RuntimeException {
+
+    public CoordinatorException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

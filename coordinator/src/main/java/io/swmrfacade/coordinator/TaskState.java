@@ -1,0 +1,9 @@
+package io.swmrfacade.coordinator;
+
+/**
+ * What the coordinator knows of one task.
+ *
+ * @param state   SUBMITTED, RUNNING, or the final status (OK, FAILED, REJECTED, WORKER_CRASHED, EXPIRED)
+ */
+public record TaskState(String taskId, String sessionId, String type, String state, String workerId, String file, long row) {
+}

@@ -1,0 +1,53 @@
+package io.swmrfacade.coordinator.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/** The coordinator's status API, JSON over HTTP on loopback. */
+public final class StatusServer implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpServer server;
+
+    public StatusServer(int port, StateTable table) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sf-coordinator-http");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/api/summary", ex -> reply(ex, 200, table.summary()));
+        server.createContext("/api/workers", ex -> reply(ex, 200, table.workers()));
+        server.createContext("/api/tasks/", ex -> {
+            String id = ex.getRequestURI().getPath().substring("/api/tasks/".length());
+            Object task = table.task(id);
+            reply(ex, task == null ? 404 : 200, task == null ? Map.of("error", "no task " + id) : task);
+        });
+        server.start();
+    }
+
+    private static void reply(HttpExchange ex, int code, Object body) throws IOException {
+        byte[] bytes = JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(code, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,25 @@
+package io.swmrfacade.client;
+
+import java.util.List;
+
+/**
+ * What {@link TaskFacade#collect} found: one result per task of the session that has one, in
+ * submission order, and the ids of the tasks still without one when the timeout came.
+ */
+public record CollectResult(List<TaskResult> results, List<TaskId> missing) {
+
+    public CollectResult {
+        results = List.copyOf(results);
+        missing = List.copyOf(missing);
+    }
+
+    /** True when every task of the session has its result. */
+    public boolean complete() {
+        return missing.isEmpty();
+    }
+
+    /** True when every task has a result and all are OK. */
+    public boolean allSucceeded() {
+        return complete() && results.stream().allMatch(r -> r.status().succeeded());
+    }
+}

@@ -1,0 +1,145 @@
+package io.swmrfacade.client;
+
+import io.swmrfacade.client.internal.FacadeImpl;
+import io.swmrfacade.topology.ClusterConfig;
+import io.swmrfacade.topology.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The facade of seed 001, made durable: submit tasks without ever blocking, collect exactly one
+ * result per task, matched by id, even across worker, broker and client crashes.
+ *
+ * <pre>{@code
+ * try (TaskFacade facade = TaskFacade.builder().bootstrap("127.0.0.1:9092").build()) {
+ *     TaskHandle h = facade.submit(Task.of("sleep", "0.5"));
+ *     CollectResult all = facade.collect(Duration.ofSeconds(30));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: any thread may submit and collect.
+ */
+public interface TaskFacade extends AutoCloseable {
+
+    /**
+     * Queues a task for the broker and returns at once; never waits on the network. The task
+     * joins this facade's session.
+     *
+     * @throws SubmitRejectedException if the facade is closed or its buffer of unconfirmed tasks is
+     *     full (count or bytes), for example while the broker is unreachable
+     */
+    TaskHandle submit(Task task);
+
+    /**
+     * Waits up to {@code timeout} for every task of the session to have its result, then returns
+     * one result per task in submission order, and the ids still missing. May be called any
+     * number of times; never waits longer than {@code timeout}.
+     *
+     * @throws FacadeException if interrupted
+     */
+    CollectResult collect(Duration timeout);
+
+    SessionId session();
+
+    /**
+     * Stops accepting tasks, delivers what is buffered within {@code timeout}, completes the
+     * tasks the broker never confirmed as NOT_SENT, and returns them. Returns within the timeout
+     * whatever the state of the broker.
+     */
+    List<TaskId> close(Duration timeout);
+
+    /** {@link #close(Duration)} with the builder's close timeout. */
+    @Override
+    void close();
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link TaskFacade}; {@link #build()} copies, so a built facade never changes. */
+    final class Builder {
+        private String bootstrap = System.getenv().getOrDefault("SF_BOOTSTRAP", ClusterConfig.DEFAULT_BOOTSTRAP);
+        private Topics topics = Topics.defaults();
+        private SessionId resume;
+        private int maxBufferedTasks = 100_000;
+        private long maxBufferedBytes = 64L * 1024 * 1024;
+        private Duration closeTimeout = Duration.ofSeconds(30);
+        private Duration clockSkewTolerance = Duration.ofMinutes(2);
+        private final Map<String, Object> kafka = new HashMap<>();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        public Builder bootstrap(String servers) {
+            this.bootstrap = requireText(servers, "bootstrap");
+            return this;
+        }
+
+        public Builder topicPrefix(String prefix) {
+            this.topics = new Topics(prefix);
+            return this;
+        }
+
+        /** Re-attaches to an existing session instead of starting a new one. */
+        public Builder resume(SessionId session) {
+            this.resume = Objects.requireNonNull(session, "session");
+            return this;
+        }
+
+        /** Bounds on tasks submitted but not yet confirmed by the broker; past either, submit fails fast. */
+        public Builder maxBuffered(int tasks, long bytes) {
+            if (tasks < 1 || bytes < 1) {
+                throw new IllegalArgumentException("buffer bounds must be positive, not " + tasks + " tasks / " + bytes + " bytes");
+            }
+            this.maxBufferedTasks = tasks;
+            this.maxBufferedBytes = bytes;
+            return this;
+        }
+
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = positive(timeout, "closeTimeout");
+            return this;
+        }
+
+        /** How far the broker's clock may lag this host's: a session starts reading results that much earlier. */
+        public Builder clockSkewTolerance(Duration tolerance) {
+            this.clockSkewTolerance = positive(tolerance, "clockSkewTolerance");
+            return this;
+        }
+
+        /** A Kafka client setting passed to the facade's producer and consumer (security settings, say). */
+        public Builder kafka(String key, Object value) {
+            this.kafka.put(requireText(key, "kafka key"), value);
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public TaskFacade build() {
+            return new FacadeImpl(new FacadeImpl.Settings(bootstrap, topics, resume == null ? SessionId.next() : resume,
+                    resume != null, maxBufferedTasks, maxBufferedBytes, closeTimeout, clockSkewTolerance, Map.copyOf(kafka), clock));
+        }
+
+        private static String requireText(String s, String what) {
+            if (s == null || s.isBlank()) {
+                throw new IllegalArgumentException(what + " must not be empty");
+            }
+            return s;
+        }
+
+        private static Duration positive(Duration d, String what) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, not " + d);
+            }
+            return d;
+        }
+    }
+}

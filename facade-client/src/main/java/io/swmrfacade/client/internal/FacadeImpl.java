@@ -1,0 +1,176 @@
+package io.swmrfacade.client.internal;
+
+import com.google.protobuf.ByteString;
+import io.swmrfacade.client.CollectResult;
+import io.swmrfacade.client.FacadeException;
+import io.swmrfacade.client.SessionId;
+import io.swmrfacade.client.SubmitRejectedException;
+import io.swmrfacade.client.Task;
+import io.swmrfacade.client.TaskFacade;
+import io.swmrfacade.client.TaskHandle;
+import io.swmrfacade.client.TaskId;
+import io.swmrfacade.client.TaskResult;
+import io.swmrfacade.client.TaskStatus;
+import io.swmrfacade.proto.v1.TaskRequest;
+import io.swmrfacade.topology.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The facade: a sender thread, a result-reader thread, and the session ledger between them. */
+public final class FacadeImpl implements TaskFacade {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FacadeImpl.class);
+
+    /** Everything the builder collected; immutable. */
+    public record Settings(String bootstrap, Topics topics, SessionId session, boolean resume, int maxBufferedTasks,
+                           long maxBufferedBytes, Duration closeTimeout, Duration clockSkewTolerance,
+                           Map<String, Object> kafka, Clock clock) {
+    }
+
+    private final Settings settings;
+    private final SessionLedger ledger;
+    private final Sender sender;
+    private final ResultReader reader;
+    private final Thread senderThread;
+    private final Thread readerThread;
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final byte[] sessionKey;
+
+    public FacadeImpl(Settings settings) {
+        this.settings = settings;
+        this.ledger = new SessionLedger(!settings.resume());
+        this.sessionKey = settings.session().value().getBytes(StandardCharsets.UTF_8);
+        this.sender = new Sender(new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer()),
+                settings.topics().events(), settings.session().value(), settings.clock(), settings.maxBufferedTasks(),
+                settings.maxBufferedBytes(), (p, why) -> ledger.complete(notSent(p, why)));
+        this.reader = new ResultReader(new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                settings.topics(), settings.session(), settings.resume(), settings.clockSkewTolerance(), ledger);
+        this.senderThread = thread(sender, "sf-facade-sender");
+        this.readerThread = thread(reader, "sf-facade-results");
+    }
+
+    private static Thread thread(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private Map<String, Object> producerProps() {
+        Map<String, Object> p = new HashMap<>(settings.kafka());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // Only the sender thread ever blocks in send(); keep it short so close() stays prompt.
+        p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 500);
+        // While the broker is away the producer keeps retrying; close() bounds the wait.
+        p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
+        p.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L * 1024 * 1024, settings.maxBufferedBytes() * 2));
+        p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
+        return p;
+    }
+
+    private Map<String, Object> consumerProps() {
+        Map<String, Object> p = new HashMap<>(settings.kafka());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        return p;
+    }
+
+    @Override
+    public TaskHandle submit(Task task) {
+        if (closed.get()) {
+            throw new SubmitRejectedException("the facade of session " + settings.session() + " is closed");
+        }
+        TaskId id = TaskId.next();
+        long seq = sequence.incrementAndGet();
+        TaskRequest.Builder req = TaskRequest.newBuilder().setTaskId(id.value()).setSessionId(settings.session().value())
+                .setSequence(seq).setType(task.type()).setPayload(ByteString.copyFrom(task.payload()))
+                .setSubmittedAtUs(settings.clock().millis() * 1000).setMaxAttempts(task.maxAttempts())
+                .setPriority(task.priority()).setRoutingKey(task.routingKey());
+        if (task.deadline() != null) {
+            req.setDeadlineUs(task.deadline().toEpochMilli() * 1000);
+        }
+        byte[] value = req.build().toByteArray();
+        String full = sender.reserve(value.length);
+        if (full != null) {
+            throw new SubmitRejectedException(full);
+        }
+        byte[] key = task.routingKey().isEmpty() ? null : task.routingKey().getBytes(StandardCharsets.UTF_8);
+        CompletableFuture<TaskResult> future = ledger.register(id, seq, task.type());
+        sender.enqueue(new Sender.Pending(id, seq, task.type(), new ProducerRecord<>(settings.topics().tasks(), key, value), value.length));
+        return new TaskHandle(id, seq, future);
+    }
+
+    @Override
+    public CollectResult collect(Duration timeout) {
+        try {
+            return ledger.collect(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FacadeException("interrupted while collecting session " + settings.session(), e);
+        }
+    }
+
+    @Override
+    public SessionId session() {
+        return settings.session();
+    }
+
+    @Override
+    public List<TaskId> close(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!closed.compareAndSet(false, true)) {
+            return List.of();
+        }
+        sender.close(deadline);
+        join(senderThread, deadline);
+        List<Sender.Pending> unsent = sender.unsent();
+        for (Sender.Pending p : unsent) {
+            ledger.complete(notSent(p, "the facade closed before the broker confirmed the task"));
+        }
+        if (!unsent.isEmpty()) {
+            LOG.warn("[{}] {} tasks were not confirmed by the broker before close", settings.session(), unsent.size());
+        }
+        reader.stop();
+        join(readerThread, System.nanoTime() + Duration.ofSeconds(2).toNanos());
+        return unsent.stream().map(Sender.Pending::id).toList();
+    }
+
+    private static void join(Thread t, long deadlineNanos) {
+        try {
+            t.join(Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(settings.closeTimeout());
+    }
+
+    private static TaskResult notSent(Sender.Pending p, String why) {
+        return new TaskResult(p.id(), p.sequence(), p.type(), TaskStatus.NOT_SENT, null, why, 0, "", "", -1);
+    }
+}

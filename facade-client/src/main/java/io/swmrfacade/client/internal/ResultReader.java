@@ -1,0 +1,171 @@
+package io.swmrfacade.client.internal;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.swmrfacade.client.SessionId;
+import io.swmrfacade.client.TaskId;
+import io.swmrfacade.client.TaskResult;
+import io.swmrfacade.client.TaskStatus;
+import io.swmrfacade.proto.v1.TaskEvent;
+import io.swmrfacade.topology.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the session's share of the results topic: the one partition its key hashes to, from the
+ * session's creation time (less the clock-skew tolerance) on. A resumed session also reads its
+ * journal in the events topic, to learn the tasks it submitted before.
+ */
+final class ResultReader implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResultReader.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(2);
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final Topics topics;
+    private final SessionId session;
+    private final boolean resume;
+    private final Duration skew;
+    private final SessionLedger ledger;
+    private volatile boolean stopped;
+    private TopicPartition journal;
+    private long journalEnd = -1;
+    private long malformed;
+
+    ResultReader(Consumer<byte[], byte[]> consumer, Topics topics, SessionId session, boolean resume, Duration skew,
+                 SessionLedger ledger) {
+        this.consumer = consumer;
+        this.topics = topics;
+        this.session = session;
+        this.resume = resume;
+        this.skew = skew;
+        this.ledger = ledger;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!stopped && !attach()) {
+                sleep();
+            }
+            while (!stopped) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                    handle(r);
+                }
+                if (journalEnd >= 0 && consumer.position(journal) >= journalEnd) {
+                    journalEnd = -1;
+                    ledger.caughtUp();
+                }
+            }
+        } catch (WakeupException e) {
+            // close() woke us
+        } catch (RuntimeException e) {
+            LOG.error("[{}] result reader stopped: {}", session, e.toString(), e);
+        } finally {
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(1)));
+        }
+    }
+
+    /** Assigns and positions the consumer; false if the broker or topics are not there yet. */
+    private boolean attach() {
+        try {
+            byte[] key = session.value().getBytes(StandardCharsets.UTF_8);
+            List<TopicPartition> parts = new ArrayList<>();
+            parts.add(partitionOf(topics.results(), key));
+            if (resume) {
+                journal = partitionOf(topics.events(), key);
+                parts.add(journal);
+            }
+            consumer.assign(parts);
+            long from = session.createdAt().minus(skew).toEpochMilli();
+            Map<TopicPartition, Long> times = new HashMap<>();
+            parts.forEach(tp -> times.put(tp, from));
+            Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times, METADATA_WAIT);
+            for (TopicPartition tp : parts) {
+                OffsetAndTimestamp o = found.get(tp);
+                if (o != null) {
+                    consumer.seek(tp, o.offset());
+                } else {
+                    consumer.seekToEnd(List.of(tp));
+                }
+            }
+            if (resume) {
+                journalEnd = consumer.endOffsets(List.of(journal), METADATA_WAIT).get(journal);
+            }
+            LOG.debug("[{}] reading {}", session, parts);
+            return true;
+        } catch (KafkaException e) {
+            LOG.debug("[{}] cannot attach to results yet: {}", session, e.toString());
+            return false;
+        }
+    }
+
+    private TopicPartition partitionOf(String topic, byte[] key) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_WAIT);
+        if (infos == null || infos.isEmpty()) {
+            throw new KafkaException("topic " + topic + " does not exist yet (is the coordinator running?)");
+        }
+        return new TopicPartition(topic, Partitions.forKey(key, infos.size()));
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> r) {
+        try {
+            if (r.topic().equals(topics.results())) {
+                io.swmrfacade.proto.v1.TaskResult m = io.swmrfacade.proto.v1.TaskResult.parseFrom(r.value());
+                if (session.value().equals(m.getSessionId())) {
+                    ledger.complete(convert(m));
+                }
+            } else {
+                TaskEvent e = TaskEvent.parseFrom(r.value());
+                if (e.getKind() == TaskEvent.Kind.SUBMITTED && session.value().equals(e.getSessionId())) {
+                    ledger.register(new TaskId(e.getTaskId()), e.getSequence(), e.getType());
+                }
+            }
+        } catch (InvalidProtocolBufferException | IllegalArgumentException | NullPointerException e) {
+            if (malformed++ == 0) {
+                LOG.warn("[{}] skipping malformed record {}-{}@{}: {}", session, r.topic(), r.partition(), r.offset(), e.toString());
+            }
+        }
+    }
+
+    static TaskResult convert(io.swmrfacade.proto.v1.TaskResult m) {
+        TaskStatus status = switch (m.getStatus()) {
+            case OK -> TaskStatus.OK;
+            case FAILED -> TaskStatus.FAILED;
+            case REJECTED -> TaskStatus.REJECTED;
+            case WORKER_CRASHED -> TaskStatus.WORKER_CRASHED;
+            case EXPIRED -> TaskStatus.EXPIRED;
+            case NOT_SENT -> TaskStatus.NOT_SENT;
+            default -> TaskStatus.FAILED;
+        };
+        return new TaskResult(new TaskId(m.getTaskId()), m.getSequence(), m.getType(), status, m.getOutput().toByteArray(),
+                m.getError(), m.getAttempts(), m.getWorkerId(), m.getFile(), m.getRow());
+    }
+
+    private void sleep() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopped = true;
+        }
+    }
+
+    void stop() {
+        stopped = true;
+        consumer.wakeup();
+    }
+}

@@ -1,0 +1,53 @@
+package io.swmrfacade.system;
+
+import io.swmrfacade.client.TaskFacade;
+import io.swmrfacade.coordinator.Coordinator;
+import io.swmrfacade.coordinator.CoordinatorConfig;
+import io.swmrfacade.topology.ClusterConfig;
+import io.swmrfacade.writer.WriterConfig;
+import io.swmrfacade.writer.WriterNode;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The processes of one installation, in this JVM, on the shared cluster under a fresh topic prefix. */
+final class Installation implements AutoCloseable {
+
+    final String prefix;
+    final String bootstrap = SharedKafka.bootstrap();
+    final Coordinator coordinator;
+
+    Installation(String name, int partitions) {
+        this.prefix = SharedKafka.freshPrefix(name);
+        Map<String, Object> c = new HashMap<>();
+        c.put(ClusterConfig.BOOTSTRAP, bootstrap);
+        c.put(ClusterConfig.TOPIC_PREFIX, prefix);
+        c.put(CoordinatorConfig.PARTITIONS, partitions);
+        this.coordinator = Coordinator.start(new CoordinatorConfig(c), Clock.systemUTC(), Duration.ofSeconds(30));
+    }
+
+    Map<String, Object> writerSettings(Path file, String id) {
+        Map<String, Object> w = new HashMap<>();
+        w.put(ClusterConfig.BOOTSTRAP, bootstrap);
+        w.put(ClusterConfig.TOPIC_PREFIX, prefix);
+        w.put(WriterConfig.FILE, file.toString());
+        w.put(WriterConfig.ID, id);
+        w.put(WriterConfig.GROUP, prefix + "writers");
+        return w;
+    }
+
+    WriterNode writer(Path file, String id) {
+        return WriterNode.start(new WriterConfig(writerSettings(file, id)), Clock.systemUTC());
+    }
+
+    TaskFacade.Builder facade() {
+        return TaskFacade.builder().bootstrap(bootstrap).topicPrefix(prefix);
+    }
+
+    @Override
+    public void close() {
+        coordinator.close();
+    }
+}

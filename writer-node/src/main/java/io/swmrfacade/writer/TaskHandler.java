@@ -1,0 +1,31 @@
+package io.swmrfacade.writer;
+
+/**
+ * Runs one type of task. Built-in handlers (echo, sleep, append) and plugins implement it;
+ * plugins are found with {@link java.util.ServiceLoader} in jars of the node's plugin folder
+ * (list the class in {@code META-INF/services/io.swmrfacade.writer.TaskHandler}).
+ *
+ * <p>{@link #run} is called on a worker thread, at most {@link #maxConcurrency()} at once for this
+ * type (unless the node's configuration says otherwise), and may be called concurrently:
+ * implementations must be thread-safe. It should respond to interruption: the node interrupts a
+ * task that outlives its time limit or a shutdown.
+ */
+public interface TaskHandler {
+
+    /** The task type this handler runs: 1-32 of a-z 0-9 _ . - */
+    String type();
+
+    /**
+     * Runs the task.
+     *
+     * @throws TaskRejectedException if the payload is not valid for this type: the task gets a
+     *     REJECTED result and is never retried
+     * @throws Exception anything else: the task gets a FAILED result with the message
+     */
+    TaskOutput run(TaskInput input) throws Exception;
+
+    /** How many tasks of this type may run at once on one node; 0 means the node's default. */
+    default int maxConcurrency() {
+        return 0;
+    }
+}

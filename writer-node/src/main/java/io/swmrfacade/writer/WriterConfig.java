@@ -1,0 +1,123 @@
+package io.swmrfacade.writer;
+
+import io.swmrfacade.topology.ClusterConfig;
+import io.swmrfacade.topology.Topics;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/** Every setting of a writer node. Immutable once built. */
+public final class WriterConfig extends AbstractConfig {
+
+    public static final String FILE = "writer.file";
+    public static final String ID = "writer.id";
+    public static final String GROUP = "writer.group";
+    public static final String DEFAULT_CONCURRENCY = "writer.default.concurrency";
+    public static final String CONCURRENCY = "writer.concurrency";
+    public static final String TASK_TIMEOUT_MS = "writer.task.timeout.ms";
+    public static final String MAX_ATTEMPTS = "writer.max.attempts";
+    public static final String MAX_PAYLOAD_BYTES = "writer.max.payload.bytes";
+    public static final String MAX_INFLIGHT = "writer.max.inflight";
+    public static final String PLUGIN_DIR = "writer.plugin.dir";
+    public static final String CRASH_HANDLER = "writer.crash.handler.enabled";
+    public static final String SHUTDOWN_TIMEOUT_MS = "writer.shutdown.timeout.ms";
+    public static final String HEARTBEAT_MS = "writer.heartbeat.ms";
+
+    public static final ConfigDef DEFINITION = ClusterConfig.define(new ConfigDef())
+            .define(FILE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "The HDF5 file this node writes (segment 0; later segments sit beside it). One writer per file.")
+            .define(ID, Type.STRING, "", Importance.HIGH,
+                    "This node's id, stable across restarts: it names the node's Kafka transactions, so a restarted node"
+                            + " fences its dead predecessor. Empty: <file name>@<host>.")
+            .define(GROUP, Type.STRING, "sf.writers", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Consumer group shared by the writer nodes that split the tasks topic.")
+            .define(DEFAULT_CONCURRENCY, Type.INT, 4, Range.between(1, 1024), Importance.MEDIUM,
+                    "How many tasks of one type may run at once when neither the handler nor writer.concurrency says.")
+            .define(CONCURRENCY, Type.LIST, List.of(), Importance.MEDIUM,
+                    "Per-type limits, type=n, for example push=3,sleep=8: never more than n tasks of that type at once.")
+            .define(TASK_TIMEOUT_MS, Type.LONG, 300_000L, Range.atLeast(1), Importance.MEDIUM,
+                    "A task still running after this long is interrupted and FAILED.")
+            .define(MAX_ATTEMPTS, Type.INT, 3, Range.between(1, 100), Importance.MEDIUM,
+                    "How many times a task may be started before it is failed as WORKER_CRASHED, unless the task says.")
+            .define(MAX_PAYLOAD_BYTES, Type.INT, 16 * 1024 * 1024, Range.atLeast(0), Importance.LOW,
+                    "Larger payloads are REJECTED.")
+            .define(MAX_INFLIGHT, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
+                    "Tasks taken from Kafka but not yet finished; above this the node stops fetching (it stays in its group).")
+            .define(PLUGIN_DIR, Type.STRING, "", Importance.MEDIUM,
+                    "Folder of plugin jars holding TaskHandler implementations. Empty: none.")
+            .define(CRASH_HANDLER, Type.BOOLEAN, false, Importance.LOW,
+                    "Enables the 'crash' task type, which halts the JVM: for fault tests only.")
+            .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(0), Importance.MEDIUM,
+                    "On stop, how long running tasks may finish before they are interrupted and handed back.")
+            .define(HEARTBEAT_MS, Type.LONG, 1_000L, Range.atLeast(10), Importance.LOW,
+                    "Interval of heartbeats on the heartbeats topic.");
+
+    public WriterConfig(Map<String, ?> originals) {
+        super(DEFINITION, originals, false);
+        concurrencyLimits(); // validate now, not on first use
+    }
+
+    public Path file() {
+        return Path.of(getString(FILE)).toAbsolutePath().normalize();
+    }
+
+    public String nodeId() {
+        String id = getString(ID);
+        if (!id.isEmpty()) {
+            return id;
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return file().getFileName() + "@" + host;
+    }
+
+    public String bootstrap() {
+        return getString(ClusterConfig.BOOTSTRAP);
+    }
+
+    public Topics topics() {
+        return new Topics(getString(ClusterConfig.TOPIC_PREFIX));
+    }
+
+    public Map<String, Integer> concurrencyLimits() {
+        Map<String, Integer> limits = new HashMap<>();
+        for (String entry : getList(CONCURRENCY)) {
+            String[] kv = entry.split("=", 2);
+            try {
+                int n = Integer.parseInt(kv.length == 2 ? kv[1].trim() : "");
+                if (n < 1) {
+                    throw new NumberFormatException();
+                }
+                limits.put(kv[0].trim(), n);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(CONCURRENCY, entry, "expected type=n with n >= 1");
+            }
+        }
+        return limits;
+    }
+
+    public Duration taskTimeout() {
+        return Duration.ofMillis(getLong(TASK_TIMEOUT_MS));
+    }
+
+    public Duration shutdownTimeout() {
+        return Duration.ofMillis(getLong(SHUTDOWN_TIMEOUT_MS));
+    }
+
+    public Map<String, Object> kafkaOverrides() {
+        return ClusterConfig.kafkaPassThrough(originals());
+    }
+}

@@ -1,0 +1,115 @@
+package io.swmrfacade.writer;
+
+import io.swmrfacade.swmr.SwmrWriter;
+import io.swmrfacade.writer.internal.Heartbeats;
+import io.swmrfacade.writer.internal.KafkaClients;
+import io.swmrfacade.writer.internal.TaskLoop;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running writer node: consumes tasks, runs them, and is the single writer of its SWMR file.
+ *
+ * <p>{@link #start} returns once the file is open (or throws if it cannot be); the node then works
+ * on its own threads until {@link #close(Duration)}. Thread-safe.
+ */
+public final class WriterNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WriterNode.class);
+
+    private final WriterConfig config;
+    private final TaskLoop loop;
+    private final Thread thread;
+    private final Heartbeats heartbeats;
+
+    private WriterNode(WriterConfig config, TaskLoop loop, Heartbeats heartbeats) {
+        this.config = config;
+        this.loop = loop;
+        this.heartbeats = heartbeats;
+        this.thread = new Thread(loop, "sf-writer-loop");
+    }
+
+    /**
+     * Opens (or recovers) the file and starts the node.
+     *
+     * @throws io.swmrfacade.swmr.SwmrFileException if the file cannot be opened for writing
+     */
+    public static WriterNode start(WriterConfig config, Clock clock) {
+        return start(config, clock, List.of());
+    }
+
+    /** As {@link #start(WriterConfig, Clock)}, with handlers given in code besides the built-ins and plugins. */
+    public static WriterNode start(WriterConfig config, Clock clock, List<TaskHandler> handlers) {
+        SwmrWriter file = SwmrWriter.open(config.file(), config.nodeId(), clock);
+        KafkaClients kafka;
+        TaskLoop loop;
+        try {
+            kafka = new KafkaClients(config);
+            loop = new TaskLoop(config, clock, kafka, file, handlers);
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+        WriterNode node = new WriterNode(config, loop, new Heartbeats(config, clock, loop));
+        node.thread.start();
+        LOG.info("[{}] writer node started on {} (file {})", config.nodeId(), config.bootstrap(), config.file());
+        return node;
+    }
+
+    public String nodeId() {
+        return config.nodeId();
+    }
+
+    public Path file() {
+        return config.file();
+    }
+
+    public long tasksDone() {
+        return loop.tasksDone();
+    }
+
+    /** Why the node stopped on its own, or null. */
+    public Throwable failure() {
+        return loop.failure();
+    }
+
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    /** Waits until the node stops on its own or {@code timeout} passes; returns whether it stopped. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        thread.join(Math.max(1, timeout.toMillis()));
+        return !thread.isAlive();
+    }
+
+    /**
+     * Stops taking tasks, lets running ones finish within the configured shutdown timeout (those
+     * still running are handed back to Kafka), publishes what finished and closes the file
+     * cleanly. Returns within {@code timeout}, stopped or not.
+     */
+    public void close(Duration timeout) {
+        loop.stop();
+        try {
+            thread.join(Math.max(1, timeout.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("[{}] writer loop still running after {} ms", config.nodeId(), timeout.toMillis());
+        }
+        heartbeats.close();
+    }
+
+    /** {@link #close(Duration)} with the shutdown timeout plus 10 s for Kafka and the file. */
+    @Override
+    public void close() {
+        close(config.shutdownTimeout().plus(Duration.ofSeconds(10)));
+    }
+
+}

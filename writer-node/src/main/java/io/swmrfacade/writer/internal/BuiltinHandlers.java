@@ -1,0 +1,125 @@
+package io.swmrfacade.writer.internal;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.swmrfacade.proto.v1.AppendPayload;
+import io.swmrfacade.swmr.SampleType;
+import io.swmrfacade.swmr.StreamSpec;
+import io.swmrfacade.writer.TaskHandler;
+import io.swmrfacade.writer.TaskInput;
+import io.swmrfacade.writer.TaskOutput;
+import io.swmrfacade.writer.TaskRejectedException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** The handlers every node has: echo, sleep, append, and (for fault tests only) crash. */
+final class BuiltinHandlers {
+
+    private BuiltinHandlers() {
+    }
+
+    static List<TaskHandler> all(boolean withCrash) {
+        return withCrash ? List.of(new Echo(), new Sleep(), new Append(), new Crash())
+                : List.of(new Echo(), new Sleep(), new Append());
+    }
+
+    /** Returns the payload unchanged. */
+    static final class Echo implements TaskHandler {
+        @Override
+        public String type() {
+            return "echo";
+        }
+
+        @Override
+        public TaskOutput run(TaskInput input) {
+            return TaskOutput.of(input.payload());
+        }
+
+        @Override
+        public int maxConcurrency() {
+            return 64;
+        }
+    }
+
+    /** Sleeps for the payload's seconds, like seed 001's tasks: output "&lt;id&gt; solved after &lt;s&gt;". */
+    static final class Sleep implements TaskHandler {
+        static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(24 * 3600);
+
+        @Override
+        public String type() {
+            return "sleep";
+        }
+
+        @Override
+        public TaskOutput run(TaskInput input) throws InterruptedException {
+            String text = new String(input.payload(), StandardCharsets.UTF_8).trim();
+            BigDecimal seconds;
+            try {
+                seconds = new BigDecimal(text);
+            } catch (NumberFormatException e) {
+                throw new TaskRejectedException("sleep payload must be a number of seconds, not '" + abbreviate(text) + "'");
+            }
+            if (seconds.signum() < 0 || seconds.compareTo(MAX_SECONDS) > 0) {
+                throw new TaskRejectedException("sleep seconds must be between 0 and " + MAX_SECONDS + ", not " + text);
+            }
+            long nanos = seconds.movePointRight(9).longValue();
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+            return TaskOutput.of(input.taskId() + " solved after " + text);
+        }
+
+        @Override
+        public int maxConcurrency() {
+            return 16;
+        }
+    }
+
+    /** Appends the payload's samples to a stream dataset of the node's file. */
+    static final class Append implements TaskHandler {
+        @Override
+        public String type() {
+            return "append";
+        }
+
+        @Override
+        public TaskOutput run(TaskInput input) {
+            AppendPayload p;
+            try {
+                p = AppendPayload.parseFrom(input.payload());
+            } catch (InvalidProtocolBufferException e) {
+                throw new TaskRejectedException("append payload is not an AppendPayload message: " + e.getMessage());
+            }
+            StreamSpec spec;
+            try {
+                SampleType type = SampleType.parse(p.getDtype());
+                spec = new StreamSpec(p.getStream(), type, p.getUnits(), p.getSampleRateHz(), p.getStartTimeUs());
+                if (p.getSamples().size() % type.size() != 0) {
+                    throw new IllegalArgumentException(p.getSamples().size() + " bytes are not a whole number of "
+                            + type.wireName() + " samples");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new TaskRejectedException(e.getMessage());
+            }
+            long n = p.getSamples().size() / spec.type().size();
+            return new TaskOutput(("appended " + n + " " + spec.type().wireName() + " samples to " + spec.path())
+                    .getBytes(StandardCharsets.UTF_8), spec, p.getSamples().toByteArray());
+        }
+    }
+
+    /** Halts the JVM, like seed 001's "crash" task: a poison task for fault tests. Enabled only by a flag. */
+    static final class Crash implements TaskHandler {
+        @Override
+        public String type() {
+            return "crash";
+        }
+
+        @Override
+        public TaskOutput run(TaskInput input) {
+            Runtime.getRuntime().halt(137);
+            throw new AssertionError("unreachable");
+        }
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+}

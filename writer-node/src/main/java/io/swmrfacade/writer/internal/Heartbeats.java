@@ -1,0 +1,75 @@
+package io.swmrfacade.writer.internal;
+
+import io.swmrfacade.proto.v1.Heartbeat;
+import io.swmrfacade.writer.WriterConfig;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Sends the node's {@link Heartbeat} on its own thread and producer, so a busy loop never delays it. */
+public final class Heartbeats implements AutoCloseable {
+
+    private final WriterConfig config;
+    private final Clock clock;
+    private final TaskLoop loop;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sf-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public Heartbeats(WriterConfig config, Clock clock, TaskLoop loop) {
+        this.config = config;
+        this.clock = clock;
+        this.loop = loop;
+        Map<String, Object> p = new java.util.HashMap<>(config.kafkaOverrides());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "sf-writer-hb-" + config.nodeId());
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 5_000);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000);
+        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        long every = config.getLong(WriterConfig.HEARTBEAT_MS);
+        timer.scheduleAtFixedRate(() -> send(false), 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void send(boolean stopping) {
+        Instant now = clock.instant();
+        Heartbeat hb = Heartbeat.newBuilder().setWorkerId(config.nodeId()).setHost(host())
+                .setPid(ProcessHandle.current().pid()).setAtUs(now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000)
+                .setFile(config.file().toString()).setRunning(loop.running()).putAllRunningByType(loop.runningByType())
+                .setTasksDone(loop.tasksDone()).setStopping(stopping).build();
+        try {
+            producer.send(new ProducerRecord<>(config.topics().heartbeats(),
+                    config.nodeId().getBytes(StandardCharsets.UTF_8), hb.toByteArray()));
+        } catch (RuntimeException e) {
+            // Liveness only: a missed heartbeat is noticed by the coordinator, which is the point.
+        }
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        send(true);
+        producer.close(Duration.ofSeconds(2));
+    }
+}
