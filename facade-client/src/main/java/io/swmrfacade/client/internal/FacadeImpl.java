@@ -52,6 +52,7 @@ public final class FacadeImpl implements TaskFacade {
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final byte[] sessionKey;
+    private final java.util.Queue<TaskId> notSent = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     public FacadeImpl(Settings settings) {
         this.settings = settings;
@@ -59,7 +60,10 @@ public final class FacadeImpl implements TaskFacade {
         this.sessionKey = settings.session().value().getBytes(StandardCharsets.UTF_8);
         this.sender = new Sender(new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer()),
                 settings.topics().events(), settings.session().value(), settings.clock(), settings.maxBufferedTasks(),
-                settings.maxBufferedBytes(), (p, why) -> ledger.complete(notSent(p, why)));
+                settings.maxBufferedBytes(), (p, why) -> {
+                    notSent.add(p.id());
+                    ledger.complete(notSent(p, why));
+                });
         this.reader = new ResultReader(new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
                 settings.topics(), settings.session(), settings.resume(), settings.clockSkewTolerance(), ledger);
         this.senderThread = thread(sender, "sf-facade-sender");
@@ -145,16 +149,17 @@ public final class FacadeImpl implements TaskFacade {
         }
         sender.close(deadline);
         join(senderThread, deadline);
-        List<Sender.Pending> unsent = sender.unsent();
-        for (Sender.Pending p : unsent) {
+        for (Sender.Pending p : sender.unsent()) {
+            notSent.add(p.id());
             ledger.complete(notSent(p, "the facade closed before the broker confirmed the task"));
         }
-        if (!unsent.isEmpty()) {
-            LOG.warn("[{}] {} tasks were not confirmed by the broker before close", settings.session(), unsent.size());
+        List<TaskId> report = notSent.stream().distinct().sorted().toList();
+        if (!report.isEmpty()) {
+            LOG.warn("[{}] {} tasks were not confirmed by the broker before close", settings.session(), report.size());
         }
         reader.stop();
         join(readerThread, System.nanoTime() + Duration.ofSeconds(2).toNanos());
-        return unsent.stream().map(Sender.Pending::id).toList();
+        return report;
     }
 
     private static void join(Thread t, long deadlineNanos) {

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class Sender implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
+    private static final long RETRY_BACKOFF_MS = 100;
 
     record Pending(TaskId id, long sequence, String type, ProducerRecord<byte[], byte[]> record, int bytes) {
     }
@@ -45,6 +46,8 @@ final class Sender implements Runnable {
     private final BiConsumer<Pending, String> failed;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedQueue<Pending> acked = new ConcurrentLinkedQueue<>();
+    /** Tasks the producer gave back with a retriable error (no metadata yet, broker away): sent again first, in order. */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Pending> retry = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final Set<Pending> unconfirmed = ConcurrentHashMap.newKeySet();
     private final AtomicInteger bufferedTasks = new AtomicInteger();
     private final AtomicLong bufferedBytes = new AtomicLong();
@@ -99,10 +102,16 @@ final class Sender implements Runnable {
             while (true) {
                 journalAcked();
                 if (head == null) {
+                    head = retry.pollFirst();
+                    if (head != null) {
+                        Thread.sleep(RETRY_BACKOFF_MS);
+                    }
+                }
+                if (head == null) {
                     head = queue.poll(20, TimeUnit.MILLISECONDS);
                 }
                 if (head == null) {
-                    if (closing && (unconfirmed.isEmpty() || pastDeadline())) {
+                    if (closing && ((unconfirmed.isEmpty() && retry.isEmpty()) || pastDeadline())) {
                         break;
                     }
                     continue;
@@ -126,11 +135,16 @@ final class Sender implements Runnable {
             unconfirmed.add(p);
             producer.send(p.record(), (meta, error) -> {
                 unconfirmed.remove(p);
-                release(p);
                 if (error == null) {
+                    release(p);
                     lastProblem = "";
                     acked.add(p);
+                } else if (error instanceof RetriableException && !pastDeadline()) {
+                    // Kafka gives up on metadata after max.block.ms; we do not: the task waits in the buffer.
+                    lastProblem = "broker unreachable: " + error.getMessage();
+                    retry.addLast(p);
                 } else {
+                    release(p);
                     failed.accept(p, "the broker did not take the task: " + error.getMessage());
                 }
             });
@@ -181,6 +195,7 @@ final class Sender implements Runnable {
         if (head != null) {
             out.add(head);
         }
+        out.addAll(retry);
         out.addAll(unconfirmed);
         queue.drainTo(out);
         return out;

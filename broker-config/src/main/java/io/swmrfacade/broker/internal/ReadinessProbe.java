@@ -1,0 +1,102 @@
+package io.swmrfacade.broker.internal;
+
+import io.swmrfacade.broker.BrokerException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Node;
+
+/** Waits until a broker accepts connections and answers {@code describeCluster} with at least one node. */
+public final class ReadinessProbe {
+
+    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration PAUSE = Duration.ofMillis(100);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(500);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
+
+    private ReadinessProbe() {
+    }
+
+    /**
+     * Blocks until the broker at {@code bootstrap} is ready, {@code process} exits or the
+     * deadline passes.
+     *
+     * @return true once the broker is ready, false if {@code process} exited first
+     * @throws BrokerException if the deadline passes first, or the thread is interrupted
+     */
+    public static boolean await(String bootstrap, ProcessHandle process, Deadline deadline) {
+        try {
+            // An Admin client logs a WARN per refused connection: wait for the port in silence first.
+            return awaitPort(bootstrap, process, deadline) && awaitCluster(bootstrap, process, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerException("Interrupted while waiting for the broker at " + bootstrap, e);
+        }
+    }
+
+    private static boolean awaitCluster(String bootstrap, ProcessHandle process, Deadline deadline)
+            throws InterruptedException {
+        Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.CLIENT_ID_CONFIG, "swmr-facade-local-broker-probe",
+                // Retry quickly: the broker is expected within seconds.
+                AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 50,
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 250));
+        try {
+            Throwable lastError = null;
+            while (process.isAlive()) {
+                Duration remaining = deadline.remaining();
+                if (remaining.isZero()) {
+                    throw notReady(bootstrap, process, lastError);
+                }
+                int attemptMillis = (int) Math.max(1, Math.min(remaining.toMillis(), ATTEMPT_TIMEOUT.toMillis()));
+                try {
+                    Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(attemptMillis))
+                            .nodes().get();
+                    if (!nodes.isEmpty()) {
+                        return true;
+                    }
+                } catch (ExecutionException e) {
+                    lastError = e.getCause();
+                }
+                Thread.sleep(PAUSE.toMillis());
+            }
+            return false;
+        } finally {
+            admin.close(CLOSE_TIMEOUT);
+        }
+    }
+
+    private static boolean awaitPort(String bootstrap, ProcessHandle process, Deadline deadline)
+            throws InterruptedException {
+        int colon = bootstrap.lastIndexOf(':');
+        String host = bootstrap.substring(0, colon).replace("[", "").replace("]", "");
+        InetSocketAddress address = new InetSocketAddress(host, Integer.parseInt(bootstrap.substring(colon + 1)));
+        IOException lastError = null;
+        while (process.isAlive()) {
+            if (deadline.expired()) {
+                throw notReady(bootstrap, process, lastError);
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(address, (int) CONNECT_TIMEOUT.toMillis());
+                return true;
+            } catch (IOException e) {
+                lastError = e;
+            }
+            Thread.sleep(PAUSE.toMillis());
+        }
+        return false;
+    }
+
+    private static BrokerException notReady(String bootstrap, ProcessHandle process, Throwable lastError) {
+        return new BrokerException("Broker pid " + process.pid() + " at " + bootstrap + " was not ready in time"
+                + (lastError == null ? "" : "; last error: " + lastError));
+    }
+}

@@ -1,0 +1,217 @@
+package io.swmrfacade.cli;
+
+import com.google.protobuf.ByteString;
+import io.swmrfacade.broker.LocalBroker;
+import io.swmrfacade.client.CollectResult;
+import io.swmrfacade.client.Task;
+import io.swmrfacade.client.TaskFacade;
+import io.swmrfacade.client.TaskHandle;
+import io.swmrfacade.client.TaskStatus;
+import io.swmrfacade.proto.v1.AppendPayload;
+import io.swmrfacade.proto.v1.MonitorUpdate;
+import io.swmrfacade.swmr.SwmrFollower;
+import io.swmrfacade.topology.Topics;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole system on one machine, as seed 000 and seed 001 together: a broker, the coordinator,
+ * one writer and three readers, each its own process; a facade submits a stream of append and
+ * sleep tasks, collects every result by id, and prints what happened.
+ */
+@Command(name = "demo", description = "Run everything locally for a few seconds and print a summary.")
+final class DemoCommand implements Callable<Integer> {
+
+    private static final String[] STREAMS = {"/live_survey/MT001/run_001/Ex", "/live_survey/MT001/run_001/Ey",
+        "/live_survey/MT001/run_001/Hx"};
+    private static final int SAMPLES_PER_APPEND = 4096;
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "How long to submit tasks (default ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--readers", defaultValue = "3", description = "Reader processes (default ${DEFAULT-VALUE}).")
+    int readers;
+
+    @Option(names = "--dir", description = "Where the file and logs go (default var/demo).")
+    Path dir;
+
+    private volatile LocalBroker startedBroker;
+
+    @Override
+    public Integer call() throws Exception {
+        System.setProperty("sf.log.level", "WARN");
+        Path work = (dir == null ? Home.dir().resolve("var/demo") : dir).toAbsolutePath();
+        Path logs = work.resolve("logs");
+        Files.createDirectories(logs);
+        Path file = work.resolve("demo.h5");
+        deleteOldSegments(work);
+        Children kids = new Children(logs);
+        Thread cleanup = new Thread(() -> stopEverything(kids), "sf-demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+
+        String bootstrap = cluster.bootstrap != null ? cluster.bootstrap : startBroker();
+        String prefix = cluster.topicPrefix();
+        say("coordinator, 1 writer, %d readers starting (logs in %s)", readers, logs);
+        kids.start("coordinator", false, "coordinator", "--bootstrap=" + bootstrap, "--topic-prefix=" + prefix);
+        awaitTopics(bootstrap, new Topics(prefix));
+        Process writer = kids.start("writer", false, "writer", "--bootstrap=" + bootstrap, "--topic-prefix=" + prefix,
+                "--file=" + file, "--id=demo-writer");
+        for (int i = 1; i <= readers; i++) {
+            kids.start("reader-" + i, true, "reader", "--bootstrap=" + bootstrap, "--topic-prefix=" + prefix,
+                    "--file=" + file, "--id=reader-" + i);
+        }
+        int exit;
+        try (MonitorWatch monitor = new MonitorWatch(bootstrap, new Topics(prefix).monitor());
+             TaskFacade facade = TaskFacade.builder().bootstrap(bootstrap).topicPrefix(prefix).build()) {
+            List<TaskHandle> handles = submitFor(facade, Duration.ofSeconds(seconds));
+            say("submitted %d tasks; collecting", handles.size());
+            CollectResult all = facade.collect(Duration.ofSeconds(60));
+            Thread.sleep(1500); // let the readers report the last rows on the monitor topic
+            boolean writerClean = Children.stop(writer, 20);
+            exit = summarize(handles, all, file, monitor.latest(), writerClean);
+        }
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+        stopEverything(kids);
+        return exit;
+    }
+
+    private String startBroker() {
+        LocalBroker broker = new LocalBroker(Home.dir());
+        boolean wasRunning = broker.status().running();
+        say("%s local Kafka broker (KRaft)", wasRunning ? "using the running" : "starting a");
+        String bootstrap = broker.start(Duration.ofSeconds(90));
+        if (!wasRunning) {
+            startedBroker = broker;
+        }
+        return bootstrap;
+    }
+
+    private void stopEverything(Children kids) {
+        kids.stopAll(15);
+        if (startedBroker != null) {
+            say("stopping the broker");
+            startedBroker.stop(Duration.ofSeconds(30));
+            startedBroker = null;
+        }
+    }
+
+    /** A stream of appends (sine waves on three channels) and seed-001 sleeps, for the given time. */
+    private static List<TaskHandle> submitFor(TaskFacade facade, Duration duration) throws InterruptedException {
+        List<TaskHandle> handles = new ArrayList<>();
+        long end = System.nanoTime() + duration.toNanos();
+        long nextReport = System.nanoTime();
+        int block = 0;
+        while (System.nanoTime() < end) {
+            for (String stream : STREAMS) {
+                handles.add(facade.submit(Task.of("append", sine(stream, block)).withRoutingKey(stream)));
+            }
+            if (block % 5 == 0) {
+                String seconds = String.format("%.2f", 0.05 + ThreadLocalRandom.current().nextDouble(0.45));
+                handles.add(facade.submit(Task.of("sleep", seconds)));
+            }
+            block++;
+            if (System.nanoTime() >= nextReport) {
+                long done = handles.stream().filter(h -> h.result().isDone()).count();
+                say("%d tasks submitted, %d results in", handles.size(), done);
+                nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            }
+            Thread.sleep(50);
+        }
+        return handles;
+    }
+
+    private static byte[] sine(String stream, int block) {
+        ByteBuffer b = ByteBuffer.allocate(4 * SAMPLES_PER_APPEND).order(ByteOrder.LITTLE_ENDIAN);
+        double phase = stream.hashCode() % 7;
+        for (int i = 0; i < SAMPLES_PER_APPEND; i++) {
+            long n = (long) block * SAMPLES_PER_APPEND + i;
+            b.putFloat((float) Math.sin(phase + n * 2 * Math.PI / 256.0));
+        }
+        return AppendPayload.newBuilder().setStream(stream).setDtype("float32").setUnits("mV/km").setSampleRateHz(256)
+                .setSamples(ByteString.copyFrom(b.array())).build().toByteArray();
+    }
+
+    private int summarize(List<TaskHandle> handles, CollectResult all, Path file, Map<String, MonitorUpdate> seen,
+                          boolean writerClean) {
+        Set<String> submitted = new HashSet<>();
+        handles.forEach(h -> submitted.add(h.id().value()));
+        long matched = all.results().stream().filter(r -> submitted.contains(r.id().value())).count();
+        Map<TaskStatus, Integer> byStatus = new EnumMap<>(TaskStatus.class);
+        all.results().forEach(r -> byStatus.merge(r.status(), 1, Integer::sum));
+        System.out.println();
+        System.out.println("== swmr-facade demo summary ==");
+        System.out.printf("tasks submitted          %d%n", handles.size());
+        System.out.printf("results matched by id    %d %s%s%n", matched, byStatus,
+                all.missing().isEmpty() ? "" : ", MISSING " + all.missing().size());
+        long rows = 0;
+        try (SwmrFollower f = SwmrFollower.tryOpen(file)) {
+            if (f != null) {
+                SwmrFollower.Update u = f.poll();
+                rows = u.totalRows();
+                System.out.printf("rows written             %d in %s (segments 0..%d)%n", rows, file, u.segment());
+                u.streams().values().forEach(s -> System.out.printf("  %-34s %,d %s samples%n", s.path(), s.samples(), s.type().wireName()));
+            }
+        }
+        System.out.printf("writer stopped cleanly   %s%n", writerClean ? "yes" : "NO (killed)");
+        for (Map.Entry<String, MonitorUpdate> e : seen.entrySet()) {
+            MonitorUpdate u = e.getValue();
+            long samples = u.getStreamsList().stream().mapToLong(MonitorUpdate.Stream::getSamples).sum();
+            System.out.printf("%-24s saw %d tasks (%d ok, %d failed), %,d samples, segment %d%n",
+                    e.getKey(), u.getTaskRows(), u.getTasksOk(), u.getTasksFailed(), samples, u.getSegment());
+        }
+        if (seen.isEmpty()) {
+            System.out.println("readers                  no monitor updates arrived");
+        }
+        boolean ok = all.complete() && matched == handles.size() && rows == handles.size()
+                && all.results().stream().allMatch(r -> r.status() == TaskStatus.OK);
+        System.out.println(ok ? "every task has exactly one result and one row: OK" : "SOMETHING IS WRONG: see above and " + file.getParent().resolve("logs"));
+        return ok ? 0 : Main.TASKS_FAILED;
+    }
+
+    private static void awaitTopics(String bootstrap, Topics topics) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (Admin admin = Admin.create(p)) {
+            while (!admin.listTopics().names().get(10, TimeUnit.SECONDS).containsAll(topics.all())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the coordinator did not create the topics within 60 s (see var/demo/logs/coordinator.log)");
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static void deleteOldSegments(Path work) throws java.io.IOException {
+        try (var files = Files.list(work)) {
+            for (Path f : files.filter(x -> x.getFileName().toString().startsWith("demo.")).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.printf("[demo] " + format + "%n", args);
+    }
+}
