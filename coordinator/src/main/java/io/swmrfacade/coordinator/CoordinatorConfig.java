@@ -1,17 +1,16 @@
 package io.swmrfacade.coordinator;
 
 import io.swmrfacade.topology.ClusterConfig;
-import io.swmrfacade.topology.Topics;
 import java.time.Duration;
 import java.util.Map;
-import org.apache.kafka.common.config.AbstractConfig;
+import io.swmrfacade.topology.RoleConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 
 /** Every setting of the coordinator. */
-public final class CoordinatorConfig extends AbstractConfig {
+public final class CoordinatorConfig extends RoleConfig {
 
     public static final String PARTITIONS = "coordinator.partitions";
     public static final String REPLICATION = "coordinator.replication.factor";
@@ -36,18 +35,7 @@ public final class CoordinatorConfig extends AbstractConfig {
                     "Interval of the one-line summary in the log.");
 
     public CoordinatorConfig(Map<String, ?> originals) {
-        super(DEFINITION, originals, false);
+        super(DEFINITION, originals);
     }
 
-    public String bootstrap() {
-        return getString(ClusterConfig.BOOTSTRAP);
-    }
-
-    public Topics topics() {
-        return new Topics(getString(ClusterConfig.TOPIC_PREFIX));
-    }
-
-    public Map<String, Object> kafkaOverrides() {
-        return ClusterConfig.kafkaPassThrough(originals());
-    }
 }

@@ -2,13 +2,12 @@ package io.swmrfacade.reader;
 
 import io.swmrfacade.topology.ClusterConfig;
 import io.swmrfacade.topology.ConfigSources;
-import io.swmrfacade.topology.Topics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.apache.kafka.common.config.AbstractConfig;
+import io.swmrfacade.topology.RoleConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -22,7 +21,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * <p>Immutable and thread-safe once built; invalid values are rejected by the constructor with a
  * {@link org.apache.kafka.common.config.ConfigException} naming the key and the value.
  */
-public final class ReaderConfig extends AbstractConfig {
+public final class ReaderConfig extends RoleConfig {
 
     public static final String FILE = "reader.file";
     public static final String ID = "reader.id";
@@ -58,7 +57,7 @@ public final class ReaderConfig extends AbstractConfig {
                     "How long to wait for the file to appear before failing.");
 
     public ReaderConfig(Map<?, ?> originals) {
-        super(DEFINITION, originals, false);
+        super(DEFINITION, originals);
     }
 
     /** Merges defaults, a properties file (may be null), {@code SF_*} environment variables and flags, later winning. */
@@ -97,19 +96,6 @@ public final class ReaderConfig extends AbstractConfig {
 
     public Duration openTimeout() {
         return Duration.ofMillis(getLong(OPEN_TIMEOUT_MS));
-    }
-
-    public String bootstrap() {
-        return getString(ClusterConfig.BOOTSTRAP);
-    }
-
-    public Topics topics() {
-        return new Topics(getString(ClusterConfig.TOPIC_PREFIX));
-    }
-
-    /** Kafka client settings given as {@code kafka.*}, prefix removed. */
-    public Map<String, Object> kafkaOverrides() {
-        return ClusterConfig.kafkaPassThrough(originals());
     }
 
     private static String defaultId() {

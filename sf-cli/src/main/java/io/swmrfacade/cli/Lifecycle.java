@@ -45,8 +45,24 @@ final class Lifecycle {
         }
     }
 
-    /** Stops without a signal (the role ended on its own). */
-    void stopNow() {
-        stop.countDown();
+    /** A role that can end on its own, for example after a fatal error. */
+    @FunctionalInterface
+    interface Termination {
+        void await() throws InterruptedException;
+    }
+
+    /** Also stop when {@code role} ends on its own, so the command exits instead of waiting for a signal. */
+    Lifecycle endingWith(Termination role) {
+        Thread watch = new Thread(() -> {
+            try {
+                role.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            stop.countDown();
+        }, "sf-role-watch");
+        watch.setDaemon(true);
+        watch.start();
+        return this;
     }
 }

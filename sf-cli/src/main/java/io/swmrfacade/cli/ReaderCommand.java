@@ -45,18 +45,8 @@ final class ReaderCommand implements Callable<Integer> {
         if (node.port() > 0) {
             System.out.println("[" + node.id() + "] live page at http://127.0.0.1:" + node.port() + "/");
         }
-        Lifecycle life = new Lifecycle(node::close, parentPid);
-        Thread watch = new Thread(() -> {
-            try {
-                node.awaitTermination(java.time.Duration.ofDays(3650));
-            } catch (InterruptedException e) {
-                return;
-            }
-            life.stopNow();
-        }, "sf-reader-watch");
-        watch.setDaemon(true);
-        watch.start();
-        life.awaitStopThenClose();
+        new Lifecycle(node::close, parentPid).endingWith(() -> node.awaitTermination(java.time.Duration.ofDays(3650)))
+                .awaitStopThenClose();
         if (node.failure().isPresent()) {
             System.err.println("sf reader: error: " + node.failure().get().getMessage());
             return Main.ERROR;

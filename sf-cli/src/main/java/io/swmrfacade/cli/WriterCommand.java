@@ -48,18 +48,8 @@ final class WriterCommand implements Callable<Integer> {
         WriterConfig config = new WriterConfig(cluster.settings(WriterConfig.DEFINITION, flags));
         WriterNode node = WriterNode.start(config, Clock.systemUTC());
         System.out.println("writer " + node.nodeId() + " writing " + node.file() + " from " + config.bootstrap() + "; Ctrl-C stops it");
-        Lifecycle life = new Lifecycle(node::close, parentPid);
-        Thread watch = new Thread(() -> {
-            try {
-                node.awaitTermination(java.time.Duration.ofDays(3650));
-            } catch (InterruptedException e) {
-                return;
-            }
-            life.stopNow();
-        }, "sf-writer-watch");
-        watch.setDaemon(true);
-        watch.start();
-        life.awaitStopThenClose();
+        new Lifecycle(node::close, parentPid).endingWith(() -> node.awaitTermination(java.time.Duration.ofDays(3650)))
+                .awaitStopThenClose();
         if (node.failure() != null) {
             System.err.println("sf writer: error: " + Main.oneLine(node.failure()));
             return Main.ERROR;

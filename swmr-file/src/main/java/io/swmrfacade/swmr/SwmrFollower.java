@@ -2,7 +2,6 @@ package io.swmrfacade.swmr;
 
 import hdf.hdf5lib.H5;
 import hdf.hdf5lib.HDF5Constants;
-import hdf.hdf5lib.exceptions.HDF5Exception;
 import io.swmrfacade.swmr.internal.H5Ops;
 import io.swmrfacade.swmr.internal.RowCodec;
 import io.swmrfacade.swmr.internal.SegmentFile;
@@ -75,15 +74,7 @@ public final class SwmrFollower implements AutoCloseable {
 
     private void attach(int index) {
         Path path = paths.segment(index);
-        long fapl = H5Ops.v110Fapl();
-        long f;
-        try {
-            f = H5.H5Fopen(path.toString(), HDF5Constants.H5F_ACC_RDONLY | HDF5Constants.H5F_ACC_SWMR_READ, fapl);
-        } catch (HDF5Exception e) {
-            throw new SwmrFileException("cannot open for SWMR reading (corrupt or not HDF5?)", path, e);
-        } finally {
-            H5.H5Pclose(fapl);
-        }
+        long f = SegmentFile.openForSwmrRead(path);
         try {
             SegmentFile.checkFormat(f, path);
             this.tasks = H5.H5Dopen(f, FileLayout.TASKS, HDF5Constants.H5P_DEFAULT);
@@ -161,13 +152,7 @@ public final class SwmrFollower implements AutoCloseable {
     public byte[] readSamplesAcrossSegments(String path) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (int i = 0; i < segment; i++) {
-            long fapl = H5Ops.v110Fapl();
-            long f;
-            try {
-                f = H5.H5Fopen(paths.segment(i).toString(), HDF5Constants.H5F_ACC_RDONLY | HDF5Constants.H5F_ACC_SWMR_READ, fapl);
-            } finally {
-                H5.H5Pclose(fapl);
-            }
+            long f = SegmentFile.openForSwmrRead(paths.segment(i));
             try {
                 for (StreamSpec s : SegmentFile.readStreams(f)) {
                     if (s.path().equals(path)) {

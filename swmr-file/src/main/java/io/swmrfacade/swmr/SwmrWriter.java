@@ -312,7 +312,7 @@ public final class SwmrWriter implements AutoCloseable {
             if (i == segment) {
                 visitRows(tasks, i, path, visitor);
             } else {
-                long f = openReadOnly(path);
+                long f = SegmentFile.openForSwmrRead(path);
                 try {
                     long ds = H5.H5Dopen(f, FileLayout.TASKS, HDF5Constants.H5P_DEFAULT);
                     try {
@@ -345,7 +345,7 @@ public final class SwmrWriter implements AutoCloseable {
             flush();
             return H5Ops.readAt(heap, HDF5Constants.H5T_NATIVE_UINT8, offset, length, 1);
         }
-        long f = openReadOnly(paths.segment(seg));
+        long f = SegmentFile.openForSwmrRead(paths.segment(seg));
         try {
             long ds = H5.H5Dopen(f, FileLayout.HEAP, HDF5Constants.H5P_DEFAULT);
             try {
@@ -355,15 +355,6 @@ public final class SwmrWriter implements AutoCloseable {
             }
         } finally {
             H5.H5Fclose(f);
-        }
-    }
-
-    private static long openReadOnly(Path path) {
-        long fapl = H5Ops.v110Fapl();
-        try {
-            return H5.H5Fopen(path.toString(), HDF5Constants.H5F_ACC_RDONLY | HDF5Constants.H5F_ACC_SWMR_READ, fapl);
-        } finally {
-            H5.H5Pclose(fapl);
         }
     }
 

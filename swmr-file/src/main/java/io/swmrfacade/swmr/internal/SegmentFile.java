@@ -81,6 +81,22 @@ public final class SegmentFile {
         }
     }
 
+    /**
+     * Opens a segment read-only for SWMR reading (also fine for a closed segment).
+     *
+     * @throws SwmrFileException if it is corrupt or not HDF5
+     */
+    public static long openForSwmrRead(Path path) {
+        long fapl = H5Ops.v110Fapl();
+        try {
+            return H5.H5Fopen(path.toString(), HDF5Constants.H5F_ACC_RDONLY | HDF5Constants.H5F_ACC_SWMR_READ, fapl);
+        } catch (HDF5Exception e) {
+            throw new SwmrFileException("cannot open for SWMR reading (corrupt or not HDF5?)", path, e);
+        } finally {
+            H5.H5Pclose(fapl);
+        }
+    }
+
     private static long openSwmrWrite(Path path) {
         long fapl = H5Ops.v110Fapl();
         try {
