@@ -1,6 +1,7 @@
 package io.swmrfacade.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.swmrfacade.broker.LocalBroker;
@@ -78,20 +79,14 @@ class DemoIT {
     }
 
     /** No child of the demo (they carry --parent-pid=<demo>) and no broker it started is still running. */
-    private static void assertNothingLeft(long demoPid) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        List<String> left;
-        do {
-            left = ProcessHandle.allProcesses()
+    private static void assertNothingLeft(long demoPid) {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            List<String> left = ProcessHandle.allProcesses()
                     .filter(p -> p.info().commandLine().map(c -> c.contains("--parent-pid=" + demoPid)).orElse(false))
                     .map(p -> p.pid() + " " + p.info().commandLine().orElse("")).toList();
-            if (left.isEmpty() && !new LocalBroker(HOME).status().running()) {
-                return;
-            }
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        assertThat(left).as("processes left behind").isEmpty();
-        assertThat(new LocalBroker(HOME).status().running()).as("broker left running").isFalse();
+            assertThat(left).as("processes left behind").isEmpty();
+            assertThat(new LocalBroker(HOME).status().running()).as("broker left running").isFalse();
+        });
     }
 
     private static boolean portFree(int port) {
