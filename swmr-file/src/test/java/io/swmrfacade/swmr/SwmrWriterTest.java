@@ -92,6 +92,19 @@ class SwmrWriterTest {
     }
 
     @Test
+    void a_foreign_hdf5_file_is_refused_not_touched() throws Exception {
+        Path file = dir.resolve("theirs.h5");
+        Hdf5Library.load();
+        long f = hdf.hdf5lib.H5.H5Fcreate(file.toString(), hdf.hdf5lib.HDF5Constants.H5F_ACC_TRUNC,
+                hdf.hdf5lib.HDF5Constants.H5P_DEFAULT, hdf.hdf5lib.HDF5Constants.H5P_DEFAULT);
+        hdf.hdf5lib.H5.H5Fclose(f);
+        byte[] before = Files.readAllBytes(file);
+        assertThatThrownBy(() -> SwmrWriter.open(file, "w1", Clock.systemUTC())).isInstanceOf(SwmrFileException.class)
+                .hasMessageContaining("not a swmr-facade file");
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+    }
+
+    @Test
     void bad_stream_paths_are_named_in_the_error() {
         assertThatThrownBy(() -> StreamSpec.validatePath("relative/x")).hasMessageContaining("absolute");
         assertThatThrownBy(() -> StreamSpec.validatePath("/a//b")).hasMessageContaining("invalid component");

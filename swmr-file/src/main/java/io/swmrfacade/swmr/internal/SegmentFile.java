@@ -69,9 +69,17 @@ public final class SegmentFile {
      * superblock write).
      */
     public static long openForSwmrWrite(Path path) {
+        if (!isHdf5(path)) {
+            throw new SwmrFileException("not an HDF5 file; refusing to write to it", path);
+        }
         try {
             return openSwmrWrite(path);
         } catch (HDF5Exception first) {
+            String format = formatOf(path);
+            if (!FileLayout.FORMAT.equals(format)) {
+                throw new SwmrFileException("not a swmr-facade file (attribute " + FileLayout.ATTR_FORMAT + " is "
+                        + (format == null ? "missing" : "'" + format + "'") + "); refusing to write to it", path);
+            }
             clearStatusFlags(path, first);
             try {
                 return openSwmrWrite(path);
@@ -92,6 +100,42 @@ public final class SegmentFile {
             return H5.H5Fopen(path.toString(), HDF5Constants.H5F_ACC_RDONLY | HDF5Constants.H5F_ACC_SWMR_READ, fapl);
         } catch (HDF5Exception e) {
             throw new SwmrFileException("cannot open for SWMR reading (corrupt or not HDF5?)", path, e);
+        } finally {
+            H5.H5Pclose(fapl);
+        }
+    }
+
+    /**
+     * The format attribute of a file that cannot be opened for writing: read with a plain
+     * read-only open (a foreign file) or a SWMR read (a segment whose writer died). Null if
+     * neither opens it or the attribute is absent.
+     */
+    private static String formatOf(Path path) {
+        for (int flags : new int[] {HDF5Constants.H5F_ACC_RDONLY, HDF5Constants.H5F_ACC_RDONLY | HDF5Constants.H5F_ACC_SWMR_READ}) {
+            long fapl = H5Ops.v110Fapl();
+            try {
+                long f = H5.H5Fopen(path.toString(), flags, fapl);
+                try {
+                    return H5Ops.readStringAttr(f, FileLayout.ATTR_FORMAT);
+                } finally {
+                    H5.H5Fclose(f);
+                }
+            } catch (HDF5Exception e) {
+                // try the next way of opening it
+            } finally {
+                H5.H5Pclose(fapl);
+            }
+        }
+        return null;
+    }
+
+    /** True if the file starts with an HDF5 signature (it may still be damaged further in). */
+    static boolean isHdf5(Path path) {
+        long fapl = H5Ops.v110Fapl();
+        try {
+            return H5.H5Fis_accessible(path.toString(), fapl);
+        } catch (HDF5Exception e) {
+            return false;
         } finally {
             H5.H5Pclose(fapl);
         }
