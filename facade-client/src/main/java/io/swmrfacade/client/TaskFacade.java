@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Flow;
 
 /**
  * The facade of seed 001, made durable: submit tasks without ever blocking, collect exactly one
@@ -21,13 +22,17 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>Thread-safe: any thread may submit and collect.
+ * <p>Thread-safe: any thread may submit and collect. The facade runs two threads of its own: a
+ * sender, the only one that ever waits on the broker to take tasks, and a result reader, which
+ * reads the session's share of the results topic and completes the futures. Results are also
+ * delivered to {@link #results()} subscribers on delivery threads of their own.
  */
 public interface TaskFacade extends AutoCloseable {
 
     /**
-     * Queues a task for the broker and returns at once; never waits on the network. The task
-     * joins this facade's session.
+     * Queues a task for the broker and returns at once; never waits on the network, whatever the
+     * state of the broker. The task joins this facade's session. The handle's future completes on
+     * the result-reader thread when the result arrives (or on the closing thread, NOT_SENT).
      *
      * @throws SubmitRejectedException if the facade is closed or its buffer of unconfirmed tasks is
      *     full (count or bytes), for example while the broker is unreachable
@@ -43,12 +48,30 @@ public interface TaskFacade extends AutoCloseable {
      */
     CollectResult collect(Duration timeout);
 
+    /**
+     * The session's results as they arrive, first to last, each task once: every subscriber
+     * starts from the first result of the session (also those that arrived before it subscribed)
+     * and follows new ones live; after {@link #close(Duration)} it gets {@code onComplete} once it
+     * has taken the results that arrived. The order is arrival order, not submission order.
+     *
+     * <p>Backpressure is exact: a subscriber gets no more than it requested, and what it has not
+     * requested waits in the session's own result list (no extra buffer, nothing dropped). Its
+     * methods are called serially on a delivery thread of the facade, never on the result-reader
+     * thread, so a slow subscriber delays only itself. A subscriber that throws is cancelled.
+     */
+    Flow.Publisher<TaskResult> results();
+
+    /** Counters of this facade; never blocks. */
+    FacadeStats stats();
+
     SessionId session();
 
     /**
      * Stops accepting tasks, delivers what is buffered within {@code timeout}, completes the
-     * tasks the broker never confirmed as NOT_SENT, and returns them. Returns within the timeout
-     * whatever the state of the broker.
+     * tasks the broker never confirmed as NOT_SENT, and returns their ids in submission order.
+     * Returns within the timeout whatever the state of the broker. A task reported here was not
+     * confirmed; if the broker was slow rather than away it may still have been written and run,
+     * but this facade shows it as NOT_SENT. A second call returns an empty list at once.
      */
     List<TaskId> close(Duration timeout);
 
@@ -112,7 +135,11 @@ public interface TaskFacade extends AutoCloseable {
             return this;
         }
 
-        /** A Kafka client setting passed to the facade's producer and consumer (security settings, say). */
+        /**
+         * A Kafka client setting passed to the facade's producer and consumer (security settings,
+         * say). The facade fixes {@code acks=all}, idempotence, {@code isolation.level=read_committed}
+         * and {@code max.block.ms} (at most 100 ms: close() relies on its sender never blocking longer).
+         */
         public Builder kafka(String key, Object value) {
             this.kafka.put(requireText(key, "kafka key"), value);
             return this;

@@ -24,31 +24,38 @@ final class ResultPrinter {
         if (json) {
             ObjectNode root = JSON.createObjectNode().put("session", session.value()).put("complete", all.complete());
             ArrayNode results = root.putArray("results");
-            for (TaskResult r : all.results()) {
-                ObjectNode o = results.addObject().put("id", r.id().value()).put("sequence", r.sequence()).put("type", r.type())
-                        .put("status", r.status().name()).put("attempts", r.attempts()).put("worker", r.workerId())
-                        .put("file", r.file()).put("row", r.row());
-                if (r.status() == TaskStatus.OK) {
-                    o.put("output", r.outputText());
-                } else {
-                    o.put("error", r.error());
-                }
-            }
+            all.results().forEach(r -> results.add(json(r)));
             ArrayNode missing = root.putArray("missing");
             all.missing().forEach(id -> missing.add(id.value()));
             out.println(root.toString());
             return;
         }
-        for (TaskResult r : all.results()) {
-            String detail = r.status() == TaskStatus.OK ? r.outputText() : r.error();
-            out.printf("%s  %-14s %s%n", r.id(), r.status(), detail.length() > 200 ? detail.substring(0, 200) + "..." : detail);
-        }
+        all.results().forEach(r -> out.println(line(r)));
         for (TaskId id : all.missing()) {
             out.printf("%s  %-14s %s%n", id, "MISSING", "no result yet");
         }
         Map<TaskStatus, Integer> counts = new EnumMap<>(TaskStatus.class);
         all.results().forEach(r -> counts.merge(r.status(), 1, Integer::sum));
         out.printf("session %s: %d results %s, %d missing%n", session, all.results().size(), counts, all.missing().size());
+    }
+
+    /** One result as a JSON object: id, sequence, type, status, attempts, worker, file, row, and output or error. */
+    static ObjectNode json(TaskResult r) {
+        ObjectNode o = JSON.createObjectNode().put("id", r.id().value()).put("sequence", r.sequence()).put("type", r.type())
+                .put("status", r.status().name()).put("attempts", r.attempts()).put("worker", r.workerId())
+                .put("file", r.file()).put("row", r.row());
+        if (r.status() == TaskStatus.OK) {
+            o.put("output", r.outputText());
+        } else {
+            o.put("error", r.error());
+        }
+        return o;
+    }
+
+    /** One result as a line for people: id, status, and the output or error cut at 200 characters. */
+    static String line(TaskResult r) {
+        String detail = r.status() == TaskStatus.OK ? r.outputText() : r.error();
+        return String.format("%s  %-14s %s", r.id(), r.status(), detail.length() > 200 ? detail.substring(0, 200) + "..." : detail);
     }
 
     static int exitCode(CollectResult all) {

@@ -3,6 +3,7 @@ package io.swmrfacade.client.internal;
 import com.google.protobuf.ByteString;
 import io.swmrfacade.client.CollectResult;
 import io.swmrfacade.client.FacadeException;
+import io.swmrfacade.client.FacadeStats;
 import io.swmrfacade.client.SessionId;
 import io.swmrfacade.client.SubmitRejectedException;
 import io.swmrfacade.client.Task;
@@ -20,13 +21,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -36,6 +38,9 @@ import org.slf4j.LoggerFactory;
 public final class FacadeImpl implements TaskFacade {
 
     private static final Logger LOG = LoggerFactory.getLogger(FacadeImpl.class);
+    private static final long MAX_BLOCK_MS = 100;
+    /** The share of close()'s timeout kept for stopping the sender after its last attempt to deliver. */
+    private static final long CLOSE_MARGIN_NANOS = Duration.ofMillis(250).toNanos();
 
     /** Everything the builder collected; immutable. */
     public record Settings(String bootstrap, Topics topics, SessionId session, boolean resume, int maxBufferedTasks,
@@ -45,21 +50,22 @@ public final class FacadeImpl implements TaskFacade {
 
     private final Settings settings;
     private final SessionLedger ledger;
+    private final ResultLog stream;
     private final Sender sender;
     private final ResultReader reader;
     private final Thread senderThread;
     private final Thread readerThread;
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final byte[] sessionKey;
-    private final java.util.Queue<TaskId> notSent = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<TaskId> notSent = new ConcurrentLinkedQueue<>();
 
     public FacadeImpl(Settings settings) {
         this.settings = settings;
-        this.ledger = new SessionLedger(!settings.resume());
-        this.sessionKey = settings.session().value().getBytes(StandardCharsets.UTF_8);
+        this.stream = new ResultLog("sf-facade-stream");
+        this.ledger = new SessionLedger(!settings.resume(), stream::append);
         this.sender = new Sender(new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer()),
-                settings.topics().events(), settings.session().value(), settings.clock(), settings.maxBufferedTasks(),
+                settings.topics().tasks(), settings.topics().events(), settings.session().value(), settings.clock(),
+                settings.maxBufferedTasks(),
                 settings.maxBufferedBytes(), (p, why) -> {
                     notSent.add(p.id());
                     ledger.complete(notSent(p, why));
@@ -83,13 +89,21 @@ public final class FacadeImpl implements TaskFacade {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
-        // Only the sender thread ever blocks in send(); keep it short so close() stays prompt.
-        p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 500);
+        // One request in flight: a partition that has no state for this producer yet (just created,
+        // leader just elected) accepts a later batch before a first one that got NOT_LEADER, and the
+        // first is then refused as OUT_OF_ORDER_SEQUENCE forever. Seen with 5 in flight; one keeps order.
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        // Only the sender thread ever blocks in send(); close() gives it its last 100 ms to stop.
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(MAX_BLOCK_MS, asLong(p.getOrDefault(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS))));
         // While the broker is away the producer keeps retrying; close() bounds the wait.
         p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
         p.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L * 1024 * 1024, settings.maxBufferedBytes() * 2));
         p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
         return p;
+    }
+
+    private static long asLong(Object v) {
+        return v instanceof Number n ? n.longValue() : Long.parseLong(v.toString().trim());
     }
 
     private Map<String, Object> consumerProps() {
@@ -121,8 +135,8 @@ public final class FacadeImpl implements TaskFacade {
             throw new SubmitRejectedException(full);
         }
         byte[] key = task.routingKey().isEmpty() ? null : task.routingKey().getBytes(StandardCharsets.UTF_8);
-        CompletableFuture<TaskResult> future = ledger.register(id, seq, task.type());
-        sender.enqueue(new Sender.Pending(id, seq, task.type(), new ProducerRecord<>(settings.topics().tasks(), key, value), value.length));
+        CompletableFuture<TaskResult> future = ledger.register(id);
+        sender.enqueue(new Sender.Pending(id, seq, task.type(), key, value));
         return new TaskHandle(id, seq, future);
     }
 
@@ -137,18 +151,31 @@ public final class FacadeImpl implements TaskFacade {
     }
 
     @Override
+    public Flow.Publisher<TaskResult> results() {
+        return stream;
+    }
+
+    @Override
+    public FacadeStats stats() {
+        return new FacadeStats(sender.buffered(), ledger.size(), ledger.withoutResult(), ledger.duplicatesDropped());
+    }
+
+    @Override
     public SessionId session() {
         return settings.session();
     }
 
     @Override
     public List<TaskId> close(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
         if (!closed.compareAndSet(false, true)) {
             return List.of();
         }
-        sender.close(deadline);
+        sender.close(deadline - Math.min(CLOSE_MARGIN_NANOS, timeout.toNanos() / 4));
         join(senderThread, deadline);
+        if (senderThread.isAlive()) {
+            LOG.warn("[{}] the sender did not stop within the close timeout; reporting its unconfirmed tasks as NOT_SENT", settings.session());
+        }
         for (Sender.Pending p : sender.unsent()) {
             notSent.add(p.id());
             ledger.complete(notSent(p, "the facade closed before the broker confirmed the task"));
@@ -158,13 +185,17 @@ public final class FacadeImpl implements TaskFacade {
             LOG.warn("[{}] {} tasks were not confirmed by the broker before close", settings.session(), report.size());
         }
         reader.stop();
-        join(readerThread, System.nanoTime() + Duration.ofSeconds(2).toNanos());
+        join(readerThread, deadline);
+        stream.close();
         return report;
     }
 
     private static void join(Thread t, long deadlineNanos) {
         try {
-            t.join(Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000));
+            long left = deadlineNanos - System.nanoTime();
+            if (left > 0) {
+                t.join(Math.max(1, left / 1_000_000));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

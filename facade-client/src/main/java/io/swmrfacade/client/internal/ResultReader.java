@@ -10,6 +10,7 @@ import io.swmrfacade.topology.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the session's share of the results topic: the one partition its key hashes to, from the
  * session's creation time (less the clock-skew tolerance) on. A resumed session also reads its
- * journal in the events topic, to learn the tasks it submitted before.
+ * journal in the events topic, to learn the tasks it submitted before; it is caught up once it
+ * has read both partitions to where they ended when it attached, so every result produced while
+ * no client ran is in the ledger before a collect can call the session complete.
  */
 final class ResultReader implements Runnable {
 
@@ -40,9 +43,10 @@ final class ResultReader implements Runnable {
     private final boolean resume;
     private final Duration skew;
     private final SessionLedger ledger;
+    private final byte[] sessionKey;
     private volatile boolean stopped;
-    private TopicPartition journal;
-    private long journalEnd = -1;
+    /** A resumed session's partitions and the offsets they ended at on attach; empty once read that far. */
+    private Map<TopicPartition, Long> catchUpTo = Map.of();
     private long malformed;
 
     ResultReader(Consumer<byte[], byte[]> consumer, Topics topics, SessionId session, boolean resume, Duration skew,
@@ -53,6 +57,7 @@ final class ResultReader implements Runnable {
         this.resume = resume;
         this.skew = skew;
         this.ledger = ledger;
+        this.sessionKey = session.value().getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -65,8 +70,8 @@ final class ResultReader implements Runnable {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
                     handle(r);
                 }
-                if (journalEnd >= 0 && consumer.position(journal) >= journalEnd) {
-                    journalEnd = -1;
+                if (!catchUpTo.isEmpty() && catchUpTo.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    catchUpTo = Map.of();
                     ledger.caughtUp();
                 }
             }
@@ -82,12 +87,10 @@ final class ResultReader implements Runnable {
     /** Assigns and positions the consumer; false if the broker or topics are not there yet. */
     private boolean attach() {
         try {
-            byte[] key = session.value().getBytes(StandardCharsets.UTF_8);
             List<TopicPartition> parts = new ArrayList<>();
-            parts.add(partitionOf(topics.results(), key));
+            parts.add(partitionOf(topics.results(), sessionKey));
             if (resume) {
-                journal = partitionOf(topics.events(), key);
-                parts.add(journal);
+                parts.add(partitionOf(topics.events(), sessionKey));
             }
             consumer.assign(parts);
             long from = session.createdAt().minus(skew).toEpochMilli();
@@ -103,7 +106,7 @@ final class ResultReader implements Runnable {
                 }
             }
             if (resume) {
-                journalEnd = consumer.endOffsets(List.of(journal), METADATA_WAIT).get(journal);
+                catchUpTo = consumer.endOffsets(parts, METADATA_WAIT);
             }
             LOG.debug("[{}] reading {}", session, parts);
             return true;
@@ -122,6 +125,9 @@ final class ResultReader implements Runnable {
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> r) {
+        if (!Arrays.equals(r.key(), sessionKey)) {
+            return; // another session's record on the same partition: not even parsed
+        }
         try {
             if (r.topic().equals(topics.results())) {
                 io.swmrfacade.proto.v1.TaskResult m = io.swmrfacade.proto.v1.TaskResult.parseFrom(r.value());
@@ -131,7 +137,7 @@ final class ResultReader implements Runnable {
             } else {
                 TaskEvent e = TaskEvent.parseFrom(r.value());
                 if (e.getKind() == TaskEvent.Kind.SUBMITTED && session.value().equals(e.getSessionId())) {
-                    ledger.register(new TaskId(e.getTaskId()), e.getSequence(), e.getType());
+                    ledger.register(new TaskId(e.getTaskId()));
                 }
             }
         } catch (InvalidProtocolBufferException | IllegalArgumentException | NullPointerException e) {

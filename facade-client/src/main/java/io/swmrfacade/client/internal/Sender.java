@@ -4,15 +4,17 @@ import io.swmrfacade.client.TaskId;
 import io.swmrfacade.proto.v1.TaskEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,10 +35,12 @@ final class Sender implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
     private static final long RETRY_BACKOFF_MS = 100;
 
-    record Pending(TaskId id, long sequence, String type, ProducerRecord<byte[], byte[]> record, int bytes) {
+    /** A task waiting for the broker; the record is made only when it is sent, to keep the buffer small. */
+    record Pending(TaskId id, long sequence, String type, byte[] key, byte[] value) {
     }
 
     private final Producer<byte[], byte[]> producer;
+    private final String tasksTopic;
     private final String eventsTopic;
     private final byte[] sessionKey;
     private final String sessionId;
@@ -44,21 +48,24 @@ final class Sender implements Runnable {
     private final int maxTasks;
     private final long maxBytes;
     private final BiConsumer<Pending, String> failed;
-    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    /** Lock-free, so submit never contends with this thread or makes a system call unless it sleeps. */
+    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+    private volatile Thread sleeper;
     private final ConcurrentLinkedQueue<Pending> acked = new ConcurrentLinkedQueue<>();
-    /** Tasks the producer gave back with a retriable error (no metadata yet, broker away): sent again first, in order. */
-    private final java.util.concurrent.ConcurrentLinkedDeque<Pending> retry = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    /** Tasks the producer gave back with a retriable error: sent again first. */
+    private final ConcurrentLinkedDeque<Pending> retry = new ConcurrentLinkedDeque<>();
     private final Set<Pending> unconfirmed = ConcurrentHashMap.newKeySet();
     private final AtomicInteger bufferedTasks = new AtomicInteger();
     private final AtomicLong bufferedBytes = new AtomicLong();
-    private volatile long closeDeadlineNanos = Long.MAX_VALUE;
+    private volatile long closeDeadlineNanos;
     private volatile boolean closing;
     private volatile String lastProblem = "";
     private Pending head;
 
-    Sender(Producer<byte[], byte[]> producer, String eventsTopic, String sessionId, Clock clock, int maxTasks, long maxBytes,
-           BiConsumer<Pending, String> failed) {
+    Sender(Producer<byte[], byte[]> producer, String tasksTopic, String eventsTopic, String sessionId, Clock clock,
+           int maxTasks, long maxBytes, BiConsumer<Pending, String> failed) {
         this.producer = producer;
+        this.tasksTopic = tasksTopic;
         this.eventsTopic = eventsTopic;
         this.sessionId = sessionId;
         this.sessionKey = sessionId.getBytes(StandardCharsets.UTF_8);
@@ -77,23 +84,45 @@ final class Sender implements Runnable {
         if (bufferedBytes.addAndGet(bytes) > maxBytes) {
             bufferedBytes.addAndGet(-bytes);
             bufferedTasks.decrementAndGet();
-            return "the submit buffer is full: " + maxBytes + " bytes of tasks are waiting for the broker to confirm them" + problem();
+            return "the submit buffer is full: " + maxBytes + " bytes of tasks are waiting for the broker to confirm them"
+                    + " (this task has " + bytes + ")" + problem();
         }
         return null;
     }
 
     private String problem() {
         String p = lastProblem;
-        return p.isEmpty() ? "" : " (last problem: " + p + ")";
+        return p.isEmpty() ? "; raise TaskFacade.Builder.maxBuffered, or submit more slowly"
+                : "; last problem: " + p;
     }
 
     void enqueue(Pending p) {
         queue.add(p);
+        Thread t = sleeper;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Waits up to 20 ms for a task; the submitter wakes this thread only when it is asleep. */
+    private Pending nextQueued() {
+        Pending p = queue.poll();
+        if (p != null) {
+            return p;
+        }
+        sleeper = Thread.currentThread();
+        p = queue.poll(); // re-check after announcing the sleep, so a wake-up cannot be lost
+        if (p == null) {
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(20));
+            p = queue.poll();
+        }
+        sleeper = null;
+        return p;
     }
 
     private void release(Pending p) {
         bufferedTasks.decrementAndGet();
-        bufferedBytes.addAndGet(-p.bytes());
+        bufferedBytes.addAndGet(-p.value().length);
     }
 
     @Override
@@ -108,48 +137,47 @@ final class Sender implements Runnable {
                     }
                 }
                 if (head == null) {
-                    head = queue.poll(20, TimeUnit.MILLISECONDS);
+                    head = nextQueued();
                 }
-                if (head == null) {
-                    if (closing && ((unconfirmed.isEmpty() && retry.isEmpty()) || pastDeadline())) {
-                        break;
-                    }
-                    continue;
-                }
-                if (closing && pastDeadline()) {
+                if (closing && (pastDeadline() || (head == null && unconfirmed.isEmpty() && retry.isEmpty()))) {
                     break;
                 }
-                send(head);
+                if (head != null) {
+                    send(head);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("[{}] sender stopped: {}", sessionId, e.toString(), e);
         }
         journalAcked();
-        // Past the deadline this aborts what is still unconfirmed; those callbacks report NOT_SENT.
-        long left = closeDeadlineNanos == Long.MAX_VALUE ? 0 : Math.max(0, closeDeadlineNanos - System.nanoTime());
-        producer.close(java.time.Duration.ofNanos(left));
+        // Flushes the journal; past the deadline it aborts what is unconfirmed, and those
+        // callbacks (run before close returns) report NOT_SENT.
+        long left = closing ? Math.max(0, closeDeadlineNanos - System.nanoTime()) : 0;
+        producer.close(Duration.ofNanos(left));
     }
 
     private void send(Pending p) {
         try {
             unconfirmed.add(p);
-            producer.send(p.record(), (meta, error) -> {
-                unconfirmed.remove(p);
+            producer.send(new ProducerRecord<>(tasksTopic, p.key(), p.value()), (meta, error) -> {
                 if (error == null) {
                     release(p);
                     lastProblem = "";
                     acked.add(p);
                 } else if (error instanceof RetriableException && !pastDeadline()) {
-                    // Kafka gives up on metadata after max.block.ms; we do not: the task waits in the buffer.
                     lastProblem = "broker unreachable: " + error.getMessage();
                     retry.addLast(p);
                 } else {
                     release(p);
                     failed.accept(p, "the broker did not take the task: " + error.getMessage());
                 }
+                unconfirmed.remove(p);
             });
             head = null;
         } catch (TimeoutException e) {
+            // No metadata within max.block.ms: Kafka would give up, we keep the task and try again.
             unconfirmed.remove(p);
             lastProblem = "broker unreachable: " + e.getMessage();
         } catch (KafkaException e) {
@@ -174,13 +202,13 @@ final class Sender implements Runnable {
                 producer.send(new ProducerRecord<>(eventsTopic, sessionKey, e.toByteArray()));
             } catch (KafkaException ex) {
                 // The journal only helps a resumed session find tasks whose results are not in yet.
-                LOG.debug("could not journal task {}: {}", p.id(), ex.toString());
+                LOG.debug("[{}] could not journal task {}: {}", sessionId, p.id(), ex.toString());
             }
         }
     }
 
     private boolean pastDeadline() {
-        return System.nanoTime() - closeDeadlineNanos > 0;
+        return closing && System.nanoTime() - closeDeadlineNanos > 0;
     }
 
     /** Starts closing: the thread delivers what it can until {@code deadlineNanos}, then stops. */
@@ -197,7 +225,9 @@ final class Sender implements Runnable {
         }
         out.addAll(retry);
         out.addAll(unconfirmed);
-        queue.drainTo(out);
+        for (Pending p; (p = queue.poll()) != null; ) {
+            out.add(p);
+        }
         return out;
     }
 

@@ -6,94 +6,91 @@ import io.swmrfacade.client.TaskResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
- * The tasks of a session and their results. The first result for a task wins; a second one (a
- * redelivery after a crash) is dropped, so the user sees each result once.
+ * The tasks of a session and their results, sorted by task id (submission order). Each task's
+ * future is its one slot: the first result completes it and a second one (a redelivery after a
+ * crash) finds it completed and is dropped, so the user sees each result once.
  *
- * <p>Thread-safe. Futures are completed outside the lock.
+ * <p>Thread-safe. {@link #register} and {@link #complete} take no lock (a skip list and an atomic
+ * counter), so a {@link #collect} walking a million tasks never holds up a submitter; the lock
+ * only lets collect sleep until a result arrives.
  */
 public final class SessionLedger {
 
-    private static final class Entry {
-        final TaskId id;
-        long sequence;
-        String type;
-        final CompletableFuture<TaskResult> future = new CompletableFuture<>();
-        TaskResult result;
-
-        Entry(TaskId id, long sequence, String type) {
-            this.id = id;
-            this.sequence = sequence;
-            this.type = type;
-        }
-    }
-
+    private final ConcurrentSkipListMap<TaskId, CompletableFuture<TaskResult>> tasks = new ConcurrentSkipListMap<>();
+    private final AtomicInteger withoutResult = new AtomicInteger();
+    private final AtomicLong duplicates = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final TreeMap<TaskId, Entry> tasks = new TreeMap<>();
-    private boolean caughtUp;
-    private long duplicates;
-    private int withoutResult;
+    private final Consumer<TaskResult> onFirstResult;
+    private volatile boolean caughtUp;
 
-    public SessionLedger(boolean caughtUp) {
+    /**
+     * @param caughtUp      false while a resumed session has yet to read its journal
+     * @param onFirstResult told of each task's first result, on the completing thread, after its future
+     */
+    public SessionLedger(boolean caughtUp, Consumer<TaskResult> onFirstResult) {
         this.caughtUp = caughtUp;
+        this.onFirstResult = onFirstResult;
     }
 
-    /** A task submitted (or found in the session's journal); returns its future. */
-    public CompletableFuture<TaskResult> register(TaskId id, long sequence, String type) {
-        lock.lock();
-        try {
-            Entry e = tasks.get(id);
-            if (e == null) {
-                e = new Entry(id, sequence, type);
-                tasks.put(id, e);
-                withoutResult++;
-            } else if (e.sequence == 0) {
-                e.sequence = sequence;
-                e.type = type;
-            }
-            changed.signalAll();
-            return e.future;
-        } finally {
-            lock.unlock();
+    /** A task submitted (or found in the session's journal); returns its future. Lock-free. */
+    public CompletableFuture<TaskResult> register(TaskId id) {
+        CompletableFuture<TaskResult> fresh = new CompletableFuture<>();
+        CompletableFuture<TaskResult> known = tasks.putIfAbsent(id, fresh);
+        if (known != null) {
+            return known;
         }
+        withoutResult.incrementAndGet();
+        return fresh;
     }
 
-    /** Records a result; returns false if the task already had one. */
+    /**
+     * Records a result; returns false, and drops it, if the task already had one. A result for a
+     * task not registered (its journal entry was lost, or not read yet) registers it.
+     */
     public boolean complete(TaskResult result) {
-        Entry e;
-        lock.lock();
-        try {
-            e = tasks.get(result.id());
-            if (e == null) {
-                e = new Entry(result.id(), result.sequence(), result.type());
-                tasks.put(result.id(), e);
-            } else if (e.result != null) {
-                duplicates++;
-                return false;
-            } else {
-                withoutResult--;
+        CompletableFuture<TaskResult> f = tasks.get(result.id());
+        if (f == null) {
+            f = tasks.putIfAbsent(result.id(), CompletableFuture.completedFuture(result));
+            if (f == null) {
+                announce(result);
+                return true;
             }
-            e.result = result;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
         }
-        e.future.complete(result);
+        if (!f.complete(result)) {
+            duplicates.incrementAndGet();
+            return false;
+        }
+        withoutResult.decrementAndGet();
+        announce(result);
         return true;
+    }
+
+    private void announce(TaskResult result) {
+        onFirstResult.accept(result);
+        signal();
     }
 
     /** The session's journal has been read to its end: every task submitted before is known. */
     public void caughtUp() {
+        caughtUp = true;
+        signal();
+    }
+
+    private void signal() {
         lock.lock();
         try {
-            caughtUp = true;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -105,43 +102,38 @@ public final class SessionLedger {
         long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
         lock.lock();
         try {
-            while (!(caughtUp && withoutResult == 0)) {
+            while (!(caughtUp && withoutResult.get() == 0)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
                 }
                 changed.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
             }
-            List<TaskResult> results = new ArrayList<>();
-            List<TaskId> missing = new ArrayList<>();
-            for (Entry e : tasks.values()) {
-                if (e.result != null) {
-                    results.add(e.result);
-                } else {
-                    missing.add(e.id);
-                }
-            }
-            return new CollectResult(results, missing);
         } finally {
             lock.unlock();
         }
+        List<TaskResult> results = new ArrayList<>();
+        List<TaskId> missing = new ArrayList<>();
+        for (Map.Entry<TaskId, CompletableFuture<TaskResult>> e : tasks.entrySet()) {
+            TaskResult r = e.getValue().getNow(null);
+            if (r != null) {
+                results.add(r);
+            } else {
+                missing.add(e.getKey());
+            }
+        }
+        return new CollectResult(results, missing);
     }
 
     public int size() {
-        lock.lock();
-        try {
-            return tasks.size();
-        } finally {
-            lock.unlock();
-        }
+        return tasks.size();
+    }
+
+    public int withoutResult() {
+        return withoutResult.get();
     }
 
     public long duplicatesDropped() {
-        lock.lock();
-        try {
-            return duplicates;
-        } finally {
-            lock.unlock();
-        }
+        return duplicates.get();
     }
 }

@@ -38,10 +38,29 @@ public final class TimeOrderedIds {
         return format(hi, lo);
     }
 
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** Hand-rolled: String.format costs microseconds, and this runs inside every submit. */
     private static String format(long hi, long lo) {
-        String h = String.format("%016x", hi);
-        String l = String.format("%016x", lo);
-        return h.substring(0, 8) + "-" + h.substring(8, 12) + "-" + h.substring(12, 16) + "-" + l.substring(0, 4) + "-" + l.substring(4);
+        char[] c = new char[36];
+        hex(hi >>> 32, c, 0, 8);
+        c[8] = '-';
+        hex(hi >>> 16, c, 9, 4);
+        c[13] = '-';
+        hex(hi, c, 14, 4);
+        c[18] = '-';
+        hex(lo >>> 48, c, 19, 4);
+        c[23] = '-';
+        hex(lo, c, 24, 12);
+        return new String(c);
+    }
+
+    /** Writes the low {@code digits} hex digits of {@code v} into {@code c} at {@code at}. */
+    private static void hex(long v, char[] c, int at, int digits) {
+        for (int i = at + digits - 1; i >= at; i--) {
+            c[i] = HEX[(int) (v & 0xF)];
+            v >>>= 4;
+        }
     }
 
     public static boolean isValid(String id) {

@@ -1,0 +1,65 @@
+package io.swmrfacade.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.swmrfacade.client.CollectResult;
+import io.swmrfacade.client.TaskId;
+import io.swmrfacade.client.TaskResult;
+import io.swmrfacade.client.TaskStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SessionLedgerTest {
+
+    private final List<TaskResult> announced = new ArrayList<>();
+
+    private static TaskResult result(TaskId id, String output) {
+        return new TaskResult(id, 1, "echo", TaskStatus.OK, output.getBytes(), "", 1, "w", "f", 0);
+    }
+
+    @Test
+    void the_first_result_wins_and_a_second_is_dropped_and_counted() throws Exception {
+        SessionLedger ledger = new SessionLedger(true, announced::add);
+        TaskId id = TaskId.next();
+        var future = ledger.register(id);
+        assertThat(ledger.complete(result(id, "first"))).isTrue();
+        assertThat(ledger.complete(result(id, "second"))).isFalse();
+        assertThat(future.get().outputText()).isEqualTo("first");
+        assertThat(ledger.collect(Duration.ZERO).results()).singleElement().extracting(TaskResult::outputText).isEqualTo("first");
+        assertThat(ledger.duplicatesDropped()).isEqualTo(1);
+        assertThat(announced).hasSize(1);
+    }
+
+    @Test
+    void collect_returns_in_id_order_names_the_missing_and_never_waits_past_its_timeout() throws Exception {
+        SessionLedger ledger = new SessionLedger(true, announced::add);
+        TaskId a = TaskId.next();
+        TaskId b = TaskId.next();
+        TaskId c = TaskId.next();
+        ledger.register(a);
+        ledger.register(b);
+        ledger.register(c);
+        ledger.complete(result(c, "c"));
+        ledger.complete(result(a, "a"));
+        long start = System.nanoTime();
+        CollectResult r = ledger.collect(Duration.ofMillis(50));
+        assertThat(System.nanoTime() - start).isLessThan(Duration.ofSeconds(5).toNanos());
+        assertThat(r.results()).extracting(TaskResult::id).containsExactly(a, c);
+        assertThat(r.missing()).containsExactly(b);
+        assertThat(ledger.withoutResult()).isEqualTo(1);
+    }
+
+    @Test
+    void a_result_for_an_unknown_task_registers_it_and_a_resumed_session_is_incomplete_until_caught_up() throws Exception {
+        SessionLedger ledger = new SessionLedger(false, announced::add);
+        TaskId id = TaskId.next();
+        ledger.complete(result(id, "x"));
+        assertThat(ledger.collect(Duration.ofMillis(20)).results()).hasSize(1);
+        assertThat(ledger.register(id)).isCompleted();
+        assertThat(ledger.withoutResult()).isZero();
+        ledger.caughtUp();
+        assertThat(ledger.collect(Duration.ofSeconds(5)).complete()).isTrue();
+    }
+}

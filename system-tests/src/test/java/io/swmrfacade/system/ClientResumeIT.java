@@ -1,0 +1,134 @@
+package io.swmrfacade.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.swmrfacade.client.CollectResult;
+import io.swmrfacade.client.SessionId;
+import io.swmrfacade.client.Task;
+import io.swmrfacade.client.TaskFacade;
+import io.swmrfacade.client.TaskHandle;
+import io.swmrfacade.client.TaskId;
+import io.swmrfacade.client.TaskResult;
+import io.swmrfacade.client.TaskStatus;
+import io.swmrfacade.proto.v1.TaskEvent;
+import io.swmrfacade.proto.v1.TaskRequest;
+import io.swmrfacade.writer.WriterNode;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A client killed with SIGKILL in the middle of a run, and its session resumed by a new facade:
+ * every task the broker holds for the session gets its result, including those produced while no
+ * client was running; only tasks the broker never received may be absent.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class ClientResumeIT {
+
+    private static final int TASKS = 3_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void a_session_resumed_after_kill_9_collects_every_result_including_those_produced_while_it_was_down() throws Exception {
+        try (Installation sf = new Installation("resume", 3)) {
+            WriterNode writer = sf.writer(dir.resolve("resume.h5"), "resume-writer");
+            Process client = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                    "-cp", System.getProperty("java.class.path"), ClientSubmitterMain.class.getName(), sf.bootstrap, sf.prefix,
+                    String.valueOf(TASKS)).redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("client.log").toFile())).start();
+            Set<TaskId> submitted = ConcurrentHashMap.newKeySet();
+            Map<TaskId, String> seenByDeadClient = new ConcurrentHashMap<>();
+            BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+            String first = out.readLine();
+            assertThat(first).as("first line of %s", dir.resolve("client.log")).startsWith("SESSION ");
+            SessionId session = new SessionId(first.substring("SESSION ".length()));
+            Thread pump = new Thread(() -> out.lines().forEach(line -> {
+                String[] w = line.split(" ");
+                if (w[0].equals("SUBMITTED")) {
+                    submitted.add(new TaskId(w[1]));
+                } else if (w[0].equals("RESULT")) {
+                    seenByDeadClient.put(new TaskId(w[1]), w[2]);
+                }
+            }));
+            pump.start();
+            try {
+                // Kill it mid-run: results are coming in, and it has not submitted everything yet.
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> seenByDeadClient.size() >= 200);
+                client.destroyForcibly();
+                assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                client.destroyForcibly();
+            }
+            pump.join(10_000);
+            assertThat(submitted).as("the kill came before the end of the run").hasSizeLessThan(TASKS);
+
+            // What the broker really holds for the session: the truth the resumed client must match.
+            Set<TaskId> onBroker = idsOf(sf, sf.prefix + "tasks", session);
+            Set<TaskId> journaled = journaled(sf, session);
+            assertThat(submitted).containsAll(onBroker);
+            assertThat(onBroker).containsAll(journaled).containsAll(seenByDeadClient.keySet());
+            assertThat(journaled).as("the dead client had journaled tasks").isNotEmpty();
+            // The writer finishes the session's tasks while no client runs.
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> writer.tasksDone() >= onBroker.size());
+
+            try (TaskFacade resumed = sf.facade().resume(session).build()) {
+                CollectResult all = resumed.collect(Duration.ofSeconds(60));
+                assertThat(all.missing()).isEmpty();
+                assertThat(all.results()).extracting(TaskResult::id).containsExactlyElementsOf(new TreeSet<>(onBroker));
+                assertThat(all.results()).allSatisfy(r -> {
+                    assertThat(r.status()).isEqualTo(TaskStatus.OK);
+                    assertThat(r.outputText()).startsWith("resumed ");
+                });
+                seenByDeadClient.forEach((id, status) -> assertThat(status).isEqualTo("OK"));
+
+                // The resumed session goes on: new tasks join it and are collected with the old ones.
+                TaskHandle more = resumed.submit(Task.of("echo", "after resume"));
+                CollectResult again = resumed.collect(Duration.ofSeconds(60));
+                assertThat(again.missing()).isEmpty();
+                assertThat(again.results()).hasSize(onBroker.size() + 1);
+                assertThat(more.result().get(1, TimeUnit.SECONDS).outputText()).isEqualTo("after resume");
+            }
+            writer.close();
+            assertThat(writer.failure()).isNull();
+        }
+    }
+
+    private static Set<TaskId> idsOf(Installation sf, String topic, SessionId session) {
+        Set<TaskId> ids = new HashSet<>();
+        ClientTopics.readAll(sf.bootstrap, topic, r -> true).forEach(r -> {
+            try {
+                TaskRequest t = TaskRequest.parseFrom(r.value());
+                if (t.getSessionId().equals(session.value())) {
+                    ids.add(new TaskId(t.getTaskId()));
+                }
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new AssertionError("not a TaskRequest on " + topic, e);
+            }
+        });
+        return ids;
+    }
+
+    private static Set<TaskId> journaled(Installation sf, SessionId session) throws Exception {
+        Set<TaskId> ids = new HashSet<>();
+        for (var r : ClientTopics.readAll(sf.bootstrap, sf.prefix + "events", r -> true)) {
+            TaskEvent e = TaskEvent.parseFrom(r.value());
+            if (e.getKind() == TaskEvent.Kind.SUBMITTED && e.getSessionId().equals(session.value())) {
+                ids.add(new TaskId(e.getTaskId()));
+            }
+        }
+        return ids;
+    }
+}
