@@ -46,6 +46,16 @@ public record TopicSpec(String name, int partitions, short replicationFactor, Ma
                 new TopicSpec(topics.monitor(), 1, replication, liveness));
     }
 
+    /**
+     * The spec of the attempts topic, which writer nodes create when it is missing: compacted
+     * (a count lives until its task's tombstone), with as many partitions and replicas as the
+     * tasks topic it mirrors.
+     */
+    public static TopicSpec attempts(Topics topics, int taskPartitions, short taskReplication) {
+        return new TopicSpec(topics.attempts(), taskPartitions, taskReplication,
+                ordered(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    }
+
     private static Map<String, String> ordered(String... keyValues) {
         Map<String, String> map = new LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) {

@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The names of the six topics of one swmr-facade installation. Every name starts with the same
+ * The names of the topics of one swmr-facade installation. Every name starts with the same
  * prefix ({@code sf.} by default), so several installations can share one cluster.
  *
  * <p>Immutable and thread-safe.
@@ -57,6 +57,17 @@ public record Topics(String prefix) {
         return prefix + "monitor";
     }
 
+    /**
+     * TaskAttempt records, keyed by task id, compacted: how often writer nodes started a task
+     * without recording it. Has as many partitions as the tasks topic; a task's record lives on the
+     * partition with its task partition's number. Writer nodes create it (see
+     * {@link TopicSpec#attempts}); it is not among {@link #all()}, the topics the coordinator manages.
+     */
+    public String attempts() {
+        return prefix + "attempts";
+    }
+
+    /** The six topics the coordinator creates and checks. */
     public List<String> all() {
         return List.of(tasks(), results(), events(), deadLetter(), heartbeats(), monitor());
     }

@@ -24,6 +24,7 @@ public final class WriterConfig extends AbstractConfig {
     public static final String DEFAULT_CONCURRENCY = "writer.default.concurrency";
     public static final String CONCURRENCY = "writer.concurrency";
     public static final String TASK_TIMEOUT_MS = "writer.task.timeout.ms";
+    public static final String TYPE_TIMEOUTS = "writer.type.timeouts";
     public static final String MAX_ATTEMPTS = "writer.max.attempts";
     public static final String MAX_PAYLOAD_BYTES = "writer.max.payload.bytes";
     public static final String MAX_INFLIGHT = "writer.max.inflight";
@@ -46,8 +47,14 @@ public final class WriterConfig extends AbstractConfig {
                     "Per-type limits, type=n, for example push=3,sleep=8: never more than n tasks of that type at once.")
             .define(TASK_TIMEOUT_MS, Type.LONG, 300_000L, Range.atLeast(1), Importance.MEDIUM,
                     "A task still running after this long is interrupted and FAILED.")
+            .define(TYPE_TIMEOUTS, Type.LIST, List.of(), Importance.MEDIUM,
+                    "Per-type time limits, type=duration, for example sleep=10s,push=2m (units ms, s, m, h; a bare number"
+                            + " is ms): a task of that type still running after this long is interrupted and FAILED."
+                            + " Types not listed use writer.task.timeout.ms.")
             .define(MAX_ATTEMPTS, Type.INT, 3, Range.between(1, 100), Importance.MEDIUM,
-                    "How many times a task may be started before it is failed as WORKER_CRASHED, unless the task says.")
+                    "How many times nodes may start a task and die before recording it, unless the task says; a task"
+                            + " that arrives with that many starts is failed as WORKER_CRASHED without running. Its last"
+                            + " allowed start runs alone on its node, so a crash then is its own.")
             .define(MAX_PAYLOAD_BYTES, Type.INT, 16 * 1024 * 1024, Range.atLeast(0), Importance.LOW,
                     "Larger payloads are REJECTED.")
             .define(MAX_INFLIGHT, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
@@ -61,9 +68,12 @@ public final class WriterConfig extends AbstractConfig {
             .define(HEARTBEAT_MS, Type.LONG, 1_000L, Range.atLeast(10), Importance.LOW,
                     "Interval of heartbeats on the heartbeats topic.");
 
+    private final Map<String, Duration> typeTimeouts;
+
     public WriterConfig(Map<String, ?> originals) {
         super(DEFINITION, originals, false);
         concurrencyLimits(); // validate now, not on first use
+        this.typeTimeouts = Map.copyOf(parseTypeTimeouts());
     }
 
     public Path file() {
@@ -111,6 +121,44 @@ public final class WriterConfig extends AbstractConfig {
 
     public Duration taskTimeout() {
         return Duration.ofMillis(getLong(TASK_TIMEOUT_MS));
+    }
+
+    /** The time limits of {@link #TYPE_TIMEOUTS}, by type. */
+    public Map<String, Duration> typeTimeouts() {
+        return typeTimeouts;
+    }
+
+    private Map<String, Duration> parseTypeTimeouts() {
+        Map<String, Duration> limits = new HashMap<>();
+        for (String entry : getList(TYPE_TIMEOUTS)) {
+            String[] kv = entry.split("=", 2);
+            Duration d = kv.length == 2 ? parseDuration(kv[1].trim()) : null;
+            if (d == null || d.isZero() || d.isNegative()) {
+                throw new ConfigException(TYPE_TIMEOUTS, entry, "expected type=duration such as sleep=10s or push=500ms");
+            }
+            limits.put(kv[0].trim(), d);
+        }
+        return limits;
+    }
+
+    /** The time limit of one task of {@code type}: its entry in {@link #TYPE_TIMEOUTS}, else {@link #TASK_TIMEOUT_MS}. */
+    public Duration timeoutFor(String type) {
+        return typeTimeouts.getOrDefault(type, taskTimeout());
+    }
+
+    private static Duration parseDuration(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,12})(ms|s|m|h)?").matcher(text);
+        if (!m.matches()) {
+            return null;
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "ms" : m.group(2);
+        return switch (unit) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofMillis(n);
+        };
     }
 
     public Duration shutdownTimeout() {

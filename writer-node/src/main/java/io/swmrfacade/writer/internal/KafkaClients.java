@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The writer node's Kafka clients: a read-committed consumer in the writers' group and a
- * transactional producer whose id is the node id, so a restarted node fences its predecessor.
+ * The writer node's Kafka clients: a read-committed consumer in the writers' group (a static
+ * member named after the node) and a transactional producer whose id is the node id, so a
+ * restarted node fences its predecessor.
  */
 public final class KafkaClients implements AutoCloseable {
 
@@ -55,6 +57,11 @@ public final class KafkaClients implements AutoCloseable {
     private Map<String, Object> consumerProps() {
         Map<String, Object> p = common();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.getString(WriterConfig.GROUP));
+        // Static membership: a node restarted after a crash takes its place back at once, without
+        // waiting out its dead predecessor's session or moving partitions to other nodes.
+        // Instance ids allow only [a-zA-Z0-9._-]; the default node id holds an '@'.
+        String instance = ("sf.writer." + config.nodeId()).replaceAll("[^a-zA-Z0-9._-]", "_");
+        p.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instance.substring(0, Math.min(249, instance.length())));
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "sf-writer-" + config.nodeId());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -74,7 +81,10 @@ public final class KafkaClients implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
-        p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
+        // A node killed inside a transaction holds back read_committed readers of the partitions it
+        // wrote until it restarts (which aborts it at once) or this timeout passes; our
+        // transactions last milliseconds, so keep it short.
+        p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
         p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
@@ -158,7 +168,10 @@ public final class KafkaClients implements AutoCloseable {
     @Override
     public void close() {
         try {
-            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+            // A static member stays in its group when it closes unless told; a node that stops
+            // cleanly hands its partitions to the other nodes now.
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5))
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         } catch (KafkaException e) {
             LOG.warn("{}consumer close: {}", log, e.toString());
         }

@@ -9,8 +9,10 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Which offsets of each owned partition are finished. Tasks finish out of order (per-type
- * lanes), so the offset that may be committed is the lowest one still open, or one past the
- * highest seen when none is open.
+ * lanes), so the committed offset is the lowest one still open; the offsets above it that are
+ * already done travel in the commit's metadata ({@link OpenOffsets}), in the same transaction as
+ * their results. A node that is assigned the partition reads them back and skips those tasks
+ * ({@link #doneBefore}): a clean handover never runs a finished task again.
  *
  * <p>Each assignment of a partition gets a new epoch, so the completion of a task taken under an
  * earlier assignment is recognised and dropped (another node may have run it since).
@@ -19,28 +21,58 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class OffsetTracker {
 
+    /** Open tasks one partition may hold, which bounds the commit metadata (Kafka allows 4 KiB). */
+    static final int MAX_OPEN_PER_PARTITION = 250;
+
     private static final class PartitionState {
         final long epoch;
+        final OpenOffsets inherited;
         final TreeSet<Long> open = new TreeSet<>();
         long next = -1;
-        long committed = -1;
+        boolean dirty;
 
-        PartitionState(long epoch) {
+        PartitionState(long epoch, OpenOffsets inherited) {
             this.epoch = epoch;
+            this.inherited = inherited;
+        }
+
+        /** Where this node's knowledge ends: offsets below it are taken, or known from the previous owner. */
+        long frontier() {
+            return Math.max(next, inherited.frontier());
+        }
+
+        /** Open offsets: this node's, and the previous owner's that this node has not reached yet. */
+        TreeSet<Long> allOpen() {
+            TreeSet<Long> all = new TreeSet<>(open);
+            for (long o : inherited.open()) {
+                if (o >= next) {
+                    all.add(o);
+                }
+            }
+            return all;
         }
     }
 
     private final Map<TopicPartition, PartitionState> owned = new HashMap<>();
     private long epochs;
 
-    void assigned(Collection<TopicPartition> partitions) {
+    /** Starts tracking newly assigned partitions from what their last commits say. */
+    void assigned(Collection<TopicPartition> partitions, Map<TopicPartition, OffsetAndMetadata> committed) {
         for (TopicPartition tp : partitions) {
-            owned.put(tp, new PartitionState(++epochs));
+            OffsetAndMetadata c = committed.get(tp);
+            OpenOffsets inherited = c == null ? OpenOffsets.NONE : OpenOffsets.decode(c.offset(), c.metadata());
+            owned.put(tp, new PartitionState(++epochs, inherited));
         }
     }
 
     void revoked(Collection<TopicPartition> partitions) {
         partitions.forEach(owned::remove);
+    }
+
+    /** True if an earlier owner of the partition finished and committed the task at {@code offset}. */
+    boolean doneBefore(TopicPartition tp, long offset) {
+        PartitionState s = owned.get(tp);
+        return s != null && s.inherited.done(offset);
     }
 
     /** Records that a task was taken; returns the epoch to hand back with {@link #finished}, or -1 if not owned. */
@@ -62,33 +94,37 @@ final class OffsetTracker {
 
     void finished(TopicPartition tp, long epoch, long offset) {
         PartitionState s = owned.get(tp);
-        if (s != null && s.epoch == epoch) {
-            s.open.remove(offset);
+        if (s != null && s.epoch == epoch && s.open.remove(offset)) {
+            s.dirty = true;
         }
     }
 
-    /** Offsets to commit that moved since the last {@link #markCommitted}. */
+    /** Offsets (with the open ones above them as metadata) to commit that changed since the last {@link #markCommitted}. */
     Map<TopicPartition, OffsetAndMetadata> committable() {
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
         owned.forEach((tp, s) -> {
-            long upTo = s.open.isEmpty() ? s.next : s.open.first();
-            if (upTo > s.committed && upTo >= 0) {
-                out.put(tp, new OffsetAndMetadata(upTo));
+            if (s.dirty && s.frontier() >= 0) {
+                out.put(tp, OpenOffsets.commit(s.frontier(), s.allOpen()));
             }
         });
         return out;
     }
 
     void markCommitted(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        offsets.forEach((tp, o) -> {
+        offsets.keySet().forEach(tp -> {
             PartitionState s = owned.get(tp);
             if (s != null) {
-                s.committed = Math.max(s.committed, o.offset());
+                s.dirty = false;
             }
         });
     }
 
     int open() {
         return owned.values().stream().mapToInt(s -> s.open.size()).sum();
+    }
+
+    int open(TopicPartition tp) {
+        PartitionState s = owned.get(tp);
+        return s == null ? 0 : s.open.size();
     }
 }

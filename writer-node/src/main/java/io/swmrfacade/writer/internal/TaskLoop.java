@@ -1,17 +1,10 @@
 package io.swmrfacade.writer.internal;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.swmrfacade.proto.v1.DeadLetter;
 import io.swmrfacade.proto.v1.TaskRequest;
-import io.swmrfacade.proto.v1.TaskResult;
 import io.swmrfacade.proto.v1.TaskStatus;
 import io.swmrfacade.swmr.SwmrWriter;
-import io.swmrfacade.swmr.TaskRow;
 import io.swmrfacade.writer.TaskHandler;
-import io.swmrfacade.writer.TaskInput;
-import io.swmrfacade.writer.TaskOutput;
-import io.swmrfacade.writer.TaskRejectedException;
 import io.swmrfacade.writer.WriterConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -19,23 +12,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -44,73 +36,84 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The writer node's one loop thread. It owns the consumer, the transactional producer and the
- * file; handlers run on lane threads and hand their outcome back through a queue.
+ * file; handlers run on worker threads and hand their outcome back through a queue.
  *
- * <p>Each turn: poll tasks and dispatch them; write finished tasks to the file (rows last); flush
- * the file; then, in one Kafka transaction, publish their results and commit the consumed offsets.
+ * <p>Each turn: poll tasks and queue them; write finished tasks to the file (rows last) and flush
+ * it; durably count a start of each task that may start now ({@link Attempts}), then start them;
+ * then, in one Kafka transaction, publish the finished tasks' results and commit the consumed
+ * offsets.
  * A crash after the flush and before the commit replays those tasks: the {@link AppliedIndex}
  * recognises them and their results are published again from the file, in a new transaction,
- * so the file and the committed results topic hold each task once.
+ * so the file and the committed results topic hold each task once. A task that arrives with as
+ * many recorded starts as it may have is answered WORKER_CRASHED without running.
  */
 public final class TaskLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskLoop.class);
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
     private static final Duration BUSY_POLL = Duration.ofMillis(2);
-
-    private record Inflight(TaskRequest task, TopicPartition tp, long offset, long epoch, long takenUs) {
-    }
-
-    private record Done(Inflight task, TaskStatus status, byte[] output, TaskOutput result, long startedUs, long finishedUs) {
-    }
+    private static final Duration HANDBACK_WAIT = Duration.ofSeconds(2);
+    private static final Duration MAX_COMMIT_DELAY = Duration.ofMillis(20);
+    private static final int MAX_BATCH = 2000;
 
     private final WriterConfig config;
-    private final String nodeId;
     private final String log;
     private final Clock clock;
     private final KafkaClients kafka;
     private final SwmrWriter file;
-    private final AppliedIndex index;
     private final HandlerRegistry handlers;
+    private final Attempts attempts;
     private final Lanes lanes;
+    private final KeyGate keys = new KeyGate();
+    private final TaskChecks checks;
+    private final TaskRunner runner;
+    private final FileRecorder recorder;
+    private final ResultRecords records;
     private final ExecutorService pool;
     private final ScheduledExecutorService timers;
     private final OffsetTracker offsets = new OffsetTracker();
-    /** Tasks waiting for an earlier task with the same routing key: those run one at a time, in order. */
-    private final Map<String, java.util.ArrayDeque<Inflight>> keyed = new java.util.HashMap<>();
-    private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Outcome> done = new ConcurrentLinkedQueue<>();
     private final List<ProducerRecord<byte[], byte[]>> unpublished = new ArrayList<>();
+    /** Tasks whose attempt count ends when {@link #unpublished} commits. */
+    private final List<Inflight> clearOnCommit = new ArrayList<>();
+    private final List<Inflight> handedBack = new ArrayList<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicBoolean polling = new AtomicBoolean();
     private final AtomicLong tasksDone = new AtomicLong();
+    private long arrivals;
+    private long lastCommitNanos = System.nanoTime();
     private volatile Throwable failure;
 
     public TaskLoop(WriterConfig config, Clock clock, KafkaClients kafka, SwmrWriter file, List<TaskHandler> extraHandlers) {
         this.config = config;
-        this.nodeId = config.nodeId();
-        this.log = "[" + nodeId + "] ";
+        this.log = "[" + config.nodeId() + "] ";
         this.clock = clock;
         this.kafka = kafka;
         this.file = file;
         List<TaskHandler> builtins = new ArrayList<>(BuiltinHandlers.all(config.getBoolean(WriterConfig.CRASH_HANDLER)));
         builtins.addAll(extraHandlers);
         this.handlers = new HandlerRegistry(builtins, config.getString(WriterConfig.PLUGIN_DIR));
-        this.index = AppliedIndex.load(file);
+        this.checks = new TaskChecks(handlers, config.getInt(WriterConfig.MAX_PAYLOAD_BYTES));
+        AppliedIndex index = AppliedIndex.load(file);
+        this.records = new ResultRecords(config.topics(), config.nodeId());
+        this.recorder = new FileRecorder(file, index, records);
         this.pool = Executors.newCachedThreadPool(daemon("sf-task"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemon("sf-task-timer"));
+        this.runner = new TaskRunner(config, handlers, timers, clock);
         Map<String, Integer> limits = config.concurrencyLimits();
         int fallback = config.getInt(WriterConfig.DEFAULT_CONCURRENCY);
-        this.lanes = new Lanes(pool, type -> {
+        this.lanes = new Lanes(type -> {
             if (limits.containsKey(type)) {
                 return limits.get(type);
             }
             TaskHandler h = handlers.get(type);
             return h != null && h.maxConcurrency() > 0 ? h.maxConcurrency() : fallback;
         });
+        this.attempts = new Attempts(config, clock);
         LOG.info("{}file {} holds {} tasks; handlers {}", log, file.currentFile(), index.size(), handlers.types());
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         AtomicLong n = new AtomicLong();
         return r -> {
             Thread t = new Thread(r, name + "-" + n.incrementAndGet());
@@ -123,14 +126,15 @@ public final class TaskLoop implements Runnable {
     public void run() {
         try {
             kafka.initTransactions(stopping);
+            AttemptsTopic.ensure(config);
             kafka.consumer().subscribe(List.of(config.topics().tasks()), new Rebalance());
             while (!stopping.get()) {
-                turn(lanes.running() > 0 || !done.isEmpty() ? BUSY_POLL : IDLE_POLL);
+                turn(lanes.running() > 0 || !done.isEmpty() ? BUSY_POLL : IDLE_POLL, true);
             }
             drainForShutdown();
         } catch (ProducerFencedException e) {
             failure = e;
-            LOG.error("{}another node with id {} took over this node's transactions; stopping", log, nodeId);
+            LOG.error("{}another node with id {} took over this node's transactions; stopping", log, config.nodeId());
         } catch (RuntimeException | Error e) {
             failure = e;
             LOG.error("{}task loop failed: {}", log, e.toString(), e);
@@ -139,32 +143,53 @@ public final class TaskLoop implements Runnable {
         }
     }
 
-    private void turn(Duration pollTimeout) {
-        ConsumerRecords<byte[], byte[]> records;
+    private void turn(Duration pollTimeout, boolean startTasks) {
+        ConsumerRecords<byte[], byte[]> polled;
         polling.set(true);
         try {
-            records = done.isEmpty() ? kafka.consumer().poll(pollTimeout) : kafka.consumer().poll(Duration.ZERO);
+            polled = done.isEmpty() ? kafka.consumer().poll(pollTimeout) : kafka.consumer().poll(Duration.ZERO);
         } catch (WakeupException e) {
-            records = ConsumerRecords.empty();
+            polled = ConsumerRecords.empty();
         } finally {
             polling.set(false);
         }
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            take(r);
+        Set<TopicPartition> full = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : polled) {
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            if (full.contains(tp)) {
+                continue;
+            }
+            if (offsets.open(tp) >= OffsetTracker.MAX_OPEN_PER_PARTITION) {
+                // Take no more from this partition for now; fetch this record again once tasks finish.
+                full.add(tp);
+                kafka.consumer().seek(tp, r.offset());
+                kafka.consumer().pause(List.of(tp));
+                continue;
+            }
+            take(tp, r);
         }
-        applyFinished();
-        publish();
-        if (offsets.open() > config.getInt(WriterConfig.MAX_INFLIGHT)) {
-            kafka.consumer().pause(kafka.consumer().assignment());
-        } else if (!kafka.consumer().paused().isEmpty() && !stopping.get()) {
-            kafka.consumer().resume(kafka.consumer().paused());
+        boolean applied = applyFinished() > 0;
+        if (startTasks) {
+            // Flush what finished before starting more: if a new task kills the node, the restarted
+            // node answers the finished ones from the file instead of running them (and counting
+            // them) again. The commit then overlaps with the new tasks' work.
+            if (applied) {
+                file.flush();
+            }
+            startBatch();
         }
+        maybePublish();
+        FetchControl.apply(kafka.consumer(), offsets, config.getInt(WriterConfig.MAX_INFLIGHT), stopping.get());
     }
 
-    private void take(ConsumerRecord<byte[], byte[]> r) {
-        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+    private void take(TopicPartition tp, ConsumerRecord<byte[], byte[]> r) {
+        boolean doneBefore = offsets.doneBefore(tp, r.offset());
         long epoch = offsets.taken(tp, r.offset());
         if (epoch < 0) {
+            return;
+        }
+        if (doneBefore) {
+            offsets.finished(tp, epoch, r.offset()); // its result was committed by this partition's previous owner
             return;
         }
         TaskRequest task;
@@ -174,162 +199,118 @@ public final class TaskLoop implements Runnable {
                 throw new InvalidProtocolBufferException("task_id and session_id are required");
             }
         } catch (InvalidProtocolBufferException e) {
-            deadLetter(r, "not a TaskRequest: " + e.getMessage(), "");
+            LOG.warn("{}dead-lettering {}-{}@{}: not a TaskRequest", log, r.topic(), r.partition(), r.offset());
+            unpublished.add(records.deadLetter(r.topic(), r.partition(), r.offset(), r.key(), r.value(),
+                    "not a TaskRequest: " + e.getMessage(), "", micros()));
             offsets.finished(tp, epoch, r.offset());
             return;
         }
-        Inflight t = new Inflight(task, tp, r.offset(), epoch, micros());
-        AppliedIndex.Applied applied = index.get(task.getTaskId());
-        if (applied != null) {
+        int max = task.getMaxAttempts() > 0 ? task.getMaxAttempts() : config.getInt(WriterConfig.MAX_ATTEMPTS);
+        Inflight t = new Inflight(task, tp, r.offset(), epoch, arrivals++, attempts.starts(task.getTaskId()), max);
+        ProducerRecord<byte[], byte[]> replay = recorder.replay(task.getTaskId());
+        if (replay != null) {
             // Already in the file: a replay. Publish the stored result again; never run it twice.
-            unpublished.add(resultRecord(applied.row(), applied.location(), storedOutput(applied)));
+            unpublished.add(replay);
+            clearOnCommit.add(t);
             offsets.finished(tp, epoch, r.offset());
             return;
         }
-        admit(t);
-    }
-
-    /** Tasks with a routing key run one at a time in arrival order; others go straight to their lane. */
-    private void admit(Inflight t) {
-        String key = t.task.getRoutingKey();
-        if (!key.isEmpty()) {
-            java.util.ArrayDeque<Inflight> queue = keyed.get(key);
-            if (queue != null) {
-                queue.add(t);
-                return;
-            }
-            keyed.put(key, new java.util.ArrayDeque<>());
-        }
-        dispatch(t);
-    }
-
-    private void dispatch(Inflight t) {
-        TaskRequest task = t.task;
-        long now = micros();
-        String rejection = validate(task);
+        String rejection = checks.rejection(task);
         if (rejection != null) {
-            done.add(new Done(t, TaskStatus.REJECTED, utf8(rejection), null, now, now));
-        } else if (task.getDeadlineUs() > 0 && now > task.getDeadlineUs()) {
-            done.add(new Done(t, TaskStatus.EXPIRED, utf8("deadline passed " + (now - task.getDeadlineUs()) / 1000
-                    + " ms before a worker could start the task"), null, now, now));
-        } else {
-            lanes.submit(task.getType(), () -> execute(t));
+            done.add(Outcome.withoutRun(t, TaskStatus.REJECTED, rejection, micros(), false));
+        } else if (t.priorStarts() >= max) {
+            String reason = "worker crashed " + t.priorStarts() + " times on this task";
+            LOG.warn("{}task {} ({}): {}; not running it again", log, t.id(), task.getType(), reason);
+            unpublished.add(records.deadLetter(r.topic(), r.partition(), r.offset(), r.key(), r.value(), reason,
+                    t.id(), micros()));
+            done.add(Outcome.withoutRun(t, TaskStatus.WORKER_CRASHED, reason, micros(), false));
+        } else if (keys.admit(t)) {
+            lanes.add(t);
         }
     }
 
-    /** After a keyed task is recorded, starts the next task with its key. Loop thread only. */
-    private void startNextWithKey(String key) {
-        java.util.ArrayDeque<Inflight> queue = keyed.get(key);
-        if (queue == null) {
+    /** Starts what the lanes allow, after one durable round trip that counts the starts. */
+    private void startBatch() {
+        List<Inflight> ready = lanes.startable();
+        if (ready.isEmpty()) {
             return;
         }
-        Inflight next = queue.poll();
-        if (next == null) {
-            keyed.remove(key);
-        } else {
-            dispatch(next);
+        List<Inflight> run = new ArrayList<>(ready.size());
+        long now = micros();
+        for (Inflight t : ready) {
+            long deadline = t.task().getDeadlineUs();
+            if (deadline > 0 && now > deadline) {
+                done.add(Outcome.withoutRun(t, TaskStatus.EXPIRED, "deadline passed " + (now - deadline) / 1000
+                        + " ms before a worker could start the task", now, true));
+            } else {
+                run.add(t);
+            }
+        }
+        if (run.isEmpty()) {
+            return;
+        }
+        if (!attempts.recordStarts(run)) {
+            lanes.unstart(run);
+            return;
+        }
+        for (Inflight t : run) {
+            pool.execute(() -> finish(runner.run(t)));
         }
     }
 
-    private String validate(TaskRequest task) {
-        if (handlers.get(task.getType()) == null) {
-            return "unknown task type '" + BuiltinHandlers.abbreviate(task.getType()) + "'; this node runs " + handlers.types();
-        }
-        if (task.getPayload().size() > config.getInt(WriterConfig.MAX_PAYLOAD_BYTES)) {
-            return "payload of " + task.getPayload().size() + " bytes is over the limit of "
-                    + config.getInt(WriterConfig.MAX_PAYLOAD_BYTES) + " (" + WriterConfig.MAX_PAYLOAD_BYTES + ")";
-        }
-        if (task.getTaskId().length() > io.swmrfacade.swmr.internal.RowCodec.ID_LEN
-                || task.getSessionId().length() > io.swmrfacade.swmr.internal.RowCodec.ID_LEN) {
-            return "task and session ids may have at most " + io.swmrfacade.swmr.internal.RowCodec.ID_LEN + " characters";
-        }
-        return null;
-    }
-
-    /** Runs on a lane thread. */
-    private void execute(Inflight t) {
-        TaskRequest task = t.task;
-        long started = micros();
-        Thread me = Thread.currentThread();
-        AtomicBoolean timedOut = new AtomicBoolean();
-        AtomicBoolean finished = new AtomicBoolean();
-        java.util.concurrent.ScheduledFuture<?> timer = timers.schedule(() -> {
-            if (!finished.get()) {
-                timedOut.set(true);
-                me.interrupt();
-            }
-        }, config.taskTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        Done outcome;
-        try {
-            Instant deadline = task.getDeadlineUs() > 0 ? Instant.EPOCH.plusNanos(task.getDeadlineUs() * 1000) : null;
-            TaskOutput out = handlers.get(task.getType()).run(new TaskInput(task.getTaskId(), task.getSessionId(),
-                    task.getType(), task.getPayload().toByteArray(), 1, deadline));
-            outcome = new Done(t, TaskStatus.OK, out.output(), out, started, micros());
-        } catch (TaskRejectedException e) {
-            outcome = new Done(t, TaskStatus.REJECTED, utf8(e.getMessage()), null, started, micros());
-        } catch (InterruptedException e) {
-            outcome = timedOut.get()
-                    ? new Done(t, TaskStatus.FAILED, utf8("timed out after " + config.taskTimeout().toMillis() + " ms"), null, started, micros())
-                    : null; // interrupted by shutdown: hand the task back, do not record it
-        } catch (Exception | LinkageError | AssertionError e) {
-            outcome = new Done(t, TaskStatus.FAILED, utf8(e.getClass().getSimpleName() + ": " + e.getMessage()), null, started, micros());
-        } finally {
-            finished.set(true);
-            timer.cancel(false);
-            Thread.interrupted();
-        }
-        if (outcome != null) {
-            done.add(outcome);
-            if (polling.get()) {
-                kafka.consumer().wakeup();
-            }
+    /** Runs on a worker thread. */
+    private void finish(Outcome o) {
+        done.add(o);
+        if (polling.get()) {
+            kafka.consumer().wakeup();
         }
     }
 
-    /** Writes finished tasks to the file and stages their results. Loop thread only. */
-    private void applyFinished() {
-        Done d;
-        while ((d = done.poll()) != null) {
-            Inflight t = d.task;
-            if (!t.task.getRoutingKey().isEmpty()) {
-                startNextWithKey(t.task.getRoutingKey());
-            }
-            if (!offsets.current(t.tp, t.epoch)) {
-                continue; // the partition moved on while the task ran: its new owner runs it
-            }
-            TaskStatus status = d.status;
-            byte[] output = d.output;
-            int streamIndex = -1;
-            long streamStart = 0;
-            long streamCount = 0;
-            if (d.result != null && d.result.stream() != null) {
-                try {
-                    file.ensureStream(d.result.stream());
-                    streamStart = file.appendSamples(d.result.stream().path(), d.result.samples());
-                    streamIndex = file.streamIndex(d.result.stream().path());
-                    streamCount = d.result.samples().length / d.result.stream().type().size();
-                } catch (IllegalArgumentException e) {
-                    status = TaskStatus.REJECTED;
-                    output = utf8(e.getMessage());
+    /** Writes finished tasks to the file and stages their results; returns how many. Loop thread only. */
+    private int applyFinished() {
+        int applied = 0;
+        Outcome o;
+        while ((o = done.poll()) != null) {
+            Inflight t = o.task();
+            if (o.started()) {
+                lanes.finished(t);
+                Inflight next = keys.release(t);
+                if (next != null && !stopping.get()) {
+                    lanes.add(next);
                 }
             }
-            TaskRequest task = t.task;
-            long heapAt = file.appendHeap(output);
-            TaskRow row = new TaskRow(task.getTaskId(), task.getSessionId(), task.getSequence(), task.getType(),
-                    status.getNumber(), 1, t.tp.partition(), t.offset, task.getSubmittedAtUs(), d.startedUs, d.finishedUs,
-                    heapAt, output.length, streamIndex, streamStart, streamCount);
-            SwmrWriter.RowLocation at = new SwmrWriter.RowLocation(file.segment(), file.currentFile(), file.rowCount());
-            file.appendRow(row);
-            index.put(at, row);
-            unpublished.add(resultRecord(row, at, output));
-            offsets.finished(t.tp, t.epoch, t.offset);
+            if (o.handedBack()) {
+                handedBack.add(t);
+                continue;
+            }
+            if (!offsets.current(t.tp(), t.epoch())) {
+                continue; // the partition moved on while the task ran: its new owner runs it
+            }
+            unpublished.add(recorder.record(o));
+            clearOnCommit.add(t);
+            offsets.finished(t.tp(), t.epoch(), t.offset());
             tasksDone.incrementAndGet();
+            applied++;
         }
+        return applied;
+    }
+
+    /**
+     * Group commit: while tasks keep finishing, results wait up to {@link #MAX_COMMIT_DELAY} (or
+     * {@link #MAX_BATCH} records) so one transaction covers many; an idle node commits at once.
+     */
+    private void maybePublish() {
+        boolean busy = lanes.running() > 0 || !done.isEmpty();
+        if (busy && unpublished.size() < MAX_BATCH && System.nanoTime() - lastCommitNanos < MAX_COMMIT_DELAY.toNanos()) {
+            return;
+        }
+        publish();
     }
 
     /** Flushes the file, then publishes staged results and commits offsets in one transaction. */
     private void publish() {
         Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable();
+        lastCommitNanos = System.nanoTime();
         if (unpublished.isEmpty() && commit.isEmpty()) {
             return;
         }
@@ -337,38 +318,9 @@ public final class TaskLoop implements Runnable {
         if (kafka.transact(unpublished, commit)) {
             unpublished.clear();
             offsets.markCommitted(commit);
+            clearOnCommit.forEach(attempts::clear);
+            clearOnCommit.clear();
         }
-    }
-
-    private byte[] storedOutput(AppliedIndex.Applied a) {
-        return file.readHeap(a.location().segment(), a.row().outputOffset(), a.row().outputLength());
-    }
-
-    private ProducerRecord<byte[], byte[]> resultRecord(TaskRow row, SwmrWriter.RowLocation at, byte[] output) {
-        TaskStatus status = TaskStatus.forNumber(row.status());
-        TaskResult.Builder r = TaskResult.newBuilder().setTaskId(row.taskId()).setSessionId(row.sessionId())
-                .setSequence(row.sequence()).setType(row.type()).setStatus(status).setAttempts(row.attempts())
-                .setWorkerId(nodeId).setFile(at.file().toString()).setRow(at.row())
-                .setStartedAtUs(row.startedUs()).setFinishedAtUs(row.finishedUs());
-        if (status == TaskStatus.OK) {
-            r.setOutput(ByteString.copyFrom(output));
-        } else {
-            r.setError(new String(output, StandardCharsets.UTF_8));
-        }
-        return new ProducerRecord<>(config.topics().results(), utf8(row.sessionId()), r.build().toByteArray());
-    }
-
-    private void deadLetter(ConsumerRecord<byte[], byte[]> r, String reason, String taskId) {
-        LOG.warn("{}dead-lettering {}-{}@{}: {}", log, r.topic(), r.partition(), r.offset(), reason);
-        DeadLetter.Builder dl = DeadLetter.newBuilder().setSourceTopic(r.topic()).setSourcePartition(r.partition())
-                .setSourceOffset(r.offset()).setReason(reason).setWorkerId(nodeId).setAtUs(micros()).setTaskId(taskId);
-        if (r.key() != null) {
-            dl.setKey(ByteString.copyFrom(r.key()));
-        }
-        if (r.value() != null) {
-            dl.setValue(ByteString.copyFrom(r.value()));
-        }
-        unpublished.add(new ProducerRecord<>(config.topics().deadLetter(), r.key(), dl.build().toByteArray()));
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
@@ -378,36 +330,45 @@ public final class TaskLoop implements Runnable {
             applyFinished();
             publish();
             offsets.revoked(partitions);
+            attempts.forget(partitions);
             LOG.info("{}revoked {}", log, partitions);
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            offsets.assigned(partitions);
+            attempts.load(partitions);
+            offsets.assigned(partitions, kafka.consumer().committed(new HashSet<>(partitions)));
             LOG.info("{}assigned {}", log, partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             offsets.revoked(partitions);
+            attempts.forget(partitions);
             LOG.warn("{}lost {}", log, partitions);
         }
     }
 
-    /** Stop fetching, let running tasks finish within the shutdown timeout, record and publish them. */
+    /** Stop fetching and starting; let running tasks finish within the shutdown timeout; hand back the rest. */
     private void drainForShutdown() {
         kafka.consumer().pause(kafka.consumer().assignment());
-        int dropped = lanes.dropWaiting();
+        int dropped = lanes.dropWaiting() + keys.clear();
         long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
         while (lanes.running() > 0 && System.nanoTime() < deadline) {
-            turn(BUSY_POLL);
+            turn(BUSY_POLL, false);
         }
-        if (lanes.running() > 0) {
-            LOG.warn("{}{} tasks still running at shutdown are handed back to Kafka", log, lanes.running());
+        int interrupted = lanes.running();
+        if (interrupted > 0) {
             pool.shutdownNow();
+            long waitUntil = System.nanoTime() + HANDBACK_WAIT.toNanos();
+            while (lanes.running() > 0 && System.nanoTime() < waitUntil) {
+                turn(BUSY_POLL, false);
+            }
+            LOG.warn("{}{} tasks still running at shutdown were interrupted and handed back", log, interrupted);
         }
         applyFinished();
         publish();
+        attempts.takeBack(handedBack);
         LOG.info("{}stopped after {} tasks; {} queued tasks handed back", log, tasksDone.get(), dropped);
     }
 
@@ -419,6 +380,7 @@ public final class TaskLoop implements Runnable {
         } catch (RuntimeException e) {
             LOG.error("{}closing {} failed: {}", log, file.currentFile(), e.toString());
         }
+        attempts.close();
         kafka.close();
     }
 
@@ -449,7 +411,7 @@ public final class TaskLoop implements Runnable {
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 
-    private static byte[] utf8(String s) {
+    static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 }

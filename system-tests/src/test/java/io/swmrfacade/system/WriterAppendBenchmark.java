@@ -1,0 +1,157 @@
+package io.swmrfacade.system;
+
+import hdf.hdf5lib.H5;
+import hdf.hdf5lib.HDF5Constants;
+import io.swmrfacade.client.CollectResult;
+import io.swmrfacade.client.Task;
+import io.swmrfacade.client.TaskFacade;
+import io.swmrfacade.swmr.FileLayout;
+import io.swmrfacade.swmr.Hdf5Library;
+import io.swmrfacade.swmr.internal.H5Ops;
+import io.swmrfacade.writer.WriterConfig;
+import io.swmrfacade.writer.WriterNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A benchmark, not a test: append throughput of 64k-float32-sample tasks through the whole writer
+ * node (client, Kafka, node, SWMR file, results), against a bare Java loop of H5Dset_extent +
+ * H5Dwrite + H5Dflush and against h5py doing the same appends, in the same run; and end-to-end
+ * throughput of no-op (echo) tasks. Appends run twice: with one routing key (in order, one at a
+ * time) and without (any order, up to the append lane's limit at once). Prints figures and ratios.
+ *
+ * <p>Run from system-tests after {@code mvn -o test-compile}:
+ * {@code java -cp target/test-classes:$(cat cp.txt) io.swmrfacade.system.WriterAppendBenchmark [tasks] [echos]}.
+ */
+public final class WriterAppendBenchmark {
+
+    private static final int SAMPLES = 64 * 1024;
+    private static final String STREAM = "/bench/Ex";
+
+    private WriterAppendBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int tasks = args.length > 0 ? Integer.parseInt(args[0]) : 400;
+        int echos = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        Path dir = Files.createTempDirectory("sf-bench");
+        double mb = tasks * (double) SAMPLES * 4 / 1e6;
+
+        double bare = bareJava(dir.resolve("bare.h5"), tasks);
+        double py = h5py(dir.resolve("py.h5"), tasks);
+        double[] node = throughNode(dir, tasks, echos);
+        System.out.printf("appends: %d tasks x %d float32 samples = %.1f MB%n", tasks, SAMPLES, mb);
+        System.out.printf("bare Java set_extent+write+flush:         %8.1f MB/s%n", mb / bare);
+        System.out.printf("h5py same appends:                        %8.1f MB/s%n", py > 0 ? mb / py : Double.NaN);
+        System.out.printf("node, one routing key (in order):         %8.1f MB/s  (%.0f tasks/s)%n", mb / node[0], tasks / node[0]);
+        System.out.printf("node, no routing key (any order):         %8.1f MB/s  (%.0f tasks/s)%n", mb / node[1], tasks / node[1]);
+        System.out.printf("ratio to bare Java: ordered %.3f, unordered %.3f;  to h5py: ordered %.3f, unordered %.3f;  bare Java / h5py %.2f%n",
+                bare / node[0], bare / node[1], py / node[0], py / node[1], py / bare);
+        System.out.printf("no-op echo tasks end to end: %d in %.2f s = %.0f tasks/s%n", echos, node[2], echos / node[2]);
+        System.exit(0);
+    }
+
+    /** Seconds for {@code tasks} appends of 64k float32 with the HDF5 Java API alone, SWMR on, same chunking as the node. */
+    private static double bareJava(Path path, int tasks) {
+        Hdf5Library.load();
+        byte[] samples = pattern();
+        long fapl = H5Ops.v110Fapl();
+        long f = H5.H5Fcreate(path.toString(), HDF5Constants.H5F_ACC_TRUNC, HDF5Constants.H5P_DEFAULT, fapl);
+        H5.H5Pclose(fapl);
+        H5Ops.createAppendable(f, STREAM, HDF5Constants.H5T_IEEE_F32LE, FileLayout.streamChunkSamples());
+        H5.H5Fstart_swmr_write(f);
+        long ds = H5.H5Dopen(f, STREAM, HDF5Constants.H5P_DEFAULT);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < tasks; i++) {
+            H5Ops.append(ds, HDF5Constants.H5T_NATIVE_FLOAT, SAMPLES, samples);
+            H5.H5Dflush(ds);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        H5.H5Dclose(ds);
+        H5.H5Fclose(f);
+        return seconds;
+    }
+
+    /** Seconds for h5py (Debian, HDF5 1.10) doing the same SWMR appends, or -1 if h5py is absent. */
+    private static double h5py(Path path, int tasks) throws Exception {
+        if (!H5pyCrossCheckIT.h5pyAvailable()) {
+            return -1;
+        }
+        String script = String.join("\n",
+                "import sys, time, h5py, numpy as np",
+                "path, n, chunk = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])",
+                "f = h5py.File(path, 'w', libver=('v110', 'v110'))",
+                "ds = f.create_dataset('/bench/Ex', (0,), maxshape=(None,), dtype='<f4', chunks=(chunk,))",
+                "f.swmr_mode = True",
+                "x = np.arange(" + SAMPLES + ", dtype='<f4')",
+                "t0 = time.perf_counter()",
+                "for i in range(n):",
+                "    m = ds.shape[0]; ds.resize((m + len(x),)); ds[m:] = x; ds.flush()",
+                "print(time.perf_counter() - t0)",
+                "f.close()");
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", script, path.toString(), Integer.toString(tasks),
+                Long.toString(FileLayout.streamChunkSamples())).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("h5py benchmark failed: " + out);
+        }
+        return Double.parseDouble(out.substring(out.lastIndexOf('\n') + 1));
+    }
+
+    /** Seconds for the append tasks and for the echo tasks, each from first submit to last result collected. */
+    private static double[] throughNode(Path dir, int tasks, int echos) throws Exception {
+        byte[] payload = Payloads.float32(STREAM, 0, SAMPLES);
+        try (Installation sf = new Installation("bench", 1)) {
+            Map<String, Object> settings = sf.writerSettings(dir.resolve("node.h5"), "bench-writer");
+            settings.put("kafka.max.partition.fetch.bytes", 16 * 1024 * 1024);
+            settings.put("kafka.fetch.max.bytes", 64 * 1024 * 1024);
+            WriterNode writer = WriterNode.start(new WriterConfig(settings), Clock.systemUTC());
+            try (TaskFacade warm = sf.facade().build()) {
+                warm.submit(Task.of("append", payload).withRoutingKey(STREAM));
+                warm.collect(Duration.ofSeconds(60));
+            }
+            double ordered = appends(sf, payload, tasks, STREAM);
+            double unordered = appends(sf, payload, tasks, "");
+            double noop;
+            try (TaskFacade facade = sf.facade().build()) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < echos; i++) {
+                    facade.submit(Task.of("echo", "x"));
+                }
+                CollectResult r = facade.collect(Duration.ofMinutes(5));
+                noop = (System.nanoTime() - t0) / 1e9;
+                if (!r.allSucceeded()) {
+                    throw new IllegalStateException("echo tasks failed: " + r.missing().size() + " missing");
+                }
+            }
+            writer.close();
+            return new double[] {ordered, unordered, noop};
+        }
+    }
+
+    private static double appends(Installation sf, byte[] payload, int tasks, String routingKey) {
+        try (TaskFacade facade = sf.facade().maxBuffered(100_000, 1L << 30).build()) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < tasks; i++) {
+                facade.submit(Task.of("append", payload).withRoutingKey(routingKey));
+            }
+            CollectResult r = facade.collect(Duration.ofMinutes(5));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (!r.allSucceeded()) {
+                throw new IllegalStateException("append tasks failed: " + r.missing().size() + " missing");
+            }
+            return seconds;
+        }
+    }
+
+    private static byte[] pattern() {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * SAMPLES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < SAMPLES; i++) {
+            b.putFloat(i);
+        }
+        return b.array();
+    }
+}

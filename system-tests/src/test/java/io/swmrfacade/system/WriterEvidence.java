@@ -1,0 +1,148 @@
+package io.swmrfacade.system;
+
+import io.swmrfacade.proto.v1.DeadLetter;
+import io.swmrfacade.proto.v1.TaskResult;
+import io.swmrfacade.swmr.SwmrFollower;
+import io.swmrfacade.swmr.TaskRow;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * What the writer tests check, read with independent means: committed records straight off the
+ * topics (read_committed), rows straight out of the file, and the reference HDF5 tools.
+ */
+final class WriterEvidence {
+
+    private WriterEvidence() {
+    }
+
+    /** A fresh log file under target/writer-logs, kept after the run for post-mortems. */
+    static Path logFile(String name) throws java.io.IOException {
+        Path dir = Path.of("target", "writer-logs");
+        Files.createDirectories(dir);
+        Path log = dir.resolve(name + ".log");
+        Files.deleteIfExists(log);
+        return log;
+    }
+
+    /** Every committed TaskResult on the results topic, by task id, in topic order. */
+    static Map<String, List<TaskResult>> committedResults(Installation sf) throws Exception {
+        Map<String, List<TaskResult>> out = new HashMap<>();
+        for (byte[] value : committed(sf, sf.prefix + "results")) {
+            TaskResult r = TaskResult.parseFrom(value);
+            out.computeIfAbsent(r.getTaskId(), k -> new ArrayList<>()).add(r);
+        }
+        return out;
+    }
+
+    static List<DeadLetter> deadLetters(Installation sf) throws Exception {
+        List<DeadLetter> out = new ArrayList<>();
+        for (byte[] value : committed(sf, sf.prefix + "dead-letter")) {
+            out.add(DeadLetter.parseFrom(value));
+        }
+        return out;
+    }
+
+    /** The values of every committed record of {@code topic}, read to its end. */
+    static List<byte[]> committed(Installation sf, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, sf.bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> ends = c.endOffsets(parts);
+            List<byte[]> out = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + topic + " to its end in 30 s");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    out.add(r.value());
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Every row of every segment of the file at {@code base}. */
+    static List<TaskRow> rows(Path base) {
+        try (SwmrFollower f = SwmrFollower.tryOpen(base)) {
+            if (f == null) {
+                return List.of();
+            }
+            return f.poll().newRows().stream().map(SwmrFollower.Row::row).toList();
+        }
+    }
+
+    /** The most rows of {@code type} whose [started, finished) intervals overlap at one instant. */
+    static int maxOverlap(List<TaskRow> rows, String type) {
+        List<long[]> edges = new ArrayList<>();
+        for (TaskRow r : rows) {
+            if (r.type().equals(type)) {
+                edges.add(new long[] {r.startedUs(), 1});
+                edges.add(new long[] {r.finishedUs(), -1});
+            }
+        }
+        // At equal times an end comes before a start: back-to-back tasks do not overlap.
+        edges.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        int now = 0;
+        int max = 0;
+        for (long[] e : edges) {
+            now += (int) e[1];
+            max = Math.max(max, now);
+        }
+        return max;
+    }
+
+    static boolean h5pyAvailable() throws Exception {
+        return H5pyCrossCheckIT.h5pyAvailable();
+    }
+
+    static boolean h5dumpAvailable() {
+        return Files.isExecutable(Path.of("/usr/bin/h5dump"));
+    }
+
+    /**
+     * Opens a closed segment with h5py normally (not SWMR), which fails if the writer left its
+     * status flags set, and prints its task count and stream lengths.
+     */
+    static String h5pySummary(Path segment) throws Exception {
+        String script = String.join("\n",
+                "import sys, h5py",
+                "f = h5py.File(sys.argv[1], 'r')",
+                "names = []",
+                "f.visititems(lambda n, o: names.append('%s=%d' % (n, o.shape[0])) if isinstance(o, h5py.Dataset) else None)",
+                "print(' '.join(sorted(names)))");
+        return run("/usr/bin/python3", "-c", script, segment.toString());
+    }
+
+    /** {@code h5dump -H} of a segment: its header, which fails on a file left open by a writer. */
+    static String h5dumpHeader(Path segment) throws Exception {
+        return run("/usr/bin/h5dump", "-H", segment.toString());
+    }
+
+    private static String run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError(String.join(" ", cmd) + " failed: " + out);
+        }
+        return out;
+    }
+}

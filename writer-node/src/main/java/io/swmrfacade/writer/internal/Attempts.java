@@ -1,0 +1,235 @@
+package io.swmrfacade.writer.internal;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.swmrfacade.proto.v1.TaskAttempt;
+import io.swmrfacade.writer.WriterConfig;
+import io.swmrfacade.writer.WriterNodeException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Durable start counts of tasks, on the compacted attempts topic, so that a task that kills its
+ * node is recognised after a restart and on any other node.
+ *
+ * <p>Before a batch of tasks starts, {@link #recordStarts} writes one record per task (its starts
+ * so far, this one included) to the attempts partition numbered like the task's partition and
+ * waits for the acknowledgements: one round trip per batch. When a node is assigned task
+ * partitions it reads those attempts partitions to their end ({@link #load}). Once a task's result
+ * is committed, {@link #clear} writes a tombstone.
+ *
+ * <p>Attempt records and tombstones are plain (non-transactional) writes, read back with
+ * read_uncommitted: a transaction left open by a dead node would otherwise hide later attempt
+ * records from the next owner until it timed out, and an aborted tombstone would reset a count.
+ * A tombstone lost to a crash just after the commit leaves a stale count for a task that is never
+ * delivered again.
+ *
+ * <p>Loop thread only; not thread-safe.
+ */
+final class Attempts implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Attempts.class);
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
+
+    private record Count(int partition, int starts) {
+    }
+
+    private final String topic;
+    private final String nodeId;
+    private final String log;
+    private final Clock clock;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaConsumer<byte[], byte[]> reader;
+    private final Map<String, Count> counts = new HashMap<>();
+
+    Attempts(WriterConfig config, Clock clock) {
+        this.topic = config.topics().attempts();
+        this.nodeId = config.nodeId();
+        this.log = "[" + nodeId + "] ";
+        this.clock = clock;
+        Map<String, Object> p = new HashMap<>(config.kafkaOverrides());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "sf-writer-attempts-" + nodeId);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        Map<String, Object> c = new HashMap<>(config.kafkaOverrides());
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "sf-writer-attempts-reader-" + nodeId);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        this.reader = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Starts of {@code taskId} so far that never recorded a result. */
+    int starts(String taskId) {
+        Count c = counts.get(taskId);
+        return c == null ? 0 : c.starts;
+    }
+
+    /**
+     * Reads the attempts partitions matching newly assigned task partitions to their end.
+     *
+     * @throws WriterNodeException if the attempts topic lacks a partition or cannot be read in time
+     */
+    void load(Collection<TopicPartition> taskPartitions) {
+        if (taskPartitions.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> parts = taskPartitions.stream().map(tp -> new TopicPartition(topic, tp.partition())).toList();
+        int available = reader.partitionsFor(topic, ACK_TIMEOUT).size();
+        for (TopicPartition tp : parts) {
+            if (tp.partition() >= available) {
+                throw new WriterNodeException("topic " + topic + " has " + available + " partitions, fewer than the tasks topic;"
+                        + " it needs one per task partition");
+            }
+        }
+        reader.assign(parts);
+        reader.seekToBeginning(parts);
+        Map<TopicPartition, Long> ends = reader.endOffsets(parts, ACK_TIMEOUT);
+        long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
+        int records = 0;
+        while (parts.stream().anyMatch(tp -> reader.position(tp) < ends.get(tp))) {
+            if (System.nanoTime() > deadline) {
+                throw new WriterNodeException("could not read " + topic + " " + parts + " to its end within " + ACK_TIMEOUT.toSeconds() + " s");
+            }
+            for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(100))) {
+                apply(r);
+                records++;
+            }
+        }
+        reader.unsubscribe();
+        LOG.debug("{}read {} attempt records of {}", log, records, parts);
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> r) {
+        if (r.key() == null) {
+            return;
+        }
+        String taskId = new String(r.key(), StandardCharsets.UTF_8);
+        if (r.value() == null) {
+            counts.remove(taskId);
+            return;
+        }
+        try {
+            counts.put(taskId, new Count(r.partition(), TaskAttempt.parseFrom(r.value()).getAttempts()));
+        } catch (InvalidProtocolBufferException e) {
+            LOG.warn("{}ignoring a malformed record at {}-{}@{}", log, r.topic(), r.partition(), r.offset());
+        }
+    }
+
+    /** Forgets the counts of task partitions this node no longer owns. */
+    void forget(Collection<TopicPartition> taskPartitions) {
+        java.util.Set<Integer> gone = new java.util.HashSet<>();
+        taskPartitions.forEach(tp -> gone.add(tp.partition()));
+        counts.values().removeIf(c -> gone.contains(c.partition));
+    }
+
+    /**
+     * Durably records one more start of each task and waits for the acknowledgements. Returns
+     * false, recording nothing in memory, if Kafka did not acknowledge them all in time: the
+     * caller must not start the tasks.
+     */
+    boolean recordStarts(List<Inflight> tasks) {
+        List<Future<RecordMetadata>> acks = new ArrayList<>(tasks.size());
+        try {
+            for (Inflight t : tasks) {
+                TaskAttempt a = TaskAttempt.newBuilder().setTaskId(t.id()).setAttempts(t.priorStarts() + 1)
+                        .setWorkerId(nodeId).setAtUs(micros()).build();
+                acks.add(producer.send(record(t, a.toByteArray())));
+            }
+            producer.flush();
+            long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
+            for (Future<RecordMetadata> f : acks) {
+                f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            LOG.warn("{}could not record the start of {} tasks ({}); they wait", log, tasks.size(), e.toString());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        tasks.forEach(t -> counts.put(t.id(), new Count(t.tp().partition(), t.priorStarts() + 1)));
+        return true;
+    }
+
+    /** After a task's result is committed: its count is over. Does not wait. */
+    void clear(Inflight t) {
+        if (counts.remove(t.id()) != null || t.priorStarts() > 0) {
+            sendQuietly(record(t, null));
+        }
+    }
+
+    /**
+     * Takes back the starts of tasks interrupted by a clean shutdown, which are not crashes, and
+     * waits for the acknowledgements (best effort: a start not taken back costs the task one
+     * of its attempts).
+     */
+    void takeBack(List<Inflight> tasks) {
+        for (Inflight t : tasks) {
+            byte[] value = t.priorStarts() == 0 ? null : TaskAttempt.newBuilder().setTaskId(t.id())
+                    .setAttempts(t.priorStarts()).setWorkerId(nodeId).setAtUs(micros()).build().toByteArray();
+            sendQuietly(record(t, value));
+            counts.remove(t.id());
+        }
+        try {
+            producer.flush();
+        } catch (KafkaException e) {
+            LOG.warn("{}could not take back {} starts: {}", log, tasks.size(), e.toString());
+        }
+    }
+
+    private ProducerRecord<byte[], byte[]> record(Inflight t, byte[] value) {
+        return new ProducerRecord<>(topic, t.tp().partition(), t.id().getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    private void sendQuietly(ProducerRecord<byte[], byte[]> r) {
+        try {
+            producer.send(r);
+        } catch (KafkaException e) {
+            LOG.warn("{}could not write to {}: {}", log, topic, e.toString());
+        }
+    }
+
+    private long micros() {
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    @Override
+    public void close() {
+        try {
+            producer.close(Duration.ofSeconds(5));
+        } finally {
+            reader.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));
+        }
+    }
+}

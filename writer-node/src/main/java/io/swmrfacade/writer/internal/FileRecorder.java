@@ -1,0 +1,70 @@
+package io.swmrfacade.writer.internal;
+
+import io.swmrfacade.proto.v1.TaskRequest;
+import io.swmrfacade.proto.v1.TaskStatus;
+import io.swmrfacade.swmr.SwmrWriter;
+import io.swmrfacade.swmr.TaskRow;
+import io.swmrfacade.writer.TaskOutput;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Writes finished tasks into the node's file and builds their results: samples and output bytes
+ * are staged first and the row last, so a reader that sees the row sees all it points at. Every
+ * recorded row enters the {@link AppliedIndex}, which answers later replays of the task.
+ *
+ * <p>Loop thread only; not thread-safe.
+ */
+final class FileRecorder {
+
+    private final SwmrWriter file;
+    private final AppliedIndex index;
+    private final ResultRecords records;
+
+    FileRecorder(SwmrWriter file, AppliedIndex index, ResultRecords records) {
+        this.file = file;
+        this.index = index;
+        this.records = records;
+    }
+
+    /** Stages {@code o} in the file (visible at the next flush) and returns its result record. */
+    ProducerRecord<byte[], byte[]> record(Outcome o) {
+        TaskStatus status = o.status();
+        byte[] output = o.output();
+        int streamIndex = -1;
+        long streamStart = 0;
+        long streamCount = 0;
+        TaskOutput result = o.result();
+        if (result != null && result.stream() != null) {
+            try {
+                file.ensureStream(result.stream());
+                streamStart = file.appendSamples(result.stream().path(), result.samples());
+                streamIndex = file.streamIndex(result.stream().path());
+                streamCount = result.samples().length / result.stream().type().size();
+            } catch (IllegalArgumentException e) {
+                status = TaskStatus.REJECTED;
+                output = e.getMessage().getBytes(StandardCharsets.UTF_8);
+            }
+        }
+        Inflight t = o.task();
+        TaskRequest task = t.task();
+        long heapAt = file.appendHeap(output);
+        TaskRow row = new TaskRow(task.getTaskId(), task.getSessionId(), task.getSequence(), task.getType(),
+                status.getNumber(), o.attempts(), t.tp().partition(), t.offset(), task.getSubmittedAtUs(),
+                o.startedUs(), o.finishedUs(), heapAt, output.length, streamIndex, streamStart, streamCount);
+        SwmrWriter.RowLocation at = new SwmrWriter.RowLocation(file.segment(), file.currentFile(), file.rowCount());
+        file.appendRow(row);
+        index.put(at, row);
+        return records.result(row, at, output);
+    }
+
+    /** The result of a task the file already holds, rebuilt from its row and stored output, or null if none. */
+    ProducerRecord<byte[], byte[]> replay(String taskId) {
+        AppliedIndex.Applied a = index.get(taskId);
+        if (a == null) {
+            return null;
+        }
+        byte[] output = file.readHeap(a.location().segment(), a.row().outputOffset(), a.row().outputLength());
+        return records.result(a.row(), a.location(), output);
+    }
+}

@@ -1,0 +1,136 @@
+package io.swmrfacade.writer.internal;
+
+import io.swmrfacade.proto.v1.TaskRequest;
+import io.swmrfacade.proto.v1.TaskStatus;
+import io.swmrfacade.writer.TaskHandler;
+import io.swmrfacade.writer.TaskInput;
+import io.swmrfacade.writer.TaskOutput;
+import io.swmrfacade.writer.TaskRejectedException;
+import io.swmrfacade.writer.WriterConfig;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs one started task on a worker thread: the handler under its type's time limit, and again
+ * after a backoff while it fails and the task asked for retries. A REJECTED task is never retried;
+ * an interrupt that is not the time limit (a shutdown) hands the task back unrecorded.
+ *
+ * <p>Thread-safe: one instance serves every worker thread.
+ */
+final class TaskRunner {
+
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    static final int MAX_RETRIES = 100;
+
+    private final WriterConfig config;
+    private final HandlerRegistry handlers;
+    private final ScheduledExecutorService timers;
+    private final Clock clock;
+
+    TaskRunner(WriterConfig config, HandlerRegistry handlers, ScheduledExecutorService timers, Clock clock) {
+        this.config = config;
+        this.handlers = handlers;
+        this.timers = timers;
+        this.clock = clock;
+    }
+
+    private record Run(TaskStatus status, byte[] output, TaskOutput result) {
+    }
+
+    /** Runs {@code t} to its final outcome; a retry's backoff keeps the task's concurrency slot. */
+    Outcome run(Inflight t) {
+        TaskRequest task = t.task();
+        int retries = Math.min(MAX_RETRIES, Math.max(0, task.getRetries()));
+        long started = micros();
+        int attempt = t.priorStarts() + 1;
+        for (int retry = 0; ; retry++, attempt++) {
+            Run run = runOnce(t, attempt);
+            if (run == null) {
+                return Outcome.handedBack(t);
+            }
+            if (run.status != TaskStatus.FAILED || retry >= retries) {
+                byte[] output = run.status == TaskStatus.FAILED && retries > 0
+                        ? utf8("failed " + (retry + 1) + " times, last: " + new String(run.output, StandardCharsets.UTF_8))
+                        : run.output;
+                return new Outcome(t, run.status, output, run.result, started, micros(), attempt, true);
+            }
+            try {
+                Thread.sleep(backoff(task.getRetryBackoffMs(), retry).toMillis());
+            } catch (InterruptedException e) {
+                return Outcome.handedBack(t);
+            }
+        }
+    }
+
+    /** {@code base} doubled for each retry before this one, at most {@link #MAX_BACKOFF}. */
+    static Duration backoff(long baseMs, int retry) {
+        long ms = Math.max(0, baseMs);
+        for (int i = 0; i < retry && ms < MAX_BACKOFF.toMillis(); i++) {
+            ms *= 2;
+        }
+        return Duration.ofMillis(Math.min(ms, MAX_BACKOFF.toMillis()));
+    }
+
+    /** One handler run; null if interrupted by a shutdown. */
+    private Run runOnce(Inflight t, int attempt) {
+        TaskRequest task = t.task();
+        Duration limit = config.timeoutFor(task.getType());
+        Thread me = Thread.currentThread();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        AtomicBoolean finished = new AtomicBoolean();
+        ScheduledFuture<?> timer = timers.schedule(() -> {
+            synchronized (finished) {
+                if (!finished.get()) {
+                    timedOut.set(true);
+                    me.interrupt();
+                }
+            }
+        }, limit.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            Instant deadline = task.getDeadlineUs() > 0 ? Instant.EPOCH.plusNanos(task.getDeadlineUs() * 1000) : null;
+            TaskHandler handler = handlers.get(task.getType());
+            TaskOutput out = handler.run(new TaskInput(task.getTaskId(), task.getSessionId(), task.getType(),
+                    task.getPayload().toByteArray(), attempt, deadline));
+            if (out == null) {
+                return new Run(TaskStatus.FAILED, utf8("handler " + handler.getClass().getName() + " returned null"), null);
+            }
+            return new Run(TaskStatus.OK, out.output(), out);
+        } catch (TaskRejectedException e) {
+            return new Run(TaskStatus.REJECTED, utf8(e.getMessage()), null);
+        } catch (InterruptedException e) {
+            return timedOut.get() ? timeout(task, limit) : null;
+        } catch (Exception | LinkageError | AssertionError e) {
+            if (timedOut.get()) {
+                return timeout(task, limit); // a handler that wrapped the interrupt
+            }
+            return new Run(TaskStatus.FAILED, utf8(e.getClass().getSimpleName() + ": " + e.getMessage()), null);
+        } finally {
+            synchronized (finished) {
+                finished.set(true);
+            }
+            timer.cancel(false);
+            Thread.interrupted(); // a late timer interrupt must not leak into the next task of this thread
+        }
+    }
+
+    private Run timeout(TaskRequest task, Duration limit) {
+        String source = config.typeTimeouts().containsKey(task.getType())
+                ? WriterConfig.TYPE_TIMEOUTS + " " + task.getType() : WriterConfig.TASK_TIMEOUT_MS;
+        return new Run(TaskStatus.FAILED, utf8("timed out after " + limit.toMillis() + " ms (" + source + ")"), null);
+    }
+
+    private long micros() {
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
