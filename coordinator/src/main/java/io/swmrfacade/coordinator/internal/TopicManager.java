@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates missing topics from their specs and reports how existing ones differ. */
 public final class TopicManager {
@@ -46,10 +47,24 @@ public final class TopicManager {
                 }
             }
         }
-        Map<String, TopicDescription> descriptions = admin.describeTopics(specs.stream().map(TopicSpec::name).toList())
-                .allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
-        Map<ConfigResource, Config> configs = admin.describeConfigs(specs.stream()
-                .map(s -> new ConfigResource(ConfigResource.Type.TOPIC, s.name())).toList()).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        Map<String, TopicDescription> descriptions;
+        Map<ConfigResource, Config> configs;
+        while (true) {
+            try {
+                descriptions = admin.describeTopics(specs.stream().map(TopicSpec::name).toList())
+                        .allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
+                configs = admin.describeConfigs(specs.stream()
+                        .map(s -> new ConfigResource(ConfigResource.Type.TOPIC, s.name())).toList()).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+                break;
+            } catch (ExecutionException e) {
+                // Topics just created may not be known to every part of the broker yet.
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
         for (TopicSpec s : specs) {
             boolean created = toCreate.stream().anyMatch(t -> t.name().equals(s.name()));
             out.add(new TopicCheck(s.name(), created, differences(s, descriptions.get(s.name()),
