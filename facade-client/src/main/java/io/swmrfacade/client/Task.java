@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param maxAttempts  how often workers may die on it before it is WORKER_CRASHED; 0 for the node default
  * @param priority     a hint: larger runs sooner among waiting tasks
  * @param routingKey   tasks with the same key run in order, on one partition; empty spreads tasks out
+ * @param retries      how often a FAILED run is retried, with {@code retryBackoff} doubling each time; 0 for none
  */
-public record Task(String type, byte[] payload, Instant deadline, int maxAttempts, int priority, String routingKey) {
+public record Task(String type, byte[] payload, Instant deadline, int maxAttempts, int priority, String routingKey,
+                   int retries, java.time.Duration retryBackoff) {
 
     public Task {
         Objects.requireNonNull(type, "type");
@@ -21,13 +23,17 @@ public record Task(String type, byte[] payload, Instant deadline, int maxAttempt
         }
         payload = payload == null ? new byte[0] : payload;
         routingKey = routingKey == null ? "" : routingKey;
+        retryBackoff = retryBackoff == null ? java.time.Duration.ZERO : retryBackoff;
+        if (retries < 0 || retryBackoff.isNegative()) {
+            throw new IllegalArgumentException("retries and retryBackoff must not be negative: " + retries + ", " + retryBackoff);
+        }
         if (maxAttempts < 0) {
             throw new IllegalArgumentException("maxAttempts must be >= 0, not " + maxAttempts);
         }
     }
 
     public static Task of(String type, byte[] payload) {
-        return new Task(type, payload, null, 0, 0, "");
+        return new Task(type, payload, null, 0, 0, "", 0, null);
     }
 
     public static Task of(String type, String payload) {
@@ -35,18 +41,23 @@ public record Task(String type, byte[] payload, Instant deadline, int maxAttempt
     }
 
     public Task withDeadline(Instant at) {
-        return new Task(type, payload, at, maxAttempts, priority, routingKey);
+        return new Task(type, payload, at, maxAttempts, priority, routingKey, retries, retryBackoff);
     }
 
     public Task withMaxAttempts(int n) {
-        return new Task(type, payload, deadline, n, priority, routingKey);
+        return new Task(type, payload, deadline, n, priority, routingKey, retries, retryBackoff);
     }
 
     public Task withPriority(int p) {
-        return new Task(type, payload, deadline, maxAttempts, p, routingKey);
+        return new Task(type, payload, deadline, maxAttempts, p, routingKey, retries, retryBackoff);
     }
 
     public Task withRoutingKey(String key) {
-        return new Task(type, payload, deadline, maxAttempts, priority, key);
+        return new Task(type, payload, deadline, maxAttempts, priority, key, retries, retryBackoff);
+    }
+
+    /** Retry a FAILED run up to {@code n} times, waiting {@code backoff}, then twice that, and so on (at most 60 s). */
+    public Task withRetries(int n, java.time.Duration backoff) {
+        return new Task(type, payload, deadline, maxAttempts, priority, routingKey, n, backoff);
     }
 }

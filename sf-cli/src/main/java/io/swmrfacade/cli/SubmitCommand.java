@@ -45,6 +45,13 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--max-attempts", defaultValue = "0", description = "Worker crashes allowed before WORKER_CRASHED.")
     int maxAttempts;
 
+    @Option(names = "--retries", defaultValue = "0", description = "Retry a FAILED run this many times (default 0).")
+    int retries;
+
+    @Option(names = "--retry-backoff", defaultValue = "1s", converter = DurationConverter.class,
+            description = "Wait before the first retry; doubles each time (default ${DEFAULT-VALUE}).")
+    Duration retryBackoff;
+
     @Option(names = "--session", description = "Add the tasks to this existing session instead of a new one.")
     String session;
 
@@ -71,7 +78,8 @@ final class SubmitCommand implements Callable<Integer> {
         try (TaskFacade facade = builder.build()) {
             List<TaskId> ids = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                Task task = Task.of(type, body).withMaxAttempts(maxAttempts).withRoutingKey(routingKey);
+                Task task = Task.of(type, body).withMaxAttempts(maxAttempts).withRoutingKey(routingKey)
+                        .withRetries(retries, retryBackoff);
                 if (deadline != null) {
                     task = task.withDeadline(Instant.now().plus(deadline));
                 }

@@ -135,7 +135,7 @@ class ClientCollectIT {
         try (Installation sf = new Installation("options", 3); TaskFacade facade = sf.facade().build();
              WriterNode writer = sf.writer(dir.resolve("options.h5"), "options-writer")) {
             Instant later = Instant.now().plusSeconds(600);
-            TaskHandle optioned = facade.submit(Task.of("echo", "opts").withDeadline(later).withMaxAttempts(3).withPriority(7)
+            TaskHandle optioned = facade.submit(Task.of("echo", "opts").withDeadline(later).withMaxAttempts(3).withPriority(7).withRetries(2, Duration.ofMillis(250))
                     .withRoutingKey("stream-A"));
             TaskHandle expired = facade.submit(Task.of("echo", "too late").withDeadline(Instant.now().minusSeconds(1)));
             CollectResult all = facade.collect(Duration.ofSeconds(60));
@@ -153,6 +153,8 @@ class ClientCollectIT {
             assertThat(req.getRoutingKey()).isEqualTo("stream-A");
             assertThat(req.getMaxAttempts()).isEqualTo(3);
             assertThat(req.getPriority()).isEqualTo(7);
+            assertThat(req.getRetries()).isEqualTo(2);
+            assertThat(req.getRetryBackoffMs()).isEqualTo(250);
             assertThat(req.getDeadlineUs()).isEqualTo(later.toEpochMilli() * 1000);
             assertThat(req.getSessionId()).isEqualTo(facade.session().value());
             assertThat(req.getSequence()).isEqualTo(optioned.sequence());

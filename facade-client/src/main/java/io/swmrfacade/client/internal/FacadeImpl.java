@@ -125,7 +125,8 @@ public final class FacadeImpl implements TaskFacade {
         TaskRequest.Builder req = TaskRequest.newBuilder().setTaskId(id.value()).setSessionId(settings.session().value())
                 .setSequence(seq).setType(task.type()).setPayload(ByteString.copyFrom(task.payload()))
                 .setSubmittedAtUs(settings.clock().millis() * 1000).setMaxAttempts(task.maxAttempts())
-                .setPriority(task.priority()).setRoutingKey(task.routingKey());
+                .setPriority(task.priority()).setRoutingKey(task.routingKey())
+                .setRetries(task.retries()).setRetryBackoffMs(task.retryBackoff().toMillis());
         if (task.deadline() != null) {
             req.setDeadlineUs(task.deadline().toEpochMilli() * 1000);
         }

@@ -1,0 +1,121 @@
+package io.swmrfacade.system;
+
+import io.swmrfacade.client.Task;
+import io.swmrfacade.client.TaskFacade;
+import io.swmrfacade.client.TaskHandle;
+import io.swmrfacade.client.TaskResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * How long a kill -9 of a writer interrupts the flow of results: echo tasks are submitted at a
+ * steady rate; the writer is killed; then (a) the same node is restarted at once, or (b) a
+ * second node that was running all along takes over. Prints the time from the kill to the first
+ * result after it, and until every task outstanding at the kill has its result.
+ *
+ * <p>Run: {@code bench/run recovery}.
+ */
+public final class WriterRecoveryBench {
+
+    private WriterRecoveryBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Files.createTempDirectory("sf-recovery");
+        restart(dir);
+        survivor(dir);
+        System.exit(0);
+    }
+
+    private static void restart(Path dir) throws Exception {
+        try (Installation sf = new Installation("recovery-restart", 4); TaskFacade facade = sf.facade().build()) {
+            Map<String, Object> settings = sf.writerSettings(dir.resolve("restart.h5"), "restart-node");
+            NodeProcess writer = NodeProcess.writer(settings, dir.resolve("restart.log"));
+            Flow flow = new Flow(facade);
+            flow.start();
+            Thread.sleep(3000);
+            long kill = System.nanoTime();
+            writer.kill9();
+            NodeProcess again = NodeProcess.writer(settings, dir.resolve("restart.log"));
+            long restarted = System.nanoTime();
+            report("restart", kill, restarted, flow);
+            again.terminate(30);
+        }
+    }
+
+    private static void survivor(Path dir) throws Exception {
+        try (Installation sf = new Installation("recovery-survivor", 4); TaskFacade facade = sf.facade().build()) {
+            NodeProcess a = NodeProcess.writer(sf.writerSettings(dir.resolve("a.h5"), "node-a"), dir.resolve("a.log"));
+            NodeProcess b = NodeProcess.writer(sf.writerSettings(dir.resolve("b.h5"), "node-b"), dir.resolve("b.log"));
+            Flow flow = new Flow(facade);
+            flow.start();
+            Thread.sleep(5000);
+            long kill = System.nanoTime();
+            a.kill9();
+            report("survivor", kill, -1, flow);
+            b.terminate(30);
+        }
+    }
+
+    private static void report(String name, long kill, long restarted, Flow flow) throws Exception {
+        List<TaskHandle> outstanding = flow.outstandingAt();
+        long firstAfter = -1;
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline && (firstAfter < 0 || outstanding.stream().anyMatch(h -> !h.result().isDone()))) {
+            if (firstAfter < 0) {
+                firstAfter = flow.firstResultAfter(kill);
+            }
+            Thread.sleep(1);
+        }
+        long allDone = System.nanoTime();
+        flow.stopFlow();
+        System.out.printf("RESULT %s: %d tasks outstanding at the kill; first result %.0f ms after the kill%s; all of them %.0f ms after%n",
+                name, outstanding.size(), (firstAfter - kill) / 1e6,
+                restarted > 0 ? String.format(" (node restarted %.0f ms after the kill)", (restarted - kill) / 1e6) : "",
+                (allDone - kill) / 1e6);
+    }
+
+    /** Submits echo tasks at 200/s and notes when each result arrives. */
+    private static final class Flow extends Thread {
+        private final TaskFacade facade;
+        private final List<TaskHandle> handles = new CopyOnWriteArrayList<>();
+        private final List<Long> arrivals = new CopyOnWriteArrayList<>();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+
+        Flow(TaskFacade facade) {
+            this.facade = facade;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            while (running.get()) {
+                TaskHandle h = facade.submit(Task.of("echo", "x"));
+                h.result().thenAccept((TaskResult r) -> arrivals.add(System.nanoTime()));
+                handles.add(h);
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        List<TaskHandle> outstandingAt() {
+            return handles.stream().filter(h -> !h.result().isDone()).toList();
+        }
+
+        long firstResultAfter(long nanos) {
+            return arrivals.stream().filter(t -> t > nanos).min(Long::compare).orElse(-1L);
+        }
+
+        void stopFlow() {
+            running.set(false);
+        }
+    }
+}
