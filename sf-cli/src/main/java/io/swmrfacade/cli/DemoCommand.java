@@ -89,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
             CollectResult all = facade.collect(Duration.ofSeconds(60));
             Thread.sleep(1500); // let the readers report the last rows on the monitor topic
             boolean writerClean = Children.stop(writer, 20);
-            exit = summarize(handles, all, file, monitor.latest(), writerClean);
+            exit = summarize(facade.session().value(), handles, all, file, monitor.latest(), writerClean);
         }
         Runtime.getRuntime().removeShutdownHook(cleanup);
         stopEverything(kids);
@@ -152,8 +152,8 @@ final class DemoCommand implements Callable<Integer> {
                 .setSamples(ByteString.copyFrom(b.array())).build().toByteArray();
     }
 
-    private int summarize(List<TaskHandle> handles, CollectResult all, Path file, Map<String, MonitorUpdate> seen,
-                          boolean writerClean) {
+    private int summarize(String session, List<TaskHandle> handles, CollectResult all, Path file,
+                          Map<String, MonitorUpdate> seen, boolean writerClean) {
         Set<String> submitted = new HashSet<>();
         handles.forEach(h -> submitted.add(h.id().value()));
         long matched = all.results().stream().filter(r -> submitted.contains(r.id().value())).count();
@@ -168,8 +168,12 @@ final class DemoCommand implements Callable<Integer> {
         try (SwmrFollower f = SwmrFollower.tryOpen(file)) {
             if (f != null) {
                 SwmrFollower.Update u = f.poll();
-                rows = u.totalRows();
+                rows = u.newRows().stream().filter(r -> r.row().sessionId().equals(session)).count();
                 System.out.printf("rows written             %d in %s (segments 0..%d)%n", rows, file, u.segment());
+                if (u.totalRows() > rows) {
+                    // Tasks an earlier, interrupted demo left in Kafka: durable, so they ran now.
+                    System.out.printf("  plus %d rows of tasks left in Kafka by an earlier, interrupted run%n", u.totalRows() - rows);
+                }
                 u.streams().values().forEach(s -> System.out.printf("  %-34s %,d %s samples%n", s.path(), s.samples(), s.type().wireName()));
             }
         }
