@@ -122,7 +122,7 @@ public final class SessionLedger {
                 missing.add(e.getKey());
             }
         }
-        return new CollectResult(results, missing);
+        return new CollectResult(results, missing, caughtUp);
     }
 
     public int size() {

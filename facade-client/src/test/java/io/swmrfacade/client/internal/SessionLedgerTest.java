@@ -57,9 +57,20 @@ class SessionLedgerTest {
         TaskId id = TaskId.next();
         ledger.complete(result(id, "x"));
         assertThat(ledger.collect(Duration.ofMillis(20)).results()).hasSize(1);
+        assertThat(ledger.collect(Duration.ofMillis(20)).complete()).as("journal not read yet").isFalse();
         assertThat(ledger.register(id)).isCompleted();
         assertThat(ledger.withoutResult()).isZero();
         ledger.caughtUp();
         assertThat(ledger.collect(Duration.ofSeconds(5)).complete()).isTrue();
+    }
+
+    /** Regression: sf collect polls in short slices, and a resumed session looked complete with nothing in it. */
+    @Test
+    void a_resumed_session_with_nothing_known_yet_is_not_complete() throws Exception {
+        SessionLedger ledger = new SessionLedger(false, announced::add);
+        assertThat(ledger.collect(Duration.ofMillis(5)).missing()).isEmpty();
+        assertThat(ledger.collect(Duration.ofMillis(5)).complete()).isFalse();
+        ledger.caughtUp();
+        assertThat(ledger.collect(Duration.ofMillis(5)).complete()).isTrue();
     }
 }
