@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -38,7 +39,8 @@ public final class KafkaClients implements AutoCloseable {
     private final WriterConfig config;
     private final String log;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private KafkaProducer<byte[], byte[]> producer;
+    /** Replaced by {@link #transact} on the publisher thread after a failed abort. */
+    private volatile KafkaProducer<byte[], byte[]> producer;
 
     public KafkaClients(WriterConfig config) {
         this.config = config;
@@ -114,16 +116,21 @@ public final class KafkaClients implements AutoCloseable {
      * aborting, when Kafka is unavailable: the caller keeps the records (they are in the file
      * already) and tries again on its next turn.
      *
+     * <p>Called on the {@link Publisher}'s thread, or on the loop thread while the publisher is
+     * idle: one caller at a time. It never touches the consumer; the caller captures
+     * {@code group} on the loop thread.
+     *
      * @throws ProducerFencedException if a newer instance of this node took over
      */
-    boolean transact(List<ProducerRecord<byte[], byte[]>> records, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    boolean transact(List<ProducerRecord<byte[], byte[]>> records, Map<TopicPartition, OffsetAndMetadata> offsets,
+            ConsumerGroupMetadata group) {
         try {
             producer.beginTransaction();
             for (ProducerRecord<byte[], byte[]> r : records) {
                 producer.send(r);
             }
             if (!offsets.isEmpty()) {
-                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                producer.sendOffsetsToTransaction(offsets, group);
             }
             producer.commitTransaction();
             return true;

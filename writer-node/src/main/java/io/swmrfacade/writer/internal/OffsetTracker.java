@@ -110,10 +110,15 @@ final class OffsetTracker {
         return out;
     }
 
+    /**
+     * After {@code offsets} (taken from {@link #committable}) committed. A partition whose tasks
+     * finished after that snapshot was taken (while the transaction was in flight) stays dirty, so
+     * its newer state is committed next time.
+     */
     void markCommitted(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        offsets.keySet().forEach(tp -> {
+        offsets.forEach((tp, committed) -> {
             PartitionState s = owned.get(tp);
-            if (s != null) {
+            if (s != null && s.frontier() >= 0 && committed.equals(OpenOffsets.commit(s.frontier(), s.allOpen()))) {
                 s.dirty = false;
             }
         });

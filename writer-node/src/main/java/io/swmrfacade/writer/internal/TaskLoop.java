@@ -40,8 +40,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each turn: poll tasks and queue them; write finished tasks to the file (rows last) and flush
  * it; durably count a start of each task that may start now ({@link Attempts}), then start them;
- * then, in one Kafka transaction, publish the finished tasks' results and commit the consumed
- * offsets.
+ * then hand the finished tasks' results and the consumed offsets to the {@link Publisher}, which
+ * publishes and commits them in one Kafka transaction on its own thread while the loop goes on.
+ * One transaction is in flight at a time; what finishes meanwhile waits for the next one. The
+ * loop applies a transaction's outcome (offsets marked committed, attempt counts cleared, or on a
+ * retriable failure the records put back ahead of newer ones) when it drains the publisher's
+ * completion, on this thread. A rebalance and the shutdown drain wait for the transaction in
+ * flight and then publish synchronously, so nothing is committed for a revoked partition.
  * A crash after the flush and before the commit replays those tasks: the {@link AppliedIndex}
  * recognises them and their results are published again from the file, in a new transaction,
  * so the file and the committed results topic hold each task once. A task that arrives with as
@@ -72,6 +77,7 @@ public final class TaskLoop implements Runnable {
     private final ExecutorService pool;
     private final ScheduledExecutorService timers;
     private final OffsetTracker offsets = new OffsetTracker();
+    private final Publisher publisher;
     private final ConcurrentLinkedQueue<Outcome> done = new ConcurrentLinkedQueue<>();
     private final List<ProducerRecord<byte[], byte[]>> unpublished = new ArrayList<>();
     /** Tasks whose attempt count ends when {@link #unpublished} commits. */
@@ -110,6 +116,7 @@ public final class TaskLoop implements Runnable {
             return h != null && h.maxConcurrency() > 0 ? h.maxConcurrency() : fallback;
         });
         this.attempts = new Attempts(config, clock);
+        this.publisher = new Publisher(kafka, config.nodeId());
         LOG.info("{}file {} holds {} tasks; handlers {}", log, file.currentFile(), index.size(), handlers.types());
     }
 
@@ -129,7 +136,8 @@ public final class TaskLoop implements Runnable {
             AttemptsTopic.ensure(config);
             kafka.consumer().subscribe(List.of(config.topics().tasks()), new Rebalance());
             while (!stopping.get()) {
-                turn(lanes.running() > 0 || !done.isEmpty() ? BUSY_POLL : IDLE_POLL, true);
+                boolean busy = lanes.running() > 0 || !done.isEmpty() || !publisher.idle() || !unpublished.isEmpty();
+                turn(busy ? BUSY_POLL : IDLE_POLL, true);
             }
             drainForShutdown();
         } catch (ProducerFencedException e) {
@@ -168,6 +176,7 @@ public final class TaskLoop implements Runnable {
             }
             take(tp, r);
         }
+        published(publisher.poll());
         boolean applied = applyFinished() > 0;
         if (startTasks) {
             // Flush what finished before starting more: if a new task kills the node, the restarted
@@ -300,6 +309,9 @@ public final class TaskLoop implements Runnable {
      * {@link #MAX_BATCH} records) so one transaction covers many; an idle node commits at once.
      */
     private void maybePublish() {
+        if (!publisher.idle()) {
+            return; // one transaction at a time; what finishes meanwhile goes in the next
+        }
         boolean busy = lanes.running() > 0 || !done.isEmpty();
         if (busy && unpublished.size() < MAX_BATCH && System.nanoTime() - lastCommitNanos < MAX_COMMIT_DELAY.toNanos()) {
             return;
@@ -307,7 +319,7 @@ public final class TaskLoop implements Runnable {
         publish();
     }
 
-    /** Flushes the file, then publishes staged results and commits offsets in one transaction. */
+    /** Flushes the file, then hands staged results and offsets to the publisher. Loop thread; publisher idle. */
     private void publish() {
         Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable();
         lastCommitNanos = System.nanoTime();
@@ -315,11 +327,46 @@ public final class TaskLoop implements Runnable {
             return;
         }
         file.flush();
-        if (kafka.transact(unpublished, commit)) {
+        Publisher.Batch batch = new Publisher.Batch(new ArrayList<>(unpublished), commit,
+                kafka.consumer().groupMetadata(), new ArrayList<>(clearOnCommit));
+        unpublished.clear();
+        clearOnCommit.clear();
+        publisher.submit(batch);
+    }
+
+    /**
+     * Waits for the transaction in flight, then flushes the file and publishes staged results and
+     * commits offsets in one transaction on this thread (the publisher is idle).
+     */
+    private void publishNow() {
+        published(publisher.await());
+        Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable();
+        lastCommitNanos = System.nanoTime();
+        if (unpublished.isEmpty() && commit.isEmpty()) {
+            return;
+        }
+        file.flush();
+        if (kafka.transact(unpublished, commit, kafka.consumer().groupMetadata())) {
             unpublished.clear();
             offsets.markCommitted(commit);
             clearOnCommit.forEach(attempts::clear);
             clearOnCommit.clear();
+        }
+    }
+
+    /** Applies a finished transaction's outcome (null: none finished). Loop thread only. */
+    private void published(Publisher.Completion c) {
+        if (c == null) {
+            return;
+        }
+        Publisher.Batch b = c.batch();
+        if (c.committed()) {
+            offsets.markCommitted(b.offsets());
+            b.clears().forEach(attempts::clear);
+        } else {
+            // Retriable failure, aborted: the records are in the file; publish them again, first.
+            unpublished.addAll(0, b.records());
+            clearOnCommit.addAll(0, b.clears());
         }
     }
 
@@ -328,7 +375,7 @@ public final class TaskLoop implements Runnable {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             // Record and publish what finished before giving the partitions up.
             applyFinished();
-            publish();
+            publishNow();
             offsets.revoked(partitions);
             attempts.forget(partitions);
             LOG.info("{}revoked {}", log, partitions);
@@ -336,6 +383,7 @@ public final class TaskLoop implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            published(publisher.await()); // its group metadata predates this rebalance
             attempts.load(partitions);
             offsets.assigned(partitions, kafka.consumer().committed(new HashSet<>(partitions)));
             LOG.info("{}assigned {}", log, partitions);
@@ -343,6 +391,7 @@ public final class TaskLoop implements Runnable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            published(publisher.await());
             offsets.revoked(partitions);
             attempts.forget(partitions);
             LOG.warn("{}lost {}", log, partitions);
@@ -367,12 +416,13 @@ public final class TaskLoop implements Runnable {
             LOG.warn("{}{} tasks still running at shutdown were interrupted and handed back", log, interrupted);
         }
         applyFinished();
-        publish();
+        publishNow();
         attempts.takeBack(handedBack);
         LOG.info("{}stopped after {} tasks; {} queued tasks handed back", log, tasksDone.get(), dropped);
     }
 
     private void shutdownResources() {
+        publisher.close();
         pool.shutdownNow();
         timers.shutdownNow();
         try {
