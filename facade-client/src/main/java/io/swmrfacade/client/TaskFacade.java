@@ -137,7 +137,7 @@ public interface TaskFacade extends AutoCloseable {
 
         /**
          * A Kafka client setting passed to the facade's producer and consumer (security settings,
-         * say). The facade fixes {@code acks=all}, idempotence, {@code isolation.level=read_committed}
+         * say). The facade fixes {@code acks=all}, idempotence, {@code isolation.level=read_uncommitted}
          * and {@code max.block.ms} (at most 100 ms: close() relies on its sender never blocking longer).
          */
         public Builder kafka(String key, Object value) {

@@ -41,6 +41,9 @@ public final class ClientBenchMain {
         Path dir = Files.createTempDirectory("sf-bench");
         try (Installation sf = new Installation("bench", 3)) {
             WriterNode writer = sf.writer(dir.resolve("bench.h5"), "bench-writer");
+            long[] floor = KafkaPingPong.run(sf.bootstrap, 1_000, rtSeconds);
+            System.out.printf("RESULT bare Kafka ping-pong at 1000/s (the floor): n=%d p50=%.2f ms p90=%.2f ms p99=%.2f ms p99.9=%.2f ms max=%.2f ms%n",
+                    floor.length, ms(floor, 0.50), ms(floor, 0.90), ms(floor, 0.99), ms(floor, 0.999), floor[floor.length - 1] / 1e6);
             roundTrip(sf, rtSeconds);
             double echo = echoRate(sf, echoTasks);
             writer.close();

@@ -17,16 +17,31 @@ final class ClientTopics {
     private ClientTopics() {
     }
 
-    /** Every committed record of {@code topic} (all partitions) that {@code keep} accepts. */
+    /**
+     * Every committed record of {@code topic} (all partitions) that {@code keep} accepts, read once
+     * no transaction is open on it (see {@link #settledEnds}).
+     */
     static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, Predicate<ConsumerRecord<byte[], byte[]>> keep) {
+        return readAll(bootstrap, topic, keep, true);
+    }
+
+    /**
+     * Every record of {@code topic} that {@code keep} accepts: the committed ones once no
+     * transaction is open on the topic, or ({@code committed} false) every record in its log,
+     * those of aborted transactions included, as a reader of uncommitted results sees them.
+     */
+    static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, Predicate<ConsumerRecord<byte[], byte[]>> keep,
+                                                        boolean committed) {
         Map<String, Object> p = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, committed ? "read_committed" : "read_uncommitted",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(i -> new TopicPartition(topic, i.partition())).toList();
             c.assign(parts);
             c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(10));
+            Map<TopicPartition, Long> end = committed ? settledEnds(bootstrap, parts, Duration.ofSeconds(30))
+                    : c.endOffsets(parts, Duration.ofSeconds(10));
             List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
@@ -40,6 +55,41 @@ final class ClientTopics {
                 });
             }
             return out;
+        }
+    }
+
+    /**
+     * Waits until no transaction is open on {@code parts}, that is until each partition's last
+     * stable offset reaches its end, and returns those ends. Writers commit within milliseconds
+     * once idle; a transaction left open by a killed writer ends when the broker aborts it, after
+     * the writer's transaction timeout.
+     */
+    static Map<TopicPartition, Long> settledEnds(String bootstrap, List<TopicPartition> parts, Duration timeout) {
+        Map<String, Object> base = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Object> stable = new java.util.HashMap<>(base);
+        stable.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, Object> all = new java.util.HashMap<>(base);
+        all.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        try (KafkaConsumer<byte[], byte[]> s = new KafkaConsumer<>(stable, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             KafkaConsumer<byte[], byte[]> a = new KafkaConsumer<>(all, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                Map<TopicPartition, Long> lso = s.endOffsets(parts, Duration.ofSeconds(10));
+                Map<TopicPartition, Long> end = a.endOffsets(parts, Duration.ofSeconds(10));
+                if (lso.equals(end)) {
+                    return lso;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("a transaction stayed open on " + parts + " for " + timeout.toSeconds()
+                            + " s: stable offsets " + lso + ", ends " + end);
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
         }
     }
 }

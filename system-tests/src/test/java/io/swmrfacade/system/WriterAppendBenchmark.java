@@ -48,8 +48,11 @@ public final class WriterAppendBenchmark {
         System.out.printf("h5py same appends:                        %8.1f MB/s%n", py > 0 ? mb / py : Double.NaN);
         System.out.printf("node, one routing key (in order):         %8.1f MB/s  (%.0f tasks/s)%n", mb / node[0], tasks / node[0]);
         System.out.printf("node, no routing key (any order):         %8.1f MB/s  (%.0f tasks/s)%n", mb / node[1], tasks / node[1]);
+        System.out.printf("Kafka alone, same payloads produced+consumed: %8.1f MB/s%n", mb / node[3]);
         System.out.printf("ratio to bare Java: ordered %.3f, unordered %.3f;  to h5py: ordered %.3f, unordered %.3f;  bare Java / h5py %.2f%n",
                 bare / node[0], bare / node[1], py / node[0], py / node[1], py / bare);
+        System.out.printf("ratio to Kafka alone: ordered %.3f, unordered %.3f;  Kafka alone / bare Java %.3f%n",
+                node[3] / node[0], node[3] / node[1], bare / node[3]);
         System.out.printf("no-op echo tasks end to end: %d in %.2f s = %.0f tasks/s%n", echos, node[2], echos / node[2]);
         System.exit(0);
     }
@@ -113,6 +116,7 @@ public final class WriterAppendBenchmark {
                 warm.submit(Task.of("append", payload).withRoutingKey(STREAM));
                 warm.collect(Duration.ofSeconds(60));
             }
+            double kafka = kafkaAlone(sf.bootstrap, payload, tasks);
             double ordered = appends(sf, payload, tasks, STREAM);
             double unordered = appends(sf, payload, tasks, "");
             double noop;
@@ -128,7 +132,7 @@ public final class WriterAppendBenchmark {
                 }
             }
             writer.close();
-            return new double[] {ordered, unordered, noop};
+            return new double[] {ordered, unordered, noop, kafka};
         }
     }
 
@@ -144,6 +148,39 @@ public final class WriterAppendBenchmark {
                 throw new IllegalStateException("append tasks failed: " + r.missing().size() + " missing");
             }
             return seconds;
+        }
+    }
+
+    /**
+     * Seconds for Kafka alone to carry the same payloads from a producer (acks=all, as the
+     * facade) to a consumer on the same broker: the transport's ceiling for the node.
+     */
+    private static double kafkaAlone(String bootstrap, byte[] payload, int tasks) throws Exception {
+        String topic = "bench-bytes-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        Map<String, Object> p = Map.of("bootstrap.servers", bootstrap, "acks", "all", "max.request.size", 16 * 1024 * 1024,
+                "buffer.memory", 256L * 1024 * 1024, "batch.size", 1024 * 1024);
+        Map<String, Object> c = Map.of("bootstrap.servers", bootstrap, "max.partition.fetch.bytes", 16 * 1024 * 1024,
+                "fetch.max.bytes", 64 * 1024 * 1024);
+        var ser = new org.apache.kafka.common.serialization.ByteArraySerializer();
+        var de = new org.apache.kafka.common.serialization.ByteArrayDeserializer();
+        org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, 0);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(p, ser, ser);
+             var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(c, de, de)) {
+            consumer.assign(java.util.List.of(tp));
+            consumer.seekToBeginning(java.util.List.of(tp));
+            long t0 = System.nanoTime();
+            for (int i = 0; i < tasks; i++) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, payload));
+            }
+            int got = 0;
+            while (got < tasks) {
+                got += consumer.poll(Duration.ofMillis(100)).count();
+            }
+            return (System.nanoTime() - t0) / 1e9;
         }
     }
 

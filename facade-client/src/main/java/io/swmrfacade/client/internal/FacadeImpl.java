@@ -109,7 +109,11 @@ public final class FacadeImpl implements TaskFacade {
     private Map<String, Object> consumerProps() {
         Map<String, Object> p = new HashMap<>(settings.kafka());
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // Results are read as soon as a writer sends them, before their transaction commits: a
+        // writer sends a result only once the row it names is flushed to its file, so even the
+        // result of a transaction that aborts (the writer died) is true. Its replay after a
+        // restart is the same result again, and the ledger keeps the first.
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
         return p;

@@ -13,17 +13,12 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -36,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * node is recognised after a restart and on any other node.
  *
  * <p>Before a batch of tasks starts, {@link #recordStarts} writes one record per task (its starts
- * so far, this one included) to the attempts partition numbered like the task's partition and
- * waits for the acknowledgements: one round trip per batch. When a node is assigned task
+ * so far, this one included) to the attempts partition numbered like the task's partition; the
+ * batch starts when they are acknowledged (one round trip, which the loop does not wait for). When a node is assigned task
  * partitions it reads those attempts partitions to their end ({@link #load}). Once a task's result
  * is committed, {@link #clear} writes a tombstone.
  *
@@ -47,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * A tombstone lost to a crash just after the commit leaves a stale count for a task that is never
  * delivered again.
  *
- * <p>Loop thread only; not thread-safe.
+ * <p>Loop thread only (but for the acknowledgement callback of {@link #recordStarts}); not thread-safe.
  */
 final class Attempts implements AutoCloseable {
 
@@ -76,6 +71,10 @@ final class Attempts implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // Tasks wait for these acknowledgements: fail a batch within ACK_TIMEOUT, and never block the loop long.
+        p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        p.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) ACK_TIMEOUT.toMillis());
         p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         Map<String, Object> c = new HashMap<>(config.kafkaOverrides());
@@ -153,32 +152,50 @@ final class Attempts implements AutoCloseable {
     }
 
     /**
-     * Durably records one more start of each task and waits for the acknowledgements. Returns
-     * false, recording nothing in memory, if Kafka did not acknowledge them all in time: the
-     * caller must not start the tasks.
+     * Durably records one more start of each task: sends the records and returns at once. When
+     * Kafka has acknowledged them all, {@code whenRecorded} gets true (on a Kafka I/O thread) and
+     * the tasks may start; it gets false if any was not acknowledged within the delivery timeout,
+     * and the caller must then call {@link #unrecorded} on the loop thread and not start them.
      */
-    boolean recordStarts(List<Inflight> tasks) {
-        List<Future<RecordMetadata>> acks = new ArrayList<>(tasks.size());
-        try {
-            for (Inflight t : tasks) {
-                TaskAttempt a = TaskAttempt.newBuilder().setTaskId(t.id()).setAttempts(t.priorStarts() + 1)
-                        .setWorkerId(nodeId).setAtUs(micros()).build();
-                acks.add(producer.send(record(t, a.toByteArray())));
-            }
-            producer.flush();
-            long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
-            for (Future<RecordMetadata> f : acks) {
-                f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-        } catch (ExecutionException | TimeoutException | KafkaException e) {
-            LOG.warn("{}could not record the start of {} tasks ({}); they wait", log, tasks.size(), e.toString());
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+    void recordStarts(List<Inflight> tasks, java.util.function.Consumer<Boolean> whenRecorded) {
+        java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger(tasks.size());
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        for (Inflight t : tasks) {
+            counts.put(t.id(), new Count(t.tp().partition(), t.priorStarts() + 1));
         }
-        tasks.forEach(t -> counts.put(t.id(), new Count(t.tp().partition(), t.priorStarts() + 1)));
-        return true;
+        for (int i = 0; i < tasks.size(); i++) {
+            Inflight t = tasks.get(i);
+            TaskAttempt a = TaskAttempt.newBuilder().setTaskId(t.id()).setAttempts(t.priorStarts() + 1)
+                    .setWorkerId(nodeId).setAtUs(micros()).build();
+            try {
+                producer.send(record(t, a.toByteArray()), (meta, error) -> {
+                    if (error != null && failed.compareAndSet(false, true)) {
+                        LOG.warn("{}could not record the start of {} tasks ({}); they wait", log, tasks.size(), error.toString());
+                    }
+                    if (pending.decrementAndGet() == 0) {
+                        whenRecorded.accept(!failed.get());
+                    }
+                });
+            } catch (KafkaException e) {
+                LOG.warn("{}could not record the start of {} tasks ({}); they wait", log, tasks.size(), e.toString());
+                failed.set(true);
+                if (pending.addAndGet(-(tasks.size() - i)) == 0) {
+                    whenRecorded.accept(false);
+                }
+                return;
+            }
+        }
+    }
+
+    /** Loop thread: forgets the starts of tasks that {@link #recordStarts} could not record; they did not run. */
+    void unrecorded(List<Inflight> tasks) {
+        for (Inflight t : tasks) {
+            if (t.priorStarts() == 0) {
+                counts.remove(t.id());
+            } else {
+                counts.put(t.id(), new Count(t.tp().partition(), t.priorStarts()));
+            }
+        }
     }
 
     /** After a task's result is committed: its count is over. Does not wait. */

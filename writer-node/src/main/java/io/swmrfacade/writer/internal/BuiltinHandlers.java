@@ -103,6 +103,12 @@ final class BuiltinHandlers {
             return new TaskOutput(("appended " + n + " " + spec.type().wireName() + " samples to " + spec.path())
                     .getBytes(StandardCharsets.UTF_8), spec, p.getSamples().toByteArray());
         }
+
+        /** It only parses its payload (the loop thread writes the file), so many may run at once. */
+        @Override
+        public int maxConcurrency() {
+            return 64;
+        }
     }
 
     /** Halts the JVM, like seed 001's "crash" task: a poison task for fault tests. Enabled only by a flag. */

@@ -5,22 +5,13 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -28,25 +19,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The writer node's Kafka clients: a read-committed consumer in the writers' group (a static
- * member named after the node) and a transactional producer whose id is the node id, so a
- * restarted node fences its predecessor.
+ * member named after the node), and the factory of its transactional producers, whose ids derive
+ * from the node id so that a restarted node fences its predecessor ({@link Transactions}).
  */
 public final class KafkaClients implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaClients.class);
-    private static final Duration RETRY_BACKOFF = Duration.ofMillis(200);
 
     private final WriterConfig config;
     private final String log;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    /** Replaced by {@link #transact} on the publisher thread after a failed abort. */
-    private volatile KafkaProducer<byte[], byte[]> producer;
 
     public KafkaClients(WriterConfig config) {
         this.config = config;
         this.log = "[" + config.nodeId() + "] ";
         this.consumer = new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.producer = newProducer();
     }
 
     private Map<String, Object> common() {
@@ -75,10 +62,11 @@ public final class KafkaClients implements AutoCloseable {
         return p;
     }
 
-    private KafkaProducer<byte[], byte[]> newProducer() {
+    /** A transactional producer with the given transactional id; see {@link Transactions}. */
+    KafkaProducer<byte[], byte[]> newTransactionalProducer(String transactionalId) {
         Map<String, Object> p = common();
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "sf.writer." + config.nodeId());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "sf-writer-tx-" + config.nodeId());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "sf-writer-tx-" + transactionalId);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
@@ -91,85 +79,13 @@ public final class KafkaClients implements AutoCloseable {
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    /** The transactional ids of this node's producers: the node id, and the node id with {@code .2}. */
+    List<String> transactionalIds() {
+        return List.of("sf.writer." + config.nodeId(), "sf.writer." + config.nodeId() + ".2");
+    }
+
     public KafkaConsumer<byte[], byte[]> consumer() {
         return consumer;
-    }
-
-    /** Registers the transactional id, retrying while the broker is unreachable, until {@code stop} is set. */
-    void initTransactions(AtomicBoolean stop) {
-        while (!stop.get()) {
-            try {
-                producer.initTransactions();
-                return;
-            } catch (ProducerFencedException | AuthorizationException | UnsupportedVersionException e) {
-                throw e;
-            } catch (KafkaException e) {
-                LOG.warn("{}cannot register transactions yet ({}); retrying", log, e.getMessage());
-                recreateProducer();
-                pause();
-            }
-        }
-    }
-
-    /**
-     * Publishes {@code records} and commits {@code offsets} atomically. Returns false, after
-     * aborting, when Kafka is unavailable: the caller keeps the records (they are in the file
-     * already) and tries again on its next turn.
-     *
-     * <p>Called on the {@link Publisher}'s thread, or on the loop thread while the publisher is
-     * idle: one caller at a time. It never touches the consumer; the caller captures
-     * {@code group} on the loop thread.
-     *
-     * @throws ProducerFencedException if a newer instance of this node took over
-     */
-    boolean transact(List<ProducerRecord<byte[], byte[]>> records, Map<TopicPartition, OffsetAndMetadata> offsets,
-            ConsumerGroupMetadata group) {
-        try {
-            producer.beginTransaction();
-            for (ProducerRecord<byte[], byte[]> r : records) {
-                producer.send(r);
-            }
-            if (!offsets.isEmpty()) {
-                producer.sendOffsetsToTransaction(offsets, group);
-            }
-            producer.commitTransaction();
-            return true;
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
-            throw e;
-        } catch (KafkaException e) {
-            LOG.warn("{}transaction of {} results failed ({}); will retry", log, records.size(), e.toString());
-            try {
-                producer.abortTransaction();
-            } catch (KafkaException abortFailed) {
-                recreateProducer();
-                initTransactionsOnce();
-            }
-            pause();
-            return false;
-        }
-    }
-
-    private void initTransactionsOnce() {
-        try {
-            producer.initTransactions();
-        } catch (ProducerFencedException e) {
-            throw e;
-        } catch (KafkaException e) {
-            LOG.warn("{}cannot re-register transactions yet ({})", log, e.getMessage());
-        }
-    }
-
-    private void recreateProducer() {
-        producer.close(Duration.ZERO);
-        producer = newProducer();
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(RETRY_BACKOFF.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override
@@ -182,6 +98,5 @@ public final class KafkaClients implements AutoCloseable {
         } catch (KafkaException e) {
             LOG.warn("{}consumer close: {}", log, e.toString());
         }
-        producer.close(Duration.ofSeconds(5));
     }
 }

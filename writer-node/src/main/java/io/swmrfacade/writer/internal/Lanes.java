@@ -14,11 +14,17 @@ import java.util.function.ToIntFunction;
  * at once (the seed-004 pool: at most 3 pushes while anything else runs freely); tasks over the
  * limit wait in their own lane, higher priority first, so a slow type never holds up another.
  *
- * <p>A task on its last allowed start ({@link Inflight#runsAlone()}) waits until nothing else runs
- * and then runs alone; nothing else starts until it ends.
+ * <p>A task goes waiting → recording (its start is being counted durably, {@link Attempts}) →
+ * ready → running. So that the counting round trip overlaps the work, a lane records up to its
+ * limit again ahead of its free slots; ready tasks run, in order, as slots free up. Only
+ * running tasks count against the limit.
  *
- * <p>Lanes only keep the books; the task loop starts what {@link #startable()} returns.
- * Thread-safe: the loop changes it, heartbeats read it.
+ * <p>A task on its last allowed start ({@link Inflight#runsAlone()}) waits until nothing else is
+ * recording, ready or running, and then runs alone; nothing else starts until it ends.
+ *
+ * <p>Lanes only keep the books; the caller starts what {@link #runnable()} returns.
+ * Thread-safe: the loop changes it, Kafka's acknowledgement callback moves recorded tasks on,
+ * heartbeats read it.
  */
 final class Lanes {
 
@@ -29,14 +35,21 @@ final class Lanes {
     private final Map<String, Lane> lanes = new HashMap<>();
     private final ArrayDeque<Inflight> alone = new ArrayDeque<>();
     private Inflight runningAlone;
+    private boolean closed;
 
     private static final class Lane {
         final int limit;
         final PriorityQueue<Inflight> waiting = new PriorityQueue<>(ORDER);
+        final PriorityQueue<Inflight> ready = new PriorityQueue<>(ORDER);
+        int recording;
         int running;
 
         Lane(int limit) {
             this.limit = limit;
+        }
+
+        int taken() {
+            return recording + ready.size() + running;
         }
     }
 
@@ -56,42 +69,75 @@ final class Lanes {
         return lanes.computeIfAbsent(t.task().getType(), type -> new Lane(limitFor.applyAsInt(type)));
     }
 
-    /** The tasks that may start now, counted as running from here on. */
-    synchronized List<Inflight> startable() {
+    /** The waiting tasks whose starts should be recorded now; they count as recording from here on. */
+    synchronized List<Inflight> toRecord() {
         List<Inflight> out = new ArrayList<>();
-        if (runningAlone != null) {
+        if (runningAlone != null || closed) {
             return out;
         }
         if (!alone.isEmpty()) {
-            if (running() == 0) {
+            if (inFlight() == 0) {
                 runningAlone = alone.poll();
-                lane(runningAlone).running++;
+                lane(runningAlone).recording++;
                 out.add(runningAlone);
             }
-            return out; // let the running tasks drain first
+            return out; // let the others drain first
         }
         for (Lane lane : lanes.values()) {
-            while (lane.running < lane.limit && !lane.waiting.isEmpty()) {
-                lane.running++;
+            while (lane.taken() < 2 * lane.limit && !lane.waiting.isEmpty()) {
+                lane.recording++;
                 out.add(lane.waiting.poll());
             }
         }
         return out;
     }
 
-    /** Puts tasks that could not be started back to wait. */
-    synchronized void unstart(List<Inflight> tasks) {
+    /** Their starts are recorded: they become ready to run. */
+    synchronized void recorded(List<Inflight> tasks) {
         for (Inflight t : tasks) {
-            lane(t).running--;
+            Lane lane = lane(t);
+            lane.recording--;
+            lane.ready.add(t);
+        }
+    }
+
+    /** Ready tasks that may run now, counted as running from here on; none once {@link #close}d. */
+    synchronized List<Inflight> runnable() {
+        List<Inflight> out = new ArrayList<>();
+        if (closed) {
+            return out;
+        }
+        for (Lane lane : lanes.values()) {
+            while (lane.running < lane.limit && !lane.ready.isEmpty()) {
+                lane.running++;
+                out.add(lane.ready.poll());
+            }
+        }
+        return out;
+    }
+
+    /** Recording tasks whose starts could not be recorded go back to wait. */
+    synchronized void unrecorded(List<Inflight> tasks) {
+        for (Inflight t : tasks) {
+            lane(t).recording--;
             if (t == runningAlone) {
                 runningAlone = null;
                 alone.addFirst(t);
-            } else {
+            } else if (!closed) {
                 lane(t).waiting.add(t);
             }
         }
     }
 
+    /** A recording task that will not run after all (its deadline passed). */
+    synchronized void dropped(Inflight t) {
+        lane(t).recording--;
+        if (t == runningAlone) {
+            runningAlone = null;
+        }
+    }
+
+    /** A running task ended. */
     synchronized void finished(Inflight t) {
         lane(t).running--;
         if (t == runningAlone) {
@@ -99,6 +145,7 @@ final class Lanes {
         }
     }
 
+    /** Tasks running now, by type (only those with any). */
     synchronized Map<String, Integer> runningByType() {
         Map<String, Integer> out = new HashMap<>();
         lanes.forEach((type, lane) -> {
@@ -109,12 +156,27 @@ final class Lanes {
         return out;
     }
 
+    /** Tasks running a handler now. */
     synchronized int running() {
         return lanes.values().stream().mapToInt(l -> l.running).sum();
     }
 
-    /** Drops waiting tasks that have not started (they will be handed back to Kafka); returns how many. */
-    synchronized int dropWaiting() {
+    /** Tasks recording, ready or running: taken out of waiting and not ended. */
+    synchronized int inFlight() {
+        return lanes.values().stream().mapToInt(Lane::taken).sum();
+    }
+
+    /** Tasks whose starts are being recorded now. */
+    synchronized int recording() {
+        return lanes.values().stream().mapToInt(l -> l.recording).sum();
+    }
+
+    /**
+     * For shutdown: nothing more is recorded or run; drops the waiting tasks (they will be handed
+     * back to Kafka) and returns how many.
+     */
+    synchronized int close() {
+        closed = true;
         int n = alone.size();
         alone.clear();
         for (Lane lane : lanes.values()) {
@@ -122,5 +184,18 @@ final class Lanes {
             lane.waiting.clear();
         }
         return n;
+    }
+
+    /** Removes and returns the ready tasks: recorded, never run (handed back at shutdown). */
+    synchronized List<Inflight> takeReady() {
+        List<Inflight> out = new ArrayList<>();
+        for (Lane lane : lanes.values()) {
+            out.addAll(lane.ready);
+            lane.ready.clear();
+        }
+        if (out.contains(runningAlone)) {
+            runningAlone = null;
+        }
+        return out;
     }
 }

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,22 +36,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The writer node's one loop thread. It owns the consumer, the transactional producer and the
- * file; handlers run on worker threads and hand their outcome back through a queue.
+ * The writer node's one loop thread. It owns the consumer, the transactions and the file;
+ * handlers run on worker threads and hand their outcome back through a queue.
  *
- * <p>Each turn: poll tasks and queue them; write finished tasks to the file (rows last) and flush
- * it; durably count a start of each task that may start now ({@link Attempts}), then start them;
- * then hand the finished tasks' results and the consumed offsets to the {@link Publisher}, which
- * publishes and commits them in one Kafka transaction on its own thread while the loop goes on.
- * One transaction is in flight at a time; what finishes meanwhile waits for the next one. The
- * loop applies a transaction's outcome (offsets marked committed, attempt counts cleared, or on a
- * retriable failure the records put back ahead of newer ones) when it drains the publisher's
- * completion, on this thread. A rebalance and the shutdown drain wait for the transaction in
- * flight and then publish synchronously, so nothing is committed for a revoked partition.
- * A crash after the flush and before the commit replays those tasks: the {@link AppliedIndex}
+ * <p>Each turn: poll tasks and queue them; write finished tasks to the file (rows last), flush
+ * it and send their results at once into the open Kafka transaction ({@link Transactions});
+ * send a durable start record for each task that may start now ({@link Attempts}), which runs
+ * when Kafka acknowledges it; and every {@link #COMMIT_INTERVAL} or so hand the open transaction,
+ * with the offsets its results cover, to the commit thread while the other producer takes the
+ * next results. The loop applies a commit's outcome (offsets marked committed, attempt counts
+ * cleared, or on a retriable failure the records sent again) when it drains its completion, on
+ * this thread. A rebalance and the shutdown drain wait for the commit in flight and then commit
+ * synchronously, so nothing is committed for a revoked partition.
+ *
+ * <p>A crash after the flush and before the commit replays those tasks: the {@link AppliedIndex}
  * recognises them and their results are published again from the file, in a new transaction,
- * so the file and the committed results topic hold each task once. A task that arrives with as
- * many recorded starts as it may have is answered WORKER_CRASHED without running.
+ * so the file and the committed results topic hold each task once (a reader of uncommitted
+ * results may see a result twice, the same row both times, and keeps the first). A task that
+ * arrives with as many recorded starts as it may have is answered WORKER_CRASHED without running.
  */
 public final class TaskLoop implements Runnable {
 
@@ -58,7 +61,7 @@ public final class TaskLoop implements Runnable {
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
     private static final Duration BUSY_POLL = Duration.ofMillis(2);
     private static final Duration HANDBACK_WAIT = Duration.ofSeconds(2);
-    private static final Duration MAX_COMMIT_DELAY = Duration.ofMillis(20);
+    private static final Duration COMMIT_INTERVAL = Duration.ofMillis(20);
     private static final int MAX_BATCH = 2000;
 
     private final WriterConfig config;
@@ -77,10 +80,13 @@ public final class TaskLoop implements Runnable {
     private final ExecutorService pool;
     private final ScheduledExecutorService timers;
     private final OffsetTracker offsets = new OffsetTracker();
-    private final Publisher publisher;
+    private final Transactions txns;
     private final ConcurrentLinkedQueue<Outcome> done = new ConcurrentLinkedQueue<>();
-    private final List<ProducerRecord<byte[], byte[]>> unpublished = new ArrayList<>();
-    /** Tasks whose attempt count ends when {@link #unpublished} commits. */
+    /** Batches whose starts could not be recorded: they did not run and wait for another try. */
+    private final ConcurrentLinkedQueue<List<Inflight>> unrecorded = new ConcurrentLinkedQueue<>();
+    /** Results and dead letters to send once the file is flushed. */
+    private final List<ProducerRecord<byte[], byte[]>> unsent = new ArrayList<>();
+    /** Tasks whose attempt count ends when the transaction their result goes in commits. */
     private final List<Inflight> clearOnCommit = new ArrayList<>();
     private final List<Inflight> handedBack = new ArrayList<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -116,7 +122,7 @@ public final class TaskLoop implements Runnable {
             return h != null && h.maxConcurrency() > 0 ? h.maxConcurrency() : fallback;
         });
         this.attempts = new Attempts(config, clock);
-        this.publisher = new Publisher(kafka, config.nodeId());
+        this.txns = new Transactions(kafka, config.nodeId());
         LOG.info("{}file {} holds {} tasks; handlers {}", log, file.currentFile(), index.size(), handlers.types());
     }
 
@@ -132,11 +138,12 @@ public final class TaskLoop implements Runnable {
     @Override
     public void run() {
         try {
-            kafka.initTransactions(stopping);
+            txns.init(stopping);
             AttemptsTopic.ensure(config);
             kafka.consumer().subscribe(List.of(config.topics().tasks()), new Rebalance());
             while (!stopping.get()) {
-                boolean busy = lanes.running() > 0 || !done.isEmpty() || !publisher.idle() || !unpublished.isEmpty();
+                boolean busy = lanes.inFlight() > 0 || !done.isEmpty() || txns.committing() || txns.openRecords() > 0
+                        || !unsent.isEmpty();
                 turn(busy ? BUSY_POLL : IDLE_POLL, true);
             }
             drainForShutdown();
@@ -176,18 +183,18 @@ public final class TaskLoop implements Runnable {
             }
             take(tp, r);
         }
-        published(publisher.poll());
-        boolean applied = applyFinished() > 0;
+        published(txns.poll());
+        retryUnrecorded();
+        List<Inflight> ended = applyFinished();
+        // Flush what finished, and send its results, before its slots start more: if a new task
+        // kills the node, the restarted node answers the finished ones from the file instead of
+        // running them (and counting them) again.
+        sendUnsent();
+        release(ended);
         if (startTasks) {
-            // Flush what finished before starting more: if a new task kills the node, the restarted
-            // node answers the finished ones from the file instead of running them (and counting
-            // them) again. The commit then overlaps with the new tasks' work.
-            if (applied) {
-                file.flush();
-            }
             startBatch();
         }
-        maybePublish();
+        maybeCommit();
         FetchControl.apply(kafka.consumer(), offsets, config.getInt(WriterConfig.MAX_INFLIGHT), stopping.get());
     }
 
@@ -209,7 +216,7 @@ public final class TaskLoop implements Runnable {
             }
         } catch (InvalidProtocolBufferException e) {
             LOG.warn("{}dead-lettering {}-{}@{}: not a TaskRequest", log, r.topic(), r.partition(), r.offset());
-            unpublished.add(records.deadLetter(r.topic(), r.partition(), r.offset(), r.key(), r.value(),
+            unsent.add(records.deadLetter(r.topic(), r.partition(), r.offset(), r.key(), r.value(),
                     "not a TaskRequest: " + e.getMessage(), "", micros()));
             offsets.finished(tp, epoch, r.offset());
             return;
@@ -219,7 +226,7 @@ public final class TaskLoop implements Runnable {
         ProducerRecord<byte[], byte[]> replay = recorder.replay(task.getTaskId());
         if (replay != null) {
             // Already in the file: a replay. Publish the stored result again; never run it twice.
-            unpublished.add(replay);
+            unsent.add(replay);
             clearOnCommit.add(t);
             offsets.finished(tp, epoch, r.offset());
             return;
@@ -230,7 +237,7 @@ public final class TaskLoop implements Runnable {
         } else if (t.priorStarts() >= max) {
             String reason = "worker crashed " + t.priorStarts() + " times on this task";
             LOG.warn("{}task {} ({}): {}; not running it again", log, t.id(), task.getType(), reason);
-            unpublished.add(records.deadLetter(r.topic(), r.partition(), r.offset(), r.key(), r.value(), reason,
+            unsent.add(records.deadLetter(r.topic(), r.partition(), r.offset(), r.key(), r.value(), reason,
                     t.id(), micros()));
             done.add(Outcome.withoutRun(t, TaskStatus.WORKER_CRASHED, reason, micros(), false));
         } else if (keys.admit(t)) {
@@ -238,19 +245,26 @@ public final class TaskLoop implements Runnable {
         }
     }
 
-    /** Starts what the lanes allow, after one durable round trip that counts the starts. */
+    /**
+     * Runs the ready tasks that have slots, and sends durable start records for the waiting tasks
+     * the lanes allow; those become ready when Kafka acknowledges the records (on its I/O thread,
+     * which also runs them if they have slots), while the loop goes on.
+     */
     private void startBatch() {
-        List<Inflight> ready = lanes.startable();
-        if (ready.isEmpty()) {
+        runReady();
+        List<Inflight> toRecord = lanes.toRecord();
+        if (toRecord.isEmpty()) {
             return;
         }
-        List<Inflight> run = new ArrayList<>(ready.size());
+        List<Inflight> run = new ArrayList<>(toRecord.size());
         long now = micros();
-        for (Inflight t : ready) {
+        for (Inflight t : toRecord) {
             long deadline = t.task().getDeadlineUs();
             if (deadline > 0 && now > deadline) {
+                lanes.dropped(t);
+                releaseKey(t);
                 done.add(Outcome.withoutRun(t, TaskStatus.EXPIRED, "deadline passed " + (now - deadline) / 1000
-                        + " ms before a worker could start the task", now, true));
+                        + " ms before a worker could start the task", now, false));
             } else {
                 run.add(t);
             }
@@ -258,35 +272,63 @@ public final class TaskLoop implements Runnable {
         if (run.isEmpty()) {
             return;
         }
-        if (!attempts.recordStarts(run)) {
-            lanes.unstart(run);
-            return;
-        }
-        for (Inflight t : run) {
+        attempts.recordStarts(run, recorded -> {
+            if (recorded) {
+                lanes.recorded(run);
+                runReady();
+            } else {
+                unrecorded.add(run);
+                wakeLoop();
+            }
+        });
+    }
+
+    /** Runs the ready tasks that have a slot. Loop thread or Kafka's acknowledgement callback. */
+    private void runReady() {
+        lanes.runnable().forEach(this::execute);
+    }
+
+    /** Runs {@code t} on a worker thread; a task that cannot start because the node is stopping is handed back. */
+    private void execute(Inflight t) {
+        try {
             pool.execute(() -> finish(runner.run(t)));
+        } catch (RejectedExecutionException e) {
+            finish(Outcome.handedBack(t));
+        }
+    }
+
+    /** Loop thread: batches whose starts were not recorded go back to their lanes, uncounted. */
+    private void retryUnrecorded() {
+        List<Inflight> run;
+        while ((run = unrecorded.poll()) != null) {
+            attempts.unrecorded(run);
+            lanes.unrecorded(run);
         }
     }
 
     /** Runs on a worker thread. */
     private void finish(Outcome o) {
         done.add(o);
+        wakeLoop();
+    }
+
+    private void wakeLoop() {
         if (polling.get()) {
             kafka.consumer().wakeup();
         }
     }
 
-    /** Writes finished tasks to the file and stages their results; returns how many. Loop thread only. */
-    private int applyFinished() {
-        int applied = 0;
+    /**
+     * Writes finished tasks to the file and stages their results; returns the tasks whose lane
+     * slots and routing keys are now free ({@link #release}, once the file is flushed). Loop thread only.
+     */
+    private List<Inflight> applyFinished() {
+        List<Inflight> ended = new ArrayList<>();
         Outcome o;
         while ((o = done.poll()) != null) {
             Inflight t = o.task();
             if (o.started()) {
-                lanes.finished(t);
-                Inflight next = keys.release(t);
-                if (next != null && !stopping.get()) {
-                    lanes.add(next);
-                }
+                ended.add(t);
             }
             if (o.handedBack()) {
                 handedBack.add(t);
@@ -295,78 +337,93 @@ public final class TaskLoop implements Runnable {
             if (!offsets.current(t.tp(), t.epoch())) {
                 continue; // the partition moved on while the task ran: its new owner runs it
             }
-            unpublished.add(recorder.record(o));
+            unsent.add(recorder.record(o));
             clearOnCommit.add(t);
             offsets.finished(t.tp(), t.epoch(), t.offset());
             tasksDone.incrementAndGet();
-            applied++;
         }
-        return applied;
+        return ended;
+    }
+
+    /** Frees the lane slots and routing keys of tasks that ended. Loop thread only. */
+    private void release(List<Inflight> ended) {
+        for (Inflight t : ended) {
+            lanes.finished(t);
+            releaseKey(t);
+        }
+    }
+
+    private void releaseKey(Inflight t) {
+        Inflight next = keys.release(t);
+        if (next != null && !stopping.get()) {
+            lanes.add(next);
+        }
     }
 
     /**
-     * Group commit: while tasks keep finishing, results wait up to {@link #MAX_COMMIT_DELAY} (or
-     * {@link #MAX_BATCH} records) so one transaction covers many; an idle node commits at once.
+     * Flushes the file, then sends the staged results into the open transaction, where readers of
+     * uncommitted results see them at once: every result sent names a row already in the file.
      */
-    private void maybePublish() {
-        if (!publisher.idle()) {
-            return; // one transaction at a time; what finishes meanwhile goes in the next
-        }
-        boolean busy = lanes.running() > 0 || !done.isEmpty();
-        if (busy && unpublished.size() < MAX_BATCH && System.nanoTime() - lastCommitNanos < MAX_COMMIT_DELAY.toNanos()) {
-            return;
-        }
-        publish();
-    }
-
-    /** Flushes the file, then hands staged results and offsets to the publisher. Loop thread; publisher idle. */
-    private void publish() {
-        Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable();
-        lastCommitNanos = System.nanoTime();
-        if (unpublished.isEmpty() && commit.isEmpty()) {
+    private void sendUnsent() {
+        if (unsent.isEmpty() && clearOnCommit.isEmpty()) {
             return;
         }
         file.flush();
-        Publisher.Batch batch = new Publisher.Batch(new ArrayList<>(unpublished), commit,
-                kafka.consumer().groupMetadata(), new ArrayList<>(clearOnCommit));
-        unpublished.clear();
+        unsent.forEach(txns::send);
+        clearOnCommit.forEach(txns::clearOnCommit);
+        unsent.clear();
         clearOnCommit.clear();
-        publisher.submit(batch);
     }
 
     /**
-     * Waits for the transaction in flight, then flushes the file and publishes staged results and
-     * commits offsets in one transaction on this thread (the publisher is idle).
+     * Commits the open transaction with the offsets its results cover, on the commit thread, once
+     * the commit before it is done and either {@link #COMMIT_INTERVAL} has passed since that one
+     * began, {@link #MAX_BATCH} results wait, or the node is idle. Commits no longer hold results
+     * back (they are sent already); their pace only trades broker work against how soon
+     * read-committed readers see results and how much a crash replays from the file.
      */
-    private void publishNow() {
-        published(publisher.await());
-        Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable();
-        lastCommitNanos = System.nanoTime();
-        if (unpublished.isEmpty() && commit.isEmpty()) {
+    private void maybeCommit() {
+        if (txns.committing()) {
+            return; // one commit at a time; the other producer takes results meanwhile
+        }
+        boolean idle = lanes.inFlight() == 0 && done.isEmpty();
+        if (!idle && txns.openRecords() < MAX_BATCH && System.nanoTime() - lastCommitNanos < COMMIT_INTERVAL.toNanos()) {
             return;
         }
-        file.flush();
-        if (kafka.transact(unpublished, commit, kafka.consumer().groupMetadata())) {
-            unpublished.clear();
-            offsets.markCommitted(commit);
-            clearOnCommit.forEach(attempts::clear);
-            clearOnCommit.clear();
+        sendUnsent();
+        Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable();
+        if (txns.openRecords() == 0 && commit.isEmpty()) {
+            return;
         }
+        lastCommitNanos = System.nanoTime();
+        txns.commit(commit, kafka.consumer().groupMetadata());
     }
 
-    /** Applies a finished transaction's outcome (null: none finished). Loop thread only. */
-    private void published(Publisher.Completion c) {
+    /** Waits for the commit in flight, then flushes, sends and commits everything finished, on this thread. */
+    private void publishNow() {
+        published(txns.await());
+        sendUnsent();
+        Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable();
+        lastCommitNanos = System.nanoTime();
+        if (txns.openRecords() == 0 && commit.isEmpty()) {
+            return;
+        }
+        published(txns.commitNow(commit, kafka.consumer().groupMetadata()));
+    }
+
+    /** Applies a finished commit's outcome (null: none finished). Loop thread only. */
+    private void published(Transactions.Completion c) {
         if (c == null) {
             return;
         }
-        Publisher.Batch b = c.batch();
+        Transactions.Batch b = c.batch();
         if (c.committed()) {
             offsets.markCommitted(b.offsets());
             b.clears().forEach(attempts::clear);
         } else {
-            // Retriable failure, aborted: the records are in the file; publish them again, first.
-            unpublished.addAll(0, b.records());
-            clearOnCommit.addAll(0, b.clears());
+            // Aborted after a retriable failure: the records are in the file; send them again.
+            b.records().forEach(txns::send);
+            b.clears().forEach(txns::clearOnCommit);
         }
     }
 
@@ -374,8 +431,9 @@ public final class TaskLoop implements Runnable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             // Record and publish what finished before giving the partitions up.
-            applyFinished();
+            List<Inflight> ended = applyFinished();
             publishNow();
+            release(ended);
             offsets.revoked(partitions);
             attempts.forget(partitions);
             LOG.info("{}revoked {}", log, partitions);
@@ -383,7 +441,7 @@ public final class TaskLoop implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            published(publisher.await()); // its group metadata predates this rebalance
+            published(txns.await()); // its group metadata predates this rebalance
             attempts.load(partitions);
             offsets.assigned(partitions, kafka.consumer().committed(new HashSet<>(partitions)));
             LOG.info("{}assigned {}", log, partitions);
@@ -391,7 +449,7 @@ public final class TaskLoop implements Runnable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            published(publisher.await());
+            published(txns.await());
             offsets.revoked(partitions);
             attempts.forget(partitions);
             LOG.warn("{}lost {}", log, partitions);
@@ -401,9 +459,9 @@ public final class TaskLoop implements Runnable {
     /** Stop fetching and starting; let running tasks finish within the shutdown timeout; hand back the rest. */
     private void drainForShutdown() {
         kafka.consumer().pause(kafka.consumer().assignment());
-        int dropped = lanes.dropWaiting() + keys.clear();
+        int dropped = lanes.close() + keys.clear();
         long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
-        while (lanes.running() > 0 && System.nanoTime() < deadline) {
+        while ((lanes.running() > 0 || lanes.recording() > 0) && System.nanoTime() < deadline) {
             turn(BUSY_POLL, false);
         }
         int interrupted = lanes.running();
@@ -415,14 +473,16 @@ public final class TaskLoop implements Runnable {
             }
             LOG.warn("{}{} tasks still running at shutdown were interrupted and handed back", log, interrupted);
         }
-        applyFinished();
+        release(applyFinished());
         publishNow();
+        List<Inflight> neverRun = lanes.takeReady();
+        handedBack.addAll(neverRun);
         attempts.takeBack(handedBack);
-        LOG.info("{}stopped after {} tasks; {} queued tasks handed back", log, tasksDone.get(), dropped);
+        LOG.info("{}stopped after {} tasks; {} queued tasks handed back", log, tasksDone.get(), dropped + neverRun.size());
     }
 
     private void shutdownResources() {
-        publisher.close();
+        txns.close();
         pool.shutdownNow();
         timers.shutdownNow();
         try {

@@ -17,6 +17,12 @@ class LanesTest {
         return new Inflight(r, TP, seq, 1, seq++, priorStarts, 3);
     }
 
+    /** Records what the lanes allow, acknowledges it, and returns what may run now. */
+    private static List<Inflight> start(Lanes lanes) {
+        lanes.recorded(lanes.toRecord());
+        return lanes.runnable();
+    }
+
     @Test
     void each_type_runs_at_most_its_limit_and_others_are_not_held_up() {
         Lanes lanes = new Lanes(type -> type.equals("push") ? 3 : 64);
@@ -24,11 +30,56 @@ class LanesTest {
             lanes.add(task("push", 0, 0));
         }
         lanes.add(task("echo", 0, 0));
-        List<Inflight> first = lanes.startable();
+        List<Inflight> first = start(lanes);
         assertThat(first).extracting(t -> t.task().getType()).containsExactlyInAnyOrder("push", "push", "push", "echo");
-        assertThat(lanes.startable()).isEmpty();
+        assertThat(start(lanes)).isEmpty();
+        assertThat(lanes.running()).isEqualTo(4);
         lanes.finished(first.get(0).task().getType().equals("push") ? first.get(0) : first.get(1));
-        assertThat(lanes.startable()).hasSize(1);
+        assertThat(start(lanes)).hasSize(1);
+        assertThat(lanes.runningByType()).containsEntry("push", 3);
+    }
+
+    @Test
+    void starts_are_recorded_up_to_one_limit_ahead_and_run_only_once_recorded() {
+        Lanes lanes = new Lanes(type -> 2);
+        for (int i = 0; i < 6; i++) {
+            lanes.add(task("push", 0, 0));
+        }
+        List<Inflight> recording = lanes.toRecord();
+        assertThat(recording).as("the limit, and the limit again ahead").hasSize(4);
+        assertThat(lanes.runnable()).as("nothing runs before its start is recorded").isEmpty();
+        assertThat(lanes.toRecord()).isEmpty();
+        lanes.recorded(recording);
+        List<Inflight> running = lanes.runnable();
+        assertThat(running).containsExactly(recording.get(0), recording.get(1));
+        assertThat(lanes.running()).isEqualTo(2);
+        assertThat(lanes.inFlight()).isEqualTo(4);
+        lanes.finished(running.get(0));
+        assertThat(lanes.runnable()).containsExactly(recording.get(2));
+        assertThat(lanes.toRecord()).hasSize(1);
+    }
+
+    @Test
+    void unrecorded_starts_wait_again_and_close_hands_back_what_never_ran() {
+        Lanes lanes = new Lanes(type -> 1);
+        Inflight a = task("push", 0, 0);
+        Inflight b = task("push", 0, 0);
+        Inflight c = task("push", 0, 0);
+        lanes.add(a);
+        lanes.add(b);
+        lanes.add(c);
+        List<Inflight> recording = lanes.toRecord();
+        assertThat(recording).containsExactly(a, b);
+        lanes.unrecorded(List.of(b));
+        lanes.recorded(List.of(a));
+        assertThat(lanes.runnable()).containsExactly(a);
+        assertThat(lanes.toRecord()).as("b again, ahead of c").containsExactly(b);
+        lanes.recorded(List.of(b));
+        assertThat(lanes.close()).as("c was waiting").isEqualTo(1);
+        assertThat(lanes.runnable()).isEmpty();
+        assertThat(lanes.takeReady()).containsExactly(b);
+        lanes.finished(a);
+        assertThat(lanes.inFlight()).isZero();
     }
 
     @Test
@@ -36,13 +87,13 @@ class LanesTest {
         Lanes lanes = new Lanes(type -> 1);
         Inflight running = task("push", 0, 0);
         lanes.add(running);
-        assertThat(lanes.startable()).containsExactly(running);
+        assertThat(start(lanes)).containsExactly(running);
         Inflight low = task("push", 0, 0);
         Inflight high = task("push", 0, 9);
         lanes.add(low);
         lanes.add(high);
         lanes.finished(running);
-        assertThat(lanes.startable()).containsExactly(high);
+        assertThat(start(lanes)).containsExactly(high);
     }
 
     @Test
@@ -50,17 +101,17 @@ class LanesTest {
         Lanes lanes = new Lanes(type -> 64);
         Inflight a = task("echo", 0, 0);
         lanes.add(a);
-        assertThat(lanes.startable()).containsExactly(a);
+        assertThat(start(lanes)).containsExactly(a);
         Inflight suspect = task("crash", 2, 0);
         Inflight b = task("echo", 0, 0);
         lanes.add(suspect);
         lanes.add(b);
-        assertThat(lanes.startable()).as("nothing starts while the suspect waits for the running task").isEmpty();
+        assertThat(lanes.toRecord()).as("nothing starts while the suspect waits for the running task").isEmpty();
         lanes.finished(a);
-        assertThat(lanes.startable()).containsExactly(suspect);
-        assertThat(lanes.startable()).as("nothing starts beside it").isEmpty();
+        assertThat(start(lanes)).containsExactly(suspect);
+        assertThat(lanes.toRecord()).as("nothing starts beside it").isEmpty();
         lanes.finished(suspect);
-        assertThat(lanes.startable()).containsExactly(b);
+        assertThat(start(lanes)).containsExactly(b);
     }
 
     @Test
