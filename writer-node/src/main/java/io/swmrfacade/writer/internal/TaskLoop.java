@@ -10,12 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -89,6 +90,8 @@ public final class TaskLoop implements Runnable {
     /** Tasks whose attempt count ends when the transaction their result goes in commits. */
     private final List<Inflight> clearOnCommit = new ArrayList<>();
     private final List<Inflight> handedBack = new ArrayList<>();
+    /** Fetched records of partitions that hold the most open tasks they may; taken in order as tasks finish. */
+    private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> backlog = new HashMap<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicBoolean polling = new AtomicBoolean();
     private final AtomicLong tasksDone = new AtomicLong();
@@ -168,17 +171,14 @@ public final class TaskLoop implements Runnable {
         } finally {
             polling.set(false);
         }
-        Set<TopicPartition> full = new HashSet<>();
+        takeBacklog();
         for (ConsumerRecord<byte[], byte[]> r : polled) {
             TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            if (full.contains(tp)) {
-                continue;
-            }
-            if (offsets.open(tp) >= OffsetTracker.MAX_OPEN_PER_PARTITION) {
-                // Take no more from this partition for now; fetch this record again once tasks finish.
-                full.add(tp);
-                kafka.consumer().seek(tp, r.offset());
-                kafka.consumer().pause(List.of(tp));
+            ArrayDeque<ConsumerRecord<byte[], byte[]>> waiting = backlog.get(tp);
+            if (waiting != null || offsets.open(tp) >= OffsetTracker.MAX_OPEN_PER_PARTITION) {
+                // The partition holds as many open tasks as its commit metadata can list: keep the
+                // record, in order, until tasks finish (the partition stays paused meanwhile).
+                backlog.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(r);
                 continue;
             }
             take(tp, r);
@@ -195,7 +195,21 @@ public final class TaskLoop implements Runnable {
             startBatch();
         }
         maybeCommit();
-        FetchControl.apply(kafka.consumer(), offsets, config.getInt(WriterConfig.MAX_INFLIGHT), stopping.get());
+        FetchControl.apply(kafka.consumer(), offsets, backlog.keySet(), config.getInt(WriterConfig.MAX_INFLIGHT), stopping.get());
+    }
+
+    /** Takes fetched records that waited for their partition to have room, in order. */
+    private void takeBacklog() {
+        for (var it = backlog.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            ArrayDeque<ConsumerRecord<byte[], byte[]>> waiting = e.getValue();
+            while (!waiting.isEmpty() && offsets.open(e.getKey()) < OffsetTracker.MAX_OPEN_PER_PARTITION) {
+                take(e.getKey(), waiting.poll());
+            }
+            if (waiting.isEmpty()) {
+                it.remove();
+            }
+        }
     }
 
     private void take(TopicPartition tp, ConsumerRecord<byte[], byte[]> r) {
@@ -435,6 +449,7 @@ public final class TaskLoop implements Runnable {
             publishNow();
             release(ended);
             offsets.revoked(partitions);
+            partitions.forEach(backlog::remove);
             attempts.forget(partitions);
             LOG.info("{}revoked {}", log, partitions);
         }
@@ -451,6 +466,7 @@ public final class TaskLoop implements Runnable {
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             published(txns.await());
             offsets.revoked(partitions);
+            partitions.forEach(backlog::remove);
             attempts.forget(partitions);
             LOG.warn("{}lost {}", log, partitions);
         }
