@@ -49,11 +49,17 @@ public record TopicSpec(String name, int partitions, short replicationFactor, Ma
     /**
      * The spec of the attempts topic, which writer nodes create when it is missing: compacted
      * (a count lives until its task's tombstone), with as many partitions and replicas as the
-     * tasks topic it mirrors.
+     * tasks topic it mirrors. A node reads its partitions whole when it is assigned them, so they
+     * must stay small: segments roll every 10 minutes (the active segment is never compacted),
+     * and tombstones go an hour after compaction (a reader takes milliseconds, not an hour, to
+     * read past both a count and its tombstone).
      */
     public static TopicSpec attempts(Topics topics, int taskPartitions, short taskReplication) {
         return new TopicSpec(topics.attempts(), taskPartitions, taskReplication,
-                ordered(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                ordered(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.SEGMENT_MS_CONFIG, "600000",
+                        TopicConfig.DELETE_RETENTION_MS_CONFIG, "3600000",
+                        TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1"));
     }
 
     private static Map<String, String> ordered(String... keyValues) {

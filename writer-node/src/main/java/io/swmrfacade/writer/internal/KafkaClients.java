@@ -57,6 +57,9 @@ public final class KafkaClients implements AutoCloseable {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(CooperativeStickyAssignor.class.getName()));
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+        // Tasks may carry up to writer.max.payload.bytes (16 MiB by default): fetch several at once.
+        p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+        p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
         p.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         p.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
         return p;
@@ -70,6 +73,7 @@ public final class KafkaClients implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
         // A node killed inside a transaction holds back read_committed readers of the partitions it
         // wrote until it restarts (which aborts it at once) or this timeout passes; our

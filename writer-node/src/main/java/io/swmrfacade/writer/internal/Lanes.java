@@ -19,6 +19,9 @@ import java.util.function.ToIntFunction;
  * limit again ahead of its free slots; ready tasks run, in order, as slots free up. Only
  * running tasks count against the limit.
  *
+ * <p>Tasks with a routing key keep its order ({@link KeyGate}): one is recorded only after those
+ * ahead of it, and runs only after they ended; until then it is parked, holding no slot.
+ *
  * <p>A task on its last allowed start ({@link Inflight#runsAlone()}) waits until nothing else is
  * recording, ready or running, and then runs alone; nothing else starts until it ends.
  *
@@ -32,6 +35,7 @@ final class Lanes {
             Comparator.comparingInt((Inflight t) -> -t.task().getPriority()).thenComparingLong(Inflight::seq);
 
     private final ToIntFunction<String> limitFor;
+    private final KeyGate keys;
     private final Map<String, Lane> lanes = new HashMap<>();
     private final ArrayDeque<Inflight> alone = new ArrayDeque<>();
     private Inflight runningAlone;
@@ -41,6 +45,8 @@ final class Lanes {
         final int limit;
         final PriorityQueue<Inflight> waiting = new PriorityQueue<>(ORDER);
         final PriorityQueue<Inflight> ready = new PriorityQueue<>(ORDER);
+        /** Ready, but a task of the same routing key ahead of them has not ended. */
+        final List<Inflight> parked = new ArrayList<>();
         int recording;
         int running;
 
@@ -49,12 +55,18 @@ final class Lanes {
         }
 
         int taken() {
-            return recording + ready.size() + running;
+            return recording + ready.size() + parked.size() + running;
         }
     }
 
     Lanes(ToIntFunction<String> limitFor) {
+        this(limitFor, new KeyGate());
+    }
+
+    /** {@code keys}: the routing-key order that recording and running respect. */
+    Lanes(ToIntFunction<String> limitFor, KeyGate keys) {
         this.limitFor = limitFor;
+        this.keys = keys;
     }
 
     synchronized void add(Inflight t) {
@@ -75,19 +87,30 @@ final class Lanes {
         if (runningAlone != null || closed) {
             return out;
         }
-        if (!alone.isEmpty()) {
+        Inflight suspect = alone.stream().filter(keys::mayRun).findFirst().orElse(null);
+        if (suspect != null) {
             if (inFlight() == 0) {
-                runningAlone = alone.poll();
-                lane(runningAlone).recording++;
-                out.add(runningAlone);
+                alone.remove(suspect);
+                runningAlone = suspect;
+                lane(suspect).recording++;
+                keys.taken(suspect);
+                out.add(suspect);
             }
             return out; // let the others drain first
         }
         for (Lane lane : lanes.values()) {
+            List<Inflight> blocked = new ArrayList<>();
             while (lane.taken() < 2 * lane.limit && !lane.waiting.isEmpty()) {
+                Inflight t = lane.waiting.poll();
+                if (!keys.mayRecord(t)) {
+                    blocked.add(t); // a task of its key ahead of it is not recorded yet
+                    continue;
+                }
                 lane.recording++;
-                out.add(lane.waiting.poll());
+                keys.taken(t);
+                out.add(t);
             }
+            lane.waiting.addAll(blocked);
         }
         return out;
     }
@@ -107,19 +130,39 @@ final class Lanes {
         if (closed) {
             return out;
         }
+        unpark();
         for (Lane lane : lanes.values()) {
             while (lane.running < lane.limit && !lane.ready.isEmpty()) {
+                Inflight t = lane.ready.poll();
+                if (!keys.mayRun(t)) {
+                    lane.parked.add(t);
+                    continue;
+                }
                 lane.running++;
-                out.add(lane.ready.poll());
+                out.add(t);
             }
         }
         return out;
+    }
+
+    /** Makes parked tasks whose turn has come (the task of their key ahead of them ended) ready again. */
+    private void unpark() {
+        for (Lane lane : lanes.values()) {
+            for (var it = lane.parked.iterator(); it.hasNext(); ) {
+                Inflight t = it.next();
+                if (keys.mayRun(t)) {
+                    it.remove();
+                    lane.ready.add(t);
+                }
+            }
+        }
     }
 
     /** Recording tasks whose starts could not be recorded go back to wait. */
     synchronized void unrecorded(List<Inflight> tasks) {
         for (Inflight t : tasks) {
             lane(t).recording--;
+            keys.untaken(t);
             if (t == runningAlone) {
                 runningAlone = null;
                 alone.addFirst(t);
@@ -191,7 +234,9 @@ final class Lanes {
         List<Inflight> out = new ArrayList<>();
         for (Lane lane : lanes.values()) {
             out.addAll(lane.ready);
+            out.addAll(lane.parked);
             lane.ready.clear();
+            lane.parked.clear();
         }
         if (out.contains(runningAlone)) {
             runningAlone = null;

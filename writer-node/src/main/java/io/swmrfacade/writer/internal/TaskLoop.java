@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -113,7 +114,11 @@ public final class TaskLoop implements Runnable {
         this.records = new ResultRecords(config.topics(), config.nodeId());
         this.recorder = new FileRecorder(file, index, records);
         this.pool = Executors.newCachedThreadPool(daemon("sf-task"));
-        this.timers = Executors.newSingleThreadScheduledExecutor(daemon("sf-task-timer"));
+        ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(1, daemon("sf-task-timer"));
+        // Every run schedules its time limit and cancels it when done: drop cancelled timers at
+        // once, or a busy node would keep one per task for the whole time limit.
+        timerPool.setRemoveOnCancelPolicy(true);
+        this.timers = timerPool;
         this.runner = new TaskRunner(config, handlers, timers, clock);
         Map<String, Integer> limits = config.concurrencyLimits();
         int fallback = config.getInt(WriterConfig.DEFAULT_CONCURRENCY);
@@ -123,7 +128,7 @@ public final class TaskLoop implements Runnable {
             }
             TaskHandler h = handlers.get(type);
             return h != null && h.maxConcurrency() > 0 ? h.maxConcurrency() : fallback;
-        });
+        }, keys);
         this.attempts = new Attempts(config, clock);
         this.txns = new Transactions(kafka, config.nodeId());
         LOG.info("{}file {} holds {} tasks; handlers {}", log, file.currentFile(), index.size(), handlers.types());
@@ -326,8 +331,9 @@ public final class TaskLoop implements Runnable {
         wakeLoop();
     }
 
+    /** Interrupts the loop's poll, once per poll: the first caller clears the flag, the rest find it clear. */
     private void wakeLoop() {
-        if (polling.get()) {
+        if (polling.get() && polling.compareAndSet(true, false)) {
             kafka.consumer().wakeup();
         }
     }

@@ -114,6 +114,86 @@ class LanesTest {
         assertThat(start(lanes)).containsExactly(b);
     }
 
+    private Inflight keyed(String type, String key, int priorStarts, int priority) {
+        TaskRequest r = TaskRequest.newBuilder().setTaskId("t" + seq).setType(type).setPriority(priority).setRoutingKey(key).build();
+        return new Inflight(r, TP, seq, 1, seq++, priorStarts, 3);
+    }
+
+    private static void admit(KeyGate keys, Lanes lanes, Inflight t) {
+        if (keys.admit(t)) {
+            lanes.add(t);
+        }
+    }
+
+    /** What the loop does when a task ends: free its slot and its key. */
+    private static void end(KeyGate keys, Lanes lanes, Inflight t) {
+        lanes.finished(t);
+        Inflight next = keys.release(t);
+        if (next != null) {
+            lanes.add(next);
+        }
+    }
+
+    @Test
+    void tasks_of_one_key_are_recorded_ahead_but_run_one_at_a_time_in_order() {
+        KeyGate keys = new KeyGate();
+        Lanes lanes = new Lanes(type -> 64, keys);
+        List<Inflight> stream = new java.util.ArrayList<>();
+        for (int i = 0; i < KeyGate.AHEAD + 2; i++) {
+            stream.add(keyed("append", "/s/Ex", 0, 0));
+            admit(keys, lanes, stream.get(i));
+        }
+        List<Inflight> recording = lanes.toRecord();
+        assertThat(recording).as("the key's window is recorded at once").containsExactlyElementsOf(stream.subList(0, KeyGate.AHEAD));
+        lanes.recorded(recording);
+        for (int i = 0; i < KeyGate.AHEAD + 2; i++) {
+            assertThat(lanes.runnable()).as("task %s runs alone of its key", i).containsExactly(stream.get(i));
+            assertThat(lanes.runnable()).isEmpty();
+            end(keys, lanes, stream.get(i));
+            if (i == 0) {
+                assertThat(lanes.toRecord()).as("the window moved on by one").containsExactly(stream.get(KeyGate.AHEAD));
+                lanes.recorded(List.of(stream.get(KeyGate.AHEAD)));
+            } else if (i == 1) {
+                List<Inflight> last = lanes.toRecord();
+                assertThat(last).containsExactly(stream.get(KeyGate.AHEAD + 1));
+                lanes.recorded(last);
+            }
+        }
+        assertThat(lanes.inFlight()).isZero();
+    }
+
+    @Test
+    void a_later_task_of_a_key_is_not_recorded_before_an_earlier_one_of_lower_priority() {
+        KeyGate keys = new KeyGate();
+        Lanes lanes = new Lanes(type -> 1, keys);
+        Inflight first = keyed("append", "k", 0, 0);
+        Inflight urgent = keyed("append", "k", 0, 9);
+        admit(keys, lanes, first);
+        admit(keys, lanes, urgent);
+        assertThat(lanes.toRecord()).containsExactly(first);
+        assertThat(lanes.toRecord()).containsExactly(urgent);
+        lanes.recorded(List.of(urgent));
+        assertThat(lanes.runnable()).as("not before the first of its key ran").isEmpty();
+        lanes.recorded(List.of(first));
+        assertThat(lanes.runnable()).containsExactly(first);
+        end(keys, lanes, first);
+        assertThat(lanes.runnable()).containsExactly(urgent);
+    }
+
+    @Test
+    void a_suspect_behind_a_task_of_its_key_waits_for_it_then_runs_alone() {
+        KeyGate keys = new KeyGate();
+        Lanes lanes = new Lanes(type -> 64, keys);
+        Inflight before = keyed("append", "k", 0, 0);
+        Inflight suspect = keyed("append", "k", 2, 0);
+        admit(keys, lanes, before);
+        admit(keys, lanes, suspect);
+        assertThat(start(lanes)).as("the task ahead of the suspect goes first").containsExactly(before);
+        assertThat(lanes.toRecord()).isEmpty();
+        end(keys, lanes, before);
+        assertThat(start(lanes)).containsExactly(suspect);
+    }
+
     @Test
     void earlier_crashes_below_the_last_attempt_do_not_isolate() {
         assertThat(task("x", 1, 0).runsAlone()).isFalse();
