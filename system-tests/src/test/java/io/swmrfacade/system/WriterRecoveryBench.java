@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * How long a kill -9 of a writer interrupts the flow of results: echo tasks are submitted at a
- * steady rate; the writer is killed; then (a) the same node is restarted at once, or (b) a
+ * steady rate; once the writer has caught up and run 2 s more, it is killed; then (a) the same node is restarted at once, or (b) a
  * second node that was running all along takes over. Prints the time from the kill to the first
  * result after it, and until every task outstanding at the kill has its result.
  *
@@ -38,12 +38,13 @@ public final class WriterRecoveryBench {
             NodeProcess writer = NodeProcess.writer(settings, dir.resolve("restart.log"));
             Flow flow = new Flow(facade);
             flow.start();
-            Thread.sleep(3000);
+            flow.awaitSteady();
             long kill = System.nanoTime();
             writer.kill9();
+            List<TaskHandle> outstanding = flow.outstandingAt();
             NodeProcess again = NodeProcess.writer(settings, dir.resolve("restart.log"));
             long restarted = System.nanoTime();
-            report("restart", kill, restarted, flow);
+            report("restart", kill, restarted, flow, outstanding);
             again.terminate(30);
         }
     }
@@ -54,16 +55,16 @@ public final class WriterRecoveryBench {
             NodeProcess b = NodeProcess.writer(sf.writerSettings(dir.resolve("b.h5"), "node-b"), dir.resolve("b.log"));
             Flow flow = new Flow(facade);
             flow.start();
-            Thread.sleep(5000);
+            flow.awaitSteady();
             long kill = System.nanoTime();
             a.kill9();
-            report("survivor", kill, -1, flow);
+            report("survivor", kill, -1, flow, flow.outstandingAt());
             b.terminate(30);
         }
     }
 
-    private static void report(String name, long kill, long restarted, Flow flow) throws Exception {
-        List<TaskHandle> outstanding = flow.outstandingAt();
+    /** {@code outstanding}: the tasks without a result at the kill. */
+    private static void report(String name, long kill, long restarted, Flow flow, List<TaskHandle> outstanding) throws Exception {
         long firstAfter = -1;
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline && (firstAfter < 0 || outstanding.stream().anyMatch(h -> !h.result().isDone()))) {
@@ -114,6 +115,18 @@ public final class WriterRecoveryBench {
                     return;
                 }
             }
+        }
+
+        /**
+         * Waits until the nodes (new JVMs) have caught up with what was submitted while they
+         * started, then 2 s more at the steady rate.
+         */
+        void awaitSteady() throws InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while ((arrivals.isEmpty() || outstandingAt().size() > 20) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(2000);
         }
 
         List<TaskHandle> outstandingAt() {

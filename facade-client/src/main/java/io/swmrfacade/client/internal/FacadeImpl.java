@@ -93,9 +93,10 @@ public final class FacadeImpl implements TaskFacade {
         // leader just elected) accepts a later batch before a first one that got NOT_LEADER, and the
         // first is then refused as OUT_OF_ORDER_SEQUENCE forever. Seen with 5 in flight; one keeps order.
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-        // With one request in flight, what is submitted meanwhile goes in the next: let that hold
-        // many tasks, or a few large ones (64k float32 samples are 256 KiB), not just 16 KiB.
-        p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024);
+        // batch.size stays Kafka's 16 KiB: it is also how many bytes of keyless tasks the producer
+        // sends to one partition before it moves on, so a larger one would pile thousands of
+        // tasks onto one writer node at a time (measured: 1 MiB left a surviving node idle while
+        // all tasks went to the dead node's partition).
         // Only the sender thread ever blocks in send(); close() gives it its last 100 ms to stop.
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(MAX_BLOCK_MS, asLong(p.getOrDefault(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS))));
         // While the broker is away the producer keeps retrying; close() bounds the wait.
