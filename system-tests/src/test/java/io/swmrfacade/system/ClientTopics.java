@@ -40,7 +40,7 @@ final class ClientTopics {
                     .map(i -> new TopicPartition(topic, i.partition())).toList();
             c.assign(parts);
             c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = committed ? settledEnds(bootstrap, parts, Duration.ofSeconds(30))
+            Map<TopicPartition, Long> end = committed ? settledEnds(bootstrap, parts, Duration.ofSeconds(60))
                     : c.endOffsets(parts, Duration.ofSeconds(10));
             List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -116,7 +116,9 @@ public final class FacadeImpl implements TaskFacade {
         // Results are read as soon as a writer sends them, before their transaction commits: a
         // writer sends a result only once the row it names is flushed to its file, so even the
         // result of a transaction that aborts (the writer died) is true. Its replay after a
-        // restart is the same result again, and the ledger keeps the first.
+        // restart is the same result again, and the ledger keeps the first. (If the writer stays
+        // dead and another node runs the task again, the committed result is that second run's;
+        // see writer-node/README.md, "What exactly-once means across files".)
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);

@@ -76,9 +76,10 @@ public final class KafkaClients implements AutoCloseable {
         p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
         // A node killed inside a transaction holds back read_committed readers of the partitions it
-        // wrote until it restarts (which aborts it at once) or this timeout passes; our
-        // transactions last milliseconds, so keep it short.
-        p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+        // wrote (not the facade, which reads uncommitted) until it restarts, which aborts it at
+        // once, or this timeout passes. A transaction stays open while the other producer commits,
+        // which in the worst case (a commit tried twice, each up to max.block.ms) takes 15 s.
+        p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 20_000);
         p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }

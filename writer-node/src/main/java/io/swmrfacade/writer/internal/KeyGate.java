@@ -64,6 +64,22 @@ final class KeyGate {
         return true;
     }
 
+    /** True if a task admitted after {@code t}, of its key, is recorded or further along: it waits for {@code t}. */
+    synchronized boolean hasTakenBehind(Inflight t) {
+        Key k = keyOf(t);
+        if (k == null) {
+            return false;
+        }
+        boolean behind = false;
+        for (Inflight other : k.admitted) {
+            if (behind && k.taken.contains(other)) {
+                return true;
+            }
+            behind |= other == t;
+        }
+        return false;
+    }
+
     /** True if {@code t} is the oldest admitted task of its key (or has none). */
     synchronized boolean mayRun(Inflight t) {
         Key k = keyOf(t);

@@ -95,8 +95,25 @@ final class Lanes {
                 lane(suspect).recording++;
                 keys.taken(suspect);
                 out.add(suspect);
+                return out;
             }
-            return out; // let the others drain first
+            // Let the others drain first; record only tasks that parked ones of their key wait
+            // for (their start records failed once), or the drain would never end.
+            for (Lane lane : lanes.values()) {
+                List<Inflight> skipped = new ArrayList<>();
+                while (!lane.waiting.isEmpty()) {
+                    Inflight t = lane.waiting.poll();
+                    if (keys.mayRecord(t) && keys.hasTakenBehind(t)) {
+                        lane.recording++;
+                        keys.taken(t);
+                        out.add(t);
+                    } else {
+                        skipped.add(t);
+                    }
+                }
+                lane.waiting.addAll(skipped);
+            }
+            return out;
         }
         for (Lane lane : lanes.values()) {
             List<Inflight> blocked = new ArrayList<>();
@@ -170,6 +187,13 @@ final class Lanes {
                 lane(t).waiting.add(t);
             }
         }
+    }
+
+    /** A task {@link #runnable()} returned could not be started: it is ready again. */
+    synchronized void unrun(Inflight t) {
+        Lane lane = lane(t);
+        lane.running--;
+        lane.ready.add(t);
     }
 
     /** A recording task that will not run after all (its deadline passed). */

@@ -87,7 +87,7 @@ public final class TaskLoop implements Runnable {
     /** Batches whose starts could not be recorded: they did not run and wait for another try. */
     private final ConcurrentLinkedQueue<List<Inflight>> unrecorded = new ConcurrentLinkedQueue<>();
     /** Results and dead letters to send once the file is flushed. */
-    private final List<ProducerRecord<byte[], byte[]>> unsent = new ArrayList<>();
+    private final List<Transactions.Outgoing> unsent = new ArrayList<>();
     /** Tasks whose attempt count ends when the transaction their result goes in commits. */
     private final List<Inflight> clearOnCommit = new ArrayList<>();
     private final List<Inflight> handedBack = new ArrayList<>();
@@ -235,8 +235,8 @@ public final class TaskLoop implements Runnable {
             }
         } catch (InvalidProtocolBufferException e) {
             LOG.warn("{}dead-lettering {}-{}@{}: not a TaskRequest", log, r.topic(), r.partition(), r.offset());
-            unsent.add(records.deadLetter(r.topic(), r.partition(), r.offset(), r.key(), r.value(),
-                    "not a TaskRequest: " + e.getMessage(), "", micros()));
+            unsent.add(new Transactions.Outgoing(records.deadLetter(r.topic(), r.partition(), r.offset(), r.key(), r.value(),
+                    "not a TaskRequest: " + e.getMessage(), "", micros()), tp, epoch));
             offsets.finished(tp, epoch, r.offset());
             return;
         }
@@ -245,7 +245,7 @@ public final class TaskLoop implements Runnable {
         ProducerRecord<byte[], byte[]> replay = recorder.replay(task.getTaskId());
         if (replay != null) {
             // Already in the file: a replay. Publish the stored result again; never run it twice.
-            unsent.add(replay);
+            unsent.add(new Transactions.Outgoing(replay, tp, epoch));
             clearOnCommit.add(t);
             offsets.finished(tp, epoch, r.offset());
             return;
@@ -256,8 +256,8 @@ public final class TaskLoop implements Runnable {
         } else if (t.priorStarts() >= max) {
             String reason = "worker crashed " + t.priorStarts() + " times on this task";
             LOG.warn("{}task {} ({}): {}; not running it again", log, t.id(), task.getType(), reason);
-            unsent.add(records.deadLetter(r.topic(), r.partition(), r.offset(), r.key(), r.value(), reason,
-                    t.id(), micros()));
+            unsent.add(new Transactions.Outgoing(records.deadLetter(r.topic(), r.partition(), r.offset(), r.key(), r.value(), reason,
+                    t.id(), micros()), tp, epoch));
             done.add(Outcome.withoutRun(t, TaskStatus.WORKER_CRASHED, reason, micros(), false));
         } else if (keys.admit(t)) {
             lanes.add(t);
@@ -292,11 +292,17 @@ public final class TaskLoop implements Runnable {
             return;
         }
         attempts.recordStarts(run, recorded -> {
-            if (recorded) {
-                lanes.recorded(run);
-                runReady();
-            } else {
-                unrecorded.add(run);
+            // On a Kafka I/O thread, which swallows exceptions: nothing may escape unhandled.
+            try {
+                if (recorded) {
+                    lanes.recorded(run);
+                    runReady();
+                } else {
+                    unrecorded.add(run);
+                    wakeLoop();
+                }
+            } catch (RuntimeException | Error e) {
+                LOG.error("{}starting {} recorded tasks failed: {}", log, run.size(), e.toString(), e);
                 wakeLoop();
             }
         });
@@ -307,12 +313,20 @@ public final class TaskLoop implements Runnable {
         lanes.runnable().forEach(this::execute);
     }
 
-    /** Runs {@code t} on a worker thread; a task that cannot start because the node is stopping is handed back. */
+    /**
+     * Runs {@code t} on a worker thread; a task that cannot start because the node is stopping is
+     * handed back, and one the pool cannot take for another reason (no thread could be made)
+     * goes back to ready and is tried again.
+     */
     private void execute(Inflight t) {
         try {
             pool.execute(() -> finish(runner.run(t)));
         } catch (RejectedExecutionException e) {
             finish(Outcome.handedBack(t));
+        } catch (RuntimeException | Error e) {
+            LOG.error("{}could not start task {} ({}); it waits to be started again", log, t.id(), e.toString());
+            lanes.unrun(t);
+            wakeLoop();
         }
     }
 
@@ -357,7 +371,7 @@ public final class TaskLoop implements Runnable {
             if (!offsets.current(t.tp(), t.epoch())) {
                 continue; // the partition moved on while the task ran: its new owner runs it
             }
-            unsent.add(recorder.record(o));
+            unsent.add(new Transactions.Outgoing(recorder.record(o), t.tp(), t.epoch()));
             clearOnCommit.add(t);
             offsets.finished(t.tp(), t.epoch(), t.offset());
             tasksDone.incrementAndGet();
@@ -389,7 +403,11 @@ public final class TaskLoop implements Runnable {
             return;
         }
         file.flush();
-        unsent.forEach(txns::send);
+        for (Transactions.Outgoing o : unsent) {
+            if (o.source() == null || offsets.current(o.source(), o.epoch())) {
+                txns.send(o);
+            }
+        }
         clearOnCommit.forEach(txns::clearOnCommit);
         unsent.clear();
         clearOnCommit.clear();
@@ -419,16 +437,20 @@ public final class TaskLoop implements Runnable {
         txns.commit(commit, kafka.consumer().groupMetadata());
     }
 
-    /** Waits for the commit in flight, then flushes, sends and commits everything finished, on this thread. */
-    private void publishNow() {
+    /**
+     * Waits for the commit in flight, then flushes, sends and commits everything finished, on
+     * this thread; returns that commit's outcome for the caller to apply ({@link #published}), or
+     * null if there was nothing to commit.
+     */
+    private Transactions.Completion commitAllNow() {
         published(txns.await());
         sendUnsent();
         Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable();
         lastCommitNanos = System.nanoTime();
         if (txns.openRecords() == 0 && commit.isEmpty()) {
-            return;
+            return null;
         }
-        published(txns.commitNow(commit, kafka.consumer().groupMetadata()));
+        return txns.commitNow(commit, kafka.consumer().groupMetadata());
     }
 
     /** Applies a finished commit's outcome (null: none finished). Loop thread only. */
@@ -441,40 +463,90 @@ public final class TaskLoop implements Runnable {
             offsets.markCommitted(b.offsets());
             b.clears().forEach(attempts::clear);
         } else {
-            // Aborted after a retriable failure: the records are in the file; send them again.
-            b.records().forEach(txns::send);
-            b.clears().forEach(txns::clearOnCommit);
+            // Aborted after a retriable failure: the records are in the file; send them again,
+            // those of partitions this node still owns (a new owner answers the others).
+            resend(b);
         }
     }
 
+    /** Sends a batch that did not commit again: the records and counts of partitions still owned under the same assignment. */
+    private void resend(Transactions.Batch b) {
+        int dropped = 0;
+        for (Transactions.Outgoing o : b.records()) {
+            if (o.source() == null || offsets.current(o.source(), o.epoch())) {
+                txns.send(o);
+            } else {
+                dropped++;
+            }
+        }
+        for (Inflight t : b.clears()) {
+            if (offsets.current(t.tp(), t.epoch())) {
+                txns.clearOnCommit(t);
+            }
+        }
+        if (dropped > 0) {
+            LOG.info("{}{} uncommitted results of partitions no longer owned were dropped; their new owner answers them", log, dropped);
+        }
+    }
+
+    /**
+     * Runs inside the consumer's poll. Workers must not wake the consumer meanwhile (a wake-up
+     * would make the listener's own consumer calls throw), so each method first clears
+     * {@link #polling}; a wake-up that came before is absorbed by {@link #committed}.
+     */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            // Record and publish what finished before giving the partitions up.
+            polling.set(false);
+            // Record and commit what finished before giving the partitions up.
             List<Inflight> ended = applyFinished();
-            publishNow();
+            Transactions.Completion last = commitAllNow();
             release(ended);
-            offsets.revoked(partitions);
-            partitions.forEach(backlog::remove);
-            attempts.forget(partitions);
+            forget(partitions);
+            // Applied after the partitions are gone: if that commit failed, their results are
+            // not sent again (the next owner runs those tasks), only the other partitions' are.
+            published(last);
             LOG.info("{}revoked {}", log, partitions);
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            polling.set(false);
             published(txns.await()); // its group metadata predates this rebalance
             attempts.load(partitions);
-            offsets.assigned(partitions, kafka.consumer().committed(new HashSet<>(partitions)));
+            offsets.assigned(partitions, committed(new HashSet<>(partitions)));
             LOG.info("{}assigned {}", log, partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            published(txns.await());
+            polling.set(false);
+            Transactions.Completion inFlight = txns.await();
+            forget(partitions);
+            published(inFlight);
+            // Results of the lost partitions may sit in the open transaction: abort it, and
+            // send again only what this node still owns.
+            resend(txns.abortOpen());
+            LOG.warn("{}lost {}", log, partitions);
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
             offsets.revoked(partitions);
             partitions.forEach(backlog::remove);
             attempts.forget(partitions);
-            LOG.warn("{}lost {}", log, partitions);
+        }
+
+        /** The committed offsets, asked again if a wake-up meant for the poll interrupts the call. */
+        private Map<TopicPartition, OffsetAndMetadata> committed(java.util.Set<TopicPartition> partitions) {
+            for (int i = 0; ; i++) {
+                try {
+                    return kafka.consumer().committed(partitions);
+                } catch (WakeupException e) {
+                    if (i >= 3) {
+                        throw e;
+                    }
+                }
+            }
         }
     }
 
@@ -496,7 +568,7 @@ public final class TaskLoop implements Runnable {
             LOG.warn("{}{} tasks still running at shutdown were interrupted and handed back", log, interrupted);
         }
         release(applyFinished());
-        publishNow();
+        published(commitAllNow());
         List<Inflight> neverRun = lanes.takeReady();
         handedBack.addAll(neverRun);
         attempts.takeBack(handedBack);

@@ -19,6 +19,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,10 +47,19 @@ final class Transactions implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Transactions.class);
     private static final Duration AWAIT_STEP = Duration.ofSeconds(1);
     private static final Duration RETRY_BACKOFF = Duration.ofMillis(200);
+    /** How often a timed-out commitTransaction is tried before the node gives up. */
+    private static final int COMMIT_TRIES = 2;
+
+    /**
+     * A record to publish and the task partition it answers for, under the assignment (epoch) it
+     * was taken in ({@link OffsetTracker}); a record of an uncommitted transaction is sent again
+     * only while that partition is still owned under that assignment.
+     */
+    record Outgoing(ProducerRecord<byte[], byte[]> record, TopicPartition source, long epoch) {
+    }
 
     /** What one transaction held: records sent, offsets committed, and tasks whose attempt counts end with it. */
-    record Batch(List<ProducerRecord<byte[], byte[]>> records, Map<TopicPartition, OffsetAndMetadata> offsets,
-                 List<Inflight> clears) {
+    record Batch(List<Outgoing> records, Map<TopicPartition, OffsetAndMetadata> offsets, List<Inflight> clears) {
     }
 
     /** A batch's outcome: committed, or (false) aborted after a retriable failure. */
@@ -107,7 +117,7 @@ final class Transactions implements AutoCloseable {
     }
 
     /** Sends {@code record} in the open transaction now. */
-    void send(ProducerRecord<byte[], byte[]> record) {
+    void send(Outgoing record) {
         producers[open].send(record);
     }
 
@@ -138,6 +148,22 @@ final class Transactions implements AutoCloseable {
         committing = p;
         open = (open + 1) % producers.length;
         thread.execute(() -> completions.add(run(p, batch, group)));
+    }
+
+    /**
+     * Aborts the open transaction on this thread and returns what it held, for the caller to send
+     * again what it still owns (after a partition was lost); no commit may be in flight.
+     *
+     * @throws ProducerFencedException if a newer instance of this node took over
+     */
+    Batch abortOpen() {
+        if (committing != null) {
+            throw new IllegalStateException("a commit is in flight");
+        }
+        Producer p = producers[open];
+        Batch b = p.take(Map.of());
+        p.abort(false);
+        return b;
     }
 
     /** Commits the open transaction on this thread and returns its outcome; no commit may be in flight ({@link #await} first). */
@@ -248,7 +274,7 @@ final class Transactions implements AutoCloseable {
         private boolean registered = true;
         /** A send failed: the transaction must be aborted and its records sent again. */
         private KafkaException failed;
-        private List<ProducerRecord<byte[], byte[]>> sent = new ArrayList<>();
+        private List<Outgoing> sent = new ArrayList<>();
         private List<Inflight> clears = new ArrayList<>();
 
         Producer(String transactionalId) {
@@ -256,7 +282,7 @@ final class Transactions implements AutoCloseable {
             this.producer = kafka.newTransactionalProducer(transactionalId);
         }
 
-        void send(ProducerRecord<byte[], byte[]> r) {
+        void send(Outgoing r) {
             sent.add(r);
             if (failed != null) {
                 return; // sent again after the abort
@@ -267,7 +293,7 @@ final class Transactions implements AutoCloseable {
             }
             try {
                 begin();
-                producer.send(r);
+                producer.send(r.record());
             } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
                 throw e;
             } catch (KafkaException e) {
@@ -295,8 +321,11 @@ final class Transactions implements AutoCloseable {
          * when Kafka is unavailable or a send failed: the caller sends the records again.
          *
          * @throws ProducerFencedException if a newer instance of this node took over
+         * @throws KafkaException if the commit was asked for and its outcome stays unknown: the
+         *     node must stop, and its restart replays the tasks from its file
          */
         boolean commit(Batch b, ConsumerGroupMetadata group) {
+            boolean endSent = false;
             try {
                 if (!registered) {
                     producer.initTransactions();
@@ -312,34 +341,71 @@ final class Transactions implements AutoCloseable {
                 if (!b.offsets().isEmpty()) {
                     producer.sendOffsetsToTransaction(b.offsets(), group);
                 }
-                producer.commitTransaction();
+                endSent = true;
+                commitWithRetries();
                 begun = false;
                 return true;
             } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
                 throw e;
             } catch (KafkaException e) {
+                if (endSent && e instanceof TimeoutException) {
+                    // The broker may have committed it: neither abort nor send again (that could
+                    // commit the results twice). Stop; the restart's new epoch settles it.
+                    throw new KafkaException("the commit of " + b.records().size() + " results on " + transactionalId
+                            + " timed out " + COMMIT_TRIES + " times; its outcome is unknown, stopping", e);
+                }
                 LOG.warn("{}transaction of {} results on {} failed ({}); will retry", log, b.records().size(), transactionalId,
                         e.toString());
-                failed = null;
-                boolean wasOpen = begun;
-                begun = false;
-                if (registered && wasOpen) {
-                    try {
-                        producer.abortTransaction();
-                    } catch (RuntimeException abortFailed) {
-                        recreate();
-                        try {
-                            producer.initTransactions();
-                            registered = true;
-                        } catch (ProducerFencedException fenced) {
-                            throw fenced;
-                        } catch (KafkaException notYet) {
-                            LOG.warn("{}cannot re-register transactions yet ({})", log, notYet.getMessage());
-                        }
-                    }
-                }
+                abort(endSent);
                 pause();
                 return false;
+            }
+        }
+
+        /** commitTransaction, tried again after a timeout as Kafka allows (the commit may be in progress). */
+        private void commitWithRetries() {
+            for (int i = 1; ; i++) {
+                try {
+                    producer.commitTransaction();
+                    return;
+                } catch (TimeoutException e) {
+                    if (i >= COMMIT_TRIES) {
+                        throw e;
+                    }
+                    LOG.warn("{}commit on {} timed out ({}); trying again", log, transactionalId, e.getMessage());
+                }
+            }
+        }
+
+        /**
+         * Aborts the open transaction, if any; a producer that cannot abort is replaced (which
+         * aborts it), unless its commit was asked for ({@code endSent}): then the outcome is
+         * unknown and the node must stop.
+         */
+        void abort(boolean endSent) {
+            failed = null;
+            boolean wasOpen = begun;
+            begun = false;
+            if (registered && wasOpen) {
+                try {
+                    producer.abortTransaction();
+                } catch (ProducerFencedException e) {
+                    throw e;
+                } catch (RuntimeException abortFailed) {
+                    if (endSent) {
+                        throw new KafkaException("could not abort a failed commit on " + transactionalId
+                                + "; its outcome is unknown, stopping", abortFailed);
+                    }
+                    recreate();
+                    try {
+                        producer.initTransactions();
+                        registered = true;
+                    } catch (ProducerFencedException fenced) {
+                        throw fenced;
+                    } catch (KafkaException notYet) {
+                        LOG.warn("{}cannot re-register transactions yet ({})", log, notYet.getMessage());
+                    }
+                }
             }
         }
 

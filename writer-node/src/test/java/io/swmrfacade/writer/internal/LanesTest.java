@@ -195,6 +195,41 @@ class LanesTest {
     }
 
     @Test
+    void a_waiting_suspect_does_not_stall_a_key_whose_first_start_record_failed() {
+        KeyGate keys = new KeyGate();
+        Lanes lanes = new Lanes(type -> 64, keys);
+        Inflight k1 = keyed("append", "k", 0, 0);
+        Inflight k2 = keyed("append", "k", 0, 0);
+        admit(keys, lanes, k1);
+        admit(keys, lanes, k2);
+        assertThat(lanes.toRecord()).containsExactly(k1, k2);
+        lanes.unrecorded(List.of(k1));
+        lanes.recorded(List.of(k2));
+        assertThat(lanes.runnable()).as("k2 waits for k1").isEmpty();
+        Inflight suspect = task("crash", 2, 0);
+        lanes.add(suspect);
+        assertThat(lanes.toRecord()).as("k1 is recorded again, or parked k2 would hold the suspect back forever").containsExactly(k1);
+        lanes.recorded(List.of(k1));
+        assertThat(lanes.runnable()).containsExactly(k1);
+        end(keys, lanes, k1);
+        assertThat(lanes.runnable()).containsExactly(k2);
+        assertThat(lanes.toRecord()).as("the suspect waits for k2 to end").isEmpty();
+        end(keys, lanes, k2);
+        assertThat(start(lanes)).containsExactly(suspect);
+    }
+
+    @Test
+    void a_task_the_pool_could_not_take_is_ready_again() {
+        Lanes lanes = new Lanes(type -> 1);
+        Inflight a = task("push", 0, 0);
+        lanes.add(a);
+        assertThat(start(lanes)).containsExactly(a);
+        lanes.unrun(a);
+        assertThat(lanes.running()).isZero();
+        assertThat(lanes.runnable()).containsExactly(a);
+    }
+
+    @Test
     void earlier_crashes_below_the_last_attempt_do_not_isolate() {
         assertThat(task("x", 1, 0).runsAlone()).isFalse();
         assertThat(task("x", 2, 0).runsAlone()).isTrue();
