@@ -105,8 +105,25 @@ public final class ClientBenchMain {
                 Thread.onSpinWait();
             }
             double acked = (System.nanoTime() - start) / 1e9;
-            CollectResult all = facade.collect(Duration.ofMinutes(5));
+            CollectResult all = facade.collect(Duration.ofMinutes(2));
             double seconds = (System.nanoTime() - start) / 1e9;
+            if (!all.complete()) {
+                // A benchmark that cannot finish says what it misses and where those results are.
+                java.util.Set<String> missing = new java.util.HashSet<>();
+                all.missing().forEach(id -> missing.add(id.value()));
+                java.util.Map<Integer, Long> onTopic = new java.util.TreeMap<>();
+                for (var r : ClientTopics.readAll(sf.bootstrap, sf.prefix + "results", x -> true, false)) {
+                    try {
+                        if (missing.contains(io.swmrfacade.proto.v1.TaskResult.parseFrom(r.value()).getTaskId())) {
+                            onTopic.merge(r.partition(), 1L, Long::sum);
+                        }
+                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                System.out.printf("INCOMPLETE: %d of %d tasks have no result in the facade; results of them on the topic, by partition: %s%n",
+                        missing.size(), n, onTopic);
+            }
             double rate = n / seconds;
             System.out.printf("RESULT echo: %d tasks in %.2f s = %.0f tasks/s, complete=%s (all submitted after %.2f s,"
                     + " all on the broker after %.2f s = %.0f tasks/s into Kafka)%n", n, seconds, rate, all.complete(), submitted, acked, n / acked);

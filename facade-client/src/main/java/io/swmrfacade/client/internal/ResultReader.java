@@ -96,14 +96,14 @@ final class ResultReader implements Runnable {
             long from = session.createdAt().minus(skew).toEpochMilli();
             Map<TopicPartition, Long> times = new HashMap<>();
             parts.forEach(tp -> times.put(tp, from));
+            // The ends first: a partition with no record from the session's time on yet is read from
+            // where it ended before that search, so a result written meanwhile is not skipped
+            // (seekToEnd would resolve the end only at the first poll, after such a result).
+            Map<TopicPartition, Long> ends = consumer.endOffsets(parts, METADATA_WAIT);
             Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times, METADATA_WAIT);
             for (TopicPartition tp : parts) {
                 OffsetAndTimestamp o = found.get(tp);
-                if (o != null) {
-                    consumer.seek(tp, o.offset());
-                } else {
-                    consumer.seekToEnd(List.of(tp));
-                }
+                consumer.seek(tp, o != null ? o.offset() : ends.get(tp));
             }
             if (resume) {
                 catchUpTo = consumer.endOffsets(parts, METADATA_WAIT);
