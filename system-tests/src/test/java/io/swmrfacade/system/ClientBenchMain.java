@@ -44,7 +44,7 @@ public final class ClientBenchMain {
             long[] floor = KafkaPingPong.run(sf.bootstrap, 1_000, rtSeconds);
             System.out.printf("RESULT bare Kafka ping-pong at 1000/s (the floor): n=%d p50=%.2f ms p90=%.2f ms p99=%.2f ms p99.9=%.2f ms max=%.2f ms%n",
                     floor.length, ms(floor, 0.50), ms(floor, 0.90), ms(floor, 0.99), ms(floor, 0.999), floor[floor.length - 1] / 1e6);
-            roundTrip(sf, rtSeconds);
+            roundTrip(sf, rtSeconds, dir.resolve("bench.h5"));
             double echo = echoRate(sf, echoTasks);
             writer.close();
             double pp = producerPerformance(sf.bootstrap, ppRecords);
@@ -54,13 +54,15 @@ public final class ClientBenchMain {
     }
 
     /** Paced at 1,000/s: 3 s of warm-up, then {@code seconds} measured. */
-    private static void roundTrip(Installation sf, int seconds) throws Exception {
+    private static void roundTrip(Installation sf, int seconds, Path file) throws Exception {
         try (TaskFacade facade = sf.facade().build()) {
             // The writer is ready (group joined, transactions initialised) before the clock starts.
             facade.submit(Task.of("echo", "ready")).result().get(60, TimeUnit.SECONDS);
             int warm = 3_000;
             int n = warm + seconds * 1_000;
             long[] latency = new long[n];
+            long[] submitUs = new long[n];
+            long[] receivedUs = new long[n];
             List<TaskHandle> handles = new ArrayList<>(n);
             long next = System.nanoTime();
             for (int i = 0; i < n; i++) {
@@ -69,8 +71,12 @@ public final class ClientBenchMain {
                 }
                 int slot = i;
                 long t0 = System.nanoTime();
+                submitUs[slot] = wallMicros();
                 TaskHandle h = facade.submit(Task.of("echo", "rt"));
-                h.result().thenRun(() -> latency[slot] = System.nanoTime() - t0);
+                h.result().thenRun(() -> {
+                    latency[slot] = System.nanoTime() - t0;
+                    receivedUs[slot] = wallMicros();
+                });
                 handles.add(h);
                 next += 1_000_000;
             }
@@ -80,7 +86,31 @@ public final class ClientBenchMain {
             System.out.printf("RESULT round trip at 1000/s: n=%d p50=%.2f ms p90=%.2f ms p99=%.2f ms p99.9=%.2f ms max=%.2f ms complete=%s%n",
                     measured.length, ms(measured, 0.50), ms(measured, 0.90), ms(measured, 0.99), ms(measured, 0.999),
                     measured[measured.length - 1] / 1e6, all.complete());
+            // Where the time goes, from the start and finish times the writer stored in each
+            // task's row (same host, same clock): before the handler starts, the run, and after.
+            java.util.Map<String, io.swmrfacade.swmr.TaskRow> rows = new java.util.HashMap<>();
+            WriterEvidence.rows(file).forEach(r -> rows.put(r.taskId(), r));
+            long[] before = new long[n - warm];
+            long[] run = new long[n - warm];
+            long[] after = new long[n - warm];
+            for (int i = warm; i < n; i++) {
+                io.swmrfacade.swmr.TaskRow r = rows.get(handles.get(i).id().value());
+                before[i - warm] = (r.startedUs() - submitUs[i]) * 1000;
+                run[i - warm] = (r.finishedUs() - r.startedUs()) * 1000;
+                after[i - warm] = (receivedUs[i] - r.finishedUs()) * 1000;
+            }
+            Arrays.sort(before);
+            Arrays.sort(run);
+            Arrays.sort(after);
+            System.out.printf("RESULT round trip phases p50 (p99): submit to handler start %.2f (%.2f) ms, handler %.2f (%.2f) ms,"
+                    + " handler end to result in the client %.2f (%.2f) ms%n", ms(before, 0.5), ms(before, 0.99), ms(run, 0.5),
+                    ms(run, 0.99), ms(after, 0.5), ms(after, 0.99));
         }
+    }
+
+    private static long wallMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 
     private static double ms(long[] sorted, double q) {
@@ -91,7 +121,7 @@ public final class ClientBenchMain {
     private static double echoRate(Installation sf, int n) {
         byte[] payload = new byte[100];
         Arrays.fill(payload, (byte) 'x');
-        try (TaskFacade facade = sf.facade().maxBuffered(n + 1, 1L << 32).build()) {
+        try (TaskFacade facade = sf.facade().maxBuffered(Math.max(n, 20_000) + 1, 1L << 32).build()) {
             for (int i = 0; i < 20_000; i++) { // warm-up
                 facade.submit(Task.of("echo", payload));
             }
