@@ -118,10 +118,17 @@ public final class SwmrFollower implements AutoCloseable {
         long n = H5Ops.length(tasks);
         if (n > rowsRead) {
             ByteBuffer b = ByteBuffer.wrap(H5Ops.readAt(tasks, rowType, rowsRead, n - rowsRead, RowCodec.ROW_SIZE));
-            for (long i = rowsRead; i < n; i++) {
-                out.add(new Row(segment, i, RowCodec.decode(b)));
+            long i = rowsRead;
+            for (; i < n; i++) {
+                TaskRow row = RowCodec.decode(b);
+                if (row.taskId().isEmpty()) {
+                    // The table's new extent reached the file before the row itself (every written
+                    // row has a task id): read it, and what follows, on a later poll.
+                    break;
+                }
+                out.add(new Row(segment, i, row));
             }
-            rowsRead = n;
+            rowsRead = i;
         }
     }
 

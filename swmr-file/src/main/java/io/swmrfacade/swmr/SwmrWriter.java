@@ -113,8 +113,57 @@ public final class SwmrWriter implements AutoCloseable {
             throw e;
         }
         attach(last, f);
+        dropUnwrittenRows();
         trimOrphans();
         LOG.info("[{}] reopened segment {} with {} rows, {} streams", path, last, rowsInFile, streams.size());
+    }
+
+    /** Rows at the end of the task table searched for ones a crash left unwritten: far more than one flush appends. */
+    private static final int UNWRITTEN_ROWS_WINDOW = 100_000;
+
+    /**
+     * A writer that died inside an append of rows can leave the task table extended over rows it
+     * never wrote: fill values, with an empty task id, which every written row has. Chunks reach
+     * the file in any order, so written rows may follow them. Those written rows move up, in
+     * order, and the table is cut after them. None of these rows had its result sent (results go
+     * out only after a flush completes), so moving them changes no published row number; their
+     * tasks are answered from them when Kafka delivers them again.
+     */
+    private void dropUnwrittenRows() {
+        long n = H5Ops.length(tasks);
+        long from = Math.max(0, n - UNWRITTEN_ROWS_WINDOW);
+        if (n == from) {
+            return;
+        }
+        int size = RowCodec.ROW_SIZE;
+        byte[] tail = H5Ops.readAt(tasks, rowType, from, n - from, size);
+        int rows = (int) (n - from);
+        int first = -1;
+        for (int i = 0; i < rows && first < 0; i++) {
+            if (tail[i * size] == 0) {
+                first = i;
+            }
+        }
+        if (first < 0) {
+            return;
+        }
+        java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        int keptRows = 0;
+        for (int i = first; i < rows; i++) {
+            if (tail[i * size] != 0) {
+                kept.write(tail, i * size, size);
+                keptRows++;
+            }
+        }
+        long start = from + first;
+        if (keptRows > 0) {
+            H5Ops.writeAt(tasks, rowType, start, keptRows, kept.toByteArray());
+        }
+        H5.H5Dset_extent(tasks, new long[] {start + keptRows});
+        H5.H5Dflush(tasks);
+        rowsInFile = start + keptRows;
+        LOG.warn("[{}] dropped {} task rows a crash left unwritten (kept {} written after them)", currentFile(),
+                n - rowsInFile, keptRows);
     }
 
     /**

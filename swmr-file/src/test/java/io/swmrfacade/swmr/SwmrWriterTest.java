@@ -48,6 +48,48 @@ class SwmrWriterTest {
     }
 
     @Test
+    void rows_a_crash_left_unwritten_are_dropped_and_followers_wait_for_them() {
+        Path file = dir.resolve("torn.h5");
+        try (SwmrWriter w = SwmrWriter.open(file, "w1", Clock.systemUTC())) {
+            for (int i = 0; i < 3; i++) {
+                w.appendRow(row("task-" + i, i, 0, 0, -1, 0, 0));
+            }
+            w.flush();
+        }
+        // What a writer killed inside an append of four rows can leave: the table extended over
+        // all four, and only the chunk holding the third of them written.
+        long f = io.swmrfacade.swmr.internal.SegmentFile.openForSwmrWrite(new SegmentPaths(file).segment(0));
+        long type = io.swmrfacade.swmr.internal.RowCodec.createType();
+        try {
+            long ds = hdf.hdf5lib.H5.H5Dopen(f, FileLayout.TASKS, hdf.hdf5lib.HDF5Constants.H5P_DEFAULT);
+            hdf.hdf5lib.H5.H5Dset_extent(ds, new long[] {7});
+            ByteBuffer late = ByteBuffer.allocate(io.swmrfacade.swmr.internal.RowCodec.ROW_SIZE);
+            io.swmrfacade.swmr.internal.RowCodec.encode(row("task-late", 5, 0, 0, -1, 0, 0), late);
+            io.swmrfacade.swmr.internal.H5Ops.writeAt(ds, type, 5, 1, late.array());
+            hdf.hdf5lib.H5.H5Dclose(ds);
+        } finally {
+            hdf.hdf5lib.H5.H5Tclose(type);
+            hdf.hdf5lib.H5.H5Fclose(f);
+        }
+        try (SwmrFollower follower = SwmrFollower.tryOpen(file)) {
+            assertThat(follower.poll().newRows()).as("a follower stops at the first unwritten row")
+                    .extracting(r -> r.row().taskId()).containsExactly("task-0", "task-1", "task-2");
+        }
+        try (SwmrWriter w = SwmrWriter.open(file, "w1", Clock.systemUTC())) {
+            List<TaskRow> rows = new ArrayList<>();
+            w.scanRows((loc, r) -> rows.add(r));
+            assertThat(rows).extracting(TaskRow::taskId).containsExactly("task-0", "task-1", "task-2", "task-late");
+            assertThat(w.rowCount()).isEqualTo(4);
+            w.appendRow(row("task-next", 6, 0, 0, -1, 0, 0));
+            w.flush();
+        }
+        try (SwmrFollower follower = SwmrFollower.tryOpen(file)) {
+            assertThat(follower.poll().newRows()).extracting(r -> r.row().taskId())
+                    .containsExactly("task-0", "task-1", "task-2", "task-late", "task-next");
+        }
+    }
+
+    @Test
     void a_new_stream_rolls_over_to_a_new_segment_that_followers_reach() {
         Path file = dir.resolve("roll.h5");
         StreamSpec ex = new StreamSpec("/live_survey/MT001/run_001/Ex", SampleType.FLOAT32, "mV/km", 256, 0);
