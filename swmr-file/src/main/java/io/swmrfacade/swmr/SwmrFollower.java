@@ -44,6 +44,10 @@ public final class SwmrFollower implements AutoCloseable {
     private final Map<String, Long> samplesInEarlierSegments = new LinkedHashMap<>();
     private long rowsRead;
     private long rowsInEarlierSegments;
+    /** When opening the next segment first failed (nanoTime), or 0. */
+    private long nextSegmentFailingSince;
+    /** How long a segment that exists may fail to open before the follower gives up. */
+    private static final java.time.Duration NEXT_SEGMENT_PATIENCE = java.time.Duration.ofSeconds(30);
 
     private SwmrFollower(SegmentPaths paths) {
         this.paths = paths;
@@ -72,22 +76,45 @@ public final class SwmrFollower implements AutoCloseable {
         }
     }
 
+    /** An opened segment, not yet the one followed. */
+    private record Opened(int index, long file, long tasks, Map<String, StreamSpec> specs, Map<String, Long> datasets) {
+    }
+
     private void attach(int index) {
+        install(open(index));
+    }
+
+    /** Opens segment {@code index}; on failure nothing stays open. */
+    private Opened open(int index) {
         Path path = paths.segment(index);
         long f = SegmentFile.openForSwmrRead(path);
+        long t = -1;
+        Map<String, StreamSpec> specs = new LinkedHashMap<>();
+        Map<String, Long> datasets = new LinkedHashMap<>();
         try {
             SegmentFile.checkFormat(f, path);
-            this.tasks = H5.H5Dopen(f, FileLayout.TASKS, HDF5Constants.H5P_DEFAULT);
+            t = H5.H5Dopen(f, FileLayout.TASKS, HDF5Constants.H5P_DEFAULT);
             for (StreamSpec s : SegmentFile.readStreams(f)) {
-                streamSpecs.put(s.path(), s);
-                streamDatasets.put(s.path(), H5.H5Dopen(f, s.path(), HDF5Constants.H5P_DEFAULT));
+                specs.put(s.path(), s);
+                datasets.put(s.path(), H5.H5Dopen(f, s.path(), HDF5Constants.H5P_DEFAULT));
             }
+            return new Opened(index, f, t, specs, datasets);
         } catch (RuntimeException e) {
+            datasets.values().forEach(H5::H5Dclose);
+            if (t >= 0) {
+                H5.H5Dclose(t);
+            }
             H5.H5Fclose(f);
             throw e;
         }
-        this.file = f;
-        this.segment = index;
+    }
+
+    private void install(Opened o) {
+        this.file = o.file();
+        this.tasks = o.tasks();
+        this.streamSpecs.putAll(o.specs());
+        this.streamDatasets.putAll(o.datasets());
+        this.segment = o.index();
         this.rowsRead = 0;
     }
 
@@ -102,12 +129,27 @@ public final class SwmrFollower implements AutoCloseable {
         while (Files.exists(paths.segment(segment + 1))) {
             // The writer flushed and closed this segment before it created the next: drain, then move on.
             readNewRows(fresh);
+            Opened next;
+            try {
+                next = open(segment + 1);
+                nextSegmentFailingSince = 0;
+            } catch (SwmrFileException e) {
+                // Just made, it may not open yet (HDF5 says "truncated" while the writer still
+                // extends it): stay on this segment and try again at the next poll, for a while.
+                long now = System.nanoTime();
+                if (nextSegmentFailingSince == 0) {
+                    nextSegmentFailingSince = now;
+                } else if (now - nextSegmentFailingSince > NEXT_SEGMENT_PATIENCE.toNanos()) {
+                    throw e;
+                }
+                break;
+            }
             Map<String, StreamState> totals = streamTotals();
             rowsInEarlierSegments += rowsRead;
             detach();
             samplesInEarlierSegments.clear();
             totals.forEach((p, s) -> samplesInEarlierSegments.put(p, s.samples()));
-            attach(segment + 1);
+            install(next);
             readNewRows(fresh);
         }
         return new Update(segment, currentFile(), fresh, rowsInEarlierSegments + rowsRead, streamTotals());

@@ -90,6 +90,24 @@ class SwmrWriterTest {
     }
 
     @Test
+    void a_follower_stays_on_its_segment_while_the_next_one_cannot_be_opened_yet() throws Exception {
+        Path file = dir.resolve("next.h5");
+        try (SwmrWriter w = SwmrWriter.open(file, "w1", Clock.systemUTC())) {
+            w.appendRow(row("task-0", 0, 0, 0, -1, 0, 0));
+            w.appendRow(row("task-1", 1, 0, 0, -1, 0, 0));
+            w.flush();
+        }
+        // A segment that exists but does not open yet, as a just-made one can ("truncated").
+        Files.write(new SegmentPaths(file).segment(1), new byte[] {1, 2, 3});
+        try (SwmrFollower follower = SwmrFollower.tryOpen(file)) {
+            SwmrFollower.Update u = follower.poll();
+            assertThat(u.newRows()).extracting(r -> r.row().taskId()).containsExactly("task-0", "task-1");
+            assertThat(u.segment()).isZero();
+            assertThat(follower.poll().newRows()).isEmpty();
+        }
+    }
+
+    @Test
     void a_new_stream_rolls_over_to_a_new_segment_that_followers_reach() {
         Path file = dir.resolve("roll.h5");
         StreamSpec ex = new StreamSpec("/live_survey/MT001/run_001/Ex", SampleType.FLOAT32, "mV/km", 256, 0);
