@@ -72,24 +72,14 @@ final class ClientTopics {
         all.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         try (KafkaConsumer<byte[], byte[]> s = new KafkaConsumer<>(stable, new ByteArrayDeserializer(), new ByteArrayDeserializer());
              KafkaConsumer<byte[], byte[]> a = new KafkaConsumer<>(all, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (true) {
-                Map<TopicPartition, Long> lso = s.endOffsets(parts, Duration.ofSeconds(10));
-                Map<TopicPartition, Long> end = a.endOffsets(parts, Duration.ofSeconds(10));
-                if (lso.equals(end)) {
-                    return lso;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("a transaction stayed open on " + parts + " for " + timeout.toSeconds()
-                            + " s: stable offsets " + lso + ", ends " + end);
-                }
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-            }
+            java.util.concurrent.atomic.AtomicReference<Map<TopicPartition, Long>> stableEnds = new java.util.concurrent.atomic.AtomicReference<>();
+            org.awaitility.Awaitility.await().alias("no transaction left open on " + parts).atMost(timeout)
+                    .pollInterval(Duration.ofMillis(100)).until(() -> {
+                        Map<TopicPartition, Long> lso = s.endOffsets(parts, Duration.ofSeconds(10));
+                        stableEnds.set(lso);
+                        return lso.equals(a.endOffsets(parts, Duration.ofSeconds(10)));
+                    });
+            return stableEnds.get();
         }
     }
 }

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.Awaitility;
 
 /**
  * The floor under any round trip through Kafka on this machine: a bare ping-pong with plain
@@ -67,18 +68,14 @@ final class KafkaPingPong {
             }, "ping-pong-reader");
             reader.start();
             // The echo side has joined its group and fetches before the clock starts.
-            long ready = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (received.get() == 0 && System.nanoTime() < ready) {
-                producer.send(new ProducerRecord<>(ping, ByteBuffer.allocate(100).putInt(0).putLong(System.nanoTime()).array())).get();
-                Thread.sleep(100);
-            }
-            while (received.get() > 0 && System.nanoTime() < ready) {
-                int before = received.get();
-                Thread.sleep(300);
-                if (received.get() == before) {
-                    break;
-                }
-            }
+            Awaitility.await().alias("the echo side answers").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        producer.send(new ProducerRecord<>(ping, ByteBuffer.allocate(100).putInt(0).putLong(System.nanoTime()).array())).get();
+                        return received.get() > 0;
+                    });
+            AtomicInteger seen = new AtomicInteger(-1);
+            Awaitility.await().alias("the warm-up pongs are in").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> seen.getAndSet(received.get()) == received.get());
             received.set(0);
             long next = System.nanoTime();
             for (int i = 0; i < n; i++) {
@@ -89,10 +86,8 @@ final class KafkaPingPong {
                 producer.send(new ProducerRecord<>(ping, v));
                 next += 1_000_000_000L / rate;
             }
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (received.get() < n && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Awaitility.await().alias("every pong is back").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> received.get() >= n);
             stop.set(true);
             reader.join();
         } finally {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.awaitility.Awaitility;
 
 /**
  * How long a kill -9 of a writer interrupts the flow of results: echo tasks are submitted at a
@@ -65,21 +66,16 @@ public final class WriterRecoveryBench {
 
     /** {@code outstanding}: the tasks without a result at the kill. */
     private static void report(String name, long kill, long restarted, Flow flow, List<TaskHandle> outstanding) throws Exception {
-        long firstAfter = -1;
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline && (firstAfter < 0 || outstanding.stream().anyMatch(h -> !h.result().isDone()))) {
-            if (firstAfter < 0) {
-                firstAfter = flow.firstResultAfter(kill);
-            }
-            Thread.sleep(1);
-        }
+        Awaitility.await().alias("every task outstanding at the kill answered").atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(1))
+                .until(() -> flow.firstResultAfter(kill) >= 0 && outstanding.stream().allMatch(h -> h.result().isDone()));
         long allDone = System.nanoTime();
+        long firstAfter = flow.firstResultAfter(kill);
         // Tasks sent after the kill to the dead node's partitions wait until a node owns them again.
         Thread.sleep(1000);
         List<TaskHandle> after = flow.submittedBetween(kill, kill + 1_000_000_000L);
-        while (System.nanoTime() < deadline && after.stream().anyMatch(h -> !h.result().isDone())) {
-            Thread.sleep(1);
-        }
+        Awaitility.await().alias("the tasks submitted just after the kill answered").atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(1)).until(() -> after.stream().allMatch(h -> h.result().isDone()));
         long afterDone = System.nanoTime();
         flow.stopFlow();
         System.out.printf("RESULT %s: %d tasks outstanding at the kill; first result %.0f ms after the kill%s; all of them %.0f ms after;"
@@ -122,11 +118,9 @@ public final class WriterRecoveryBench {
          * started, then 2 s more at the steady rate.
          */
         void awaitSteady() throws InterruptedException {
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while ((arrivals.isEmpty() || outstandingAt().size() > 20) && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            Thread.sleep(2000);
+            Awaitility.await().alias("the nodes caught up").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> !arrivals.isEmpty() && outstandingAt().size() <= 20);
+            Thread.sleep(2000); // the steady state the kill interrupts
         }
 
         List<TaskHandle> outstandingAt() {
