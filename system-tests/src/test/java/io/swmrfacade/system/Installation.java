@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The processes of one installation, in this JVM, on the shared cluster under a fresh topic prefix. */
@@ -40,6 +41,19 @@ final class Installation implements AutoCloseable {
 
     WriterNode writer(Path file, String id) {
         return WriterNode.start(new WriterConfig(writerSettings(file, id)), Clock.systemUTC());
+    }
+
+    /** Waits until the writers' group has {@code members} members, each with partitions assigned. */
+    void awaitWritersAssigned(int members) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            org.awaitility.Awaitility.await().alias(members + " writers with partitions").atMost(Duration.ofSeconds(60)).until(() -> {
+                org.apache.kafka.clients.admin.ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(prefix + "writers"))
+                        .all().get().get(prefix + "writers");
+                return g.members().size() == members
+                        && g.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty());
+            });
+        }
     }
 
     TaskFacade.Builder facade() {

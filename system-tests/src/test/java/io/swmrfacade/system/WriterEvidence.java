@@ -1,5 +1,7 @@
 package io.swmrfacade.system;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.swmrfacade.proto.v1.DeadLetter;
 import io.swmrfacade.proto.v1.TaskResult;
 import io.swmrfacade.swmr.SwmrFollower;
@@ -52,6 +54,43 @@ final class WriterEvidence {
     /** The values of every committed record of {@code topic}, read to its end once no transaction is open on it. */
     static List<byte[]> committed(Installation sf, String topic) {
         return ClientTopics.readAll(sf.bootstrap, topic, r -> true).stream().map(ConsumerRecord::value).toList();
+    }
+
+    /**
+     * The task ids that each of two nodes' files holds, checked: the committed results hold each
+     * task once, no file holds a task twice, together the files hold exactly the committed tasks,
+     * and every result the facade kept names a file that holds its task.
+     */
+    static TwoFiles checkTwoFiles(Installation sf, List<io.swmrfacade.client.TaskHandle> handles, Path fileA, Path fileB)
+            throws Exception {
+        Map<String, List<TaskResult>> committed = committedResults(sf);
+        assertThat(committed).hasSize(handles.size());
+        committed.forEach((id, list) -> assertThat(list).as("committed results of %s", id).hasSize(1));
+        List<TaskRow> rowsA = rows(fileA);
+        List<TaskRow> rowsB = rows(fileB);
+        assertThat(rowsA).extracting(TaskRow::taskId).doesNotHaveDuplicates();
+        assertThat(rowsB).extracting(TaskRow::taskId).doesNotHaveDuplicates();
+        TwoFiles files = new TwoFiles(fileA.toAbsolutePath().toString(), ids(rowsA), ids(rowsB), committed);
+        for (io.swmrfacade.client.TaskHandle h : handles) {
+            io.swmrfacade.client.TaskResult r = h.result().join();
+            assertThat(files.holding(r.file())).as("the file %s named by the facade's result of %s holds it", r.file(), h.id())
+                    .contains(h.id().value());
+        }
+        java.util.Set<String> union = new java.util.HashSet<>(files.inA());
+        union.addAll(files.inB());
+        assertThat(union).isEqualTo(committed.keySet());
+        return files;
+    }
+
+    /** What {@link #checkTwoFiles} found: the ids in file A (named {@code a}) and file B, and the committed results. */
+    record TwoFiles(String a, java.util.Set<String> inA, java.util.Set<String> inB, Map<String, List<TaskResult>> committed) {
+        java.util.Set<String> holding(String file) {
+            return file.equals(a) ? inA : inB;
+        }
+    }
+
+    private static java.util.Set<String> ids(List<TaskRow> rows) {
+        return rows.stream().map(TaskRow::taskId).collect(java.util.stream.Collectors.toSet());
     }
 
     /** Every row of every segment of the file at {@code base}. */

@@ -7,21 +7,14 @@ import io.swmrfacade.client.CollectResult;
 import io.swmrfacade.client.Task;
 import io.swmrfacade.client.TaskFacade;
 import io.swmrfacade.client.TaskHandle;
-import io.swmrfacade.client.TaskResult;
 import io.swmrfacade.client.TaskStatus;
-import io.swmrfacade.swmr.TaskRow;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,7 +47,7 @@ class WriterScaleOutIT {
             try (NodeProcess nodeA = NodeProcess.writer(a, WriterEvidence.logFile("node-a"));
                  NodeProcess nodeB = NodeProcess.writer(b, WriterEvidence.logFile("node-b"));
                  TaskFacade facade = sf.facade().build()) {
-                awaitBothAssigned(sf);
+                sf.awaitWritersAssigned(2);
                 submit(facade, handles, 0);
                 await().atMost(Duration.ofSeconds(60)).until(() -> handles.stream().allMatch(h -> h.result().isDone()));
                 Set<String> workers = handles.stream().map(h -> h.result().join().workerId()).collect(Collectors.toSet());
@@ -70,28 +63,14 @@ class WriterScaleOutIT {
                 assertThat(all.results()).allSatisfy(r -> assertThat(r.status()).as(r.toString()).isEqualTo(TaskStatus.OK));
                 assertThat(nodeB.terminate(30)).isTrue();
             }
-            Map<String, List<io.swmrfacade.proto.v1.TaskResult>> committed = WriterEvidence.committedResults(sf);
-            assertThat(committed).hasSize(handles.size());
-            committed.forEach((id, list) -> assertThat(list).as("committed results of %s", id).hasSize(1));
-
-            List<TaskRow> rowsA = WriterEvidence.rows(fileA);
-            List<TaskRow> rowsB = WriterEvidence.rows(fileB);
-            assertThat(rowsA).extracting(TaskRow::taskId).doesNotHaveDuplicates();
-            assertThat(rowsB).extracting(TaskRow::taskId).doesNotHaveDuplicates();
-            Set<String> inA = rowsA.stream().map(TaskRow::taskId).collect(Collectors.toSet());
-            Set<String> inB = rowsB.stream().map(TaskRow::taskId).collect(Collectors.toSet());
-            Set<String> union = new HashSet<>(inA);
-            union.addAll(inB);
-            assertThat(union).isEqualTo(committed.keySet());
+            WriterEvidence.TwoFiles files = WriterEvidence.checkTwoFiles(sf, handles, fileA, fileB);
             for (TaskHandle h : handles) {
-                TaskResult r = h.result().join();
-                Set<String> named = r.file().equals(fileA.toAbsolutePath().toString()) ? inA : inB;
-                assertThat(named).as("the file %s named by the result of %s holds it", r.file(), h.id()).contains(h.id().value());
-                if (inA.contains(h.id().value()) && inB.contains(h.id().value())) {
+                String id = h.id().value();
+                if (files.inA().contains(id) && files.inB().contains(id)) {
                     // In both files: a row the dead node flushed but never committed. The committed
                     // result names the survivor's row; the facade, which reads results uncommitted,
                     // may have kept the dead node's (flushed, so real) row instead.
-                    assertThat(committed.get(h.id().value()).get(0).getWorkerId()).isEqualTo("node-b");
+                    assertThat(files.committed().get(id).get(0).getWorkerId()).isEqualTo("node-b");
                 }
             }
         }
@@ -104,20 +83,6 @@ class WriterScaleOutIT {
         }
         for (int i = 0; i < 20; i++) {
             handles.add(facade.submit(Task.of("sleep", "0.2").withRoutingKey("s" + wave + "-" + i)));
-        }
-    }
-
-    /** Waits until the writers' group has split the partitions between both nodes. */
-    private static void awaitBothAssigned(Installation sf) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sf.bootstrap);
-        try (Admin admin = Admin.create(p)) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(sf.prefix + "writers"))
-                        .all().get().get(sf.prefix + "writers");
-                return g.members().size() == 2
-                        && g.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty());
-            });
         }
     }
 }

@@ -9,18 +9,11 @@ import io.swmrfacade.client.TaskFacade;
 import io.swmrfacade.client.TaskHandle;
 import io.swmrfacade.client.TaskResult;
 import io.swmrfacade.client.TaskStatus;
-import io.swmrfacade.swmr.TaskRow;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +42,7 @@ class WriterZombieIT {
             try (NodeProcess nodeA = NodeProcess.writer(a, WriterEvidence.logFile("zombie-a"));
                  NodeProcess nodeB = NodeProcess.writer(b, WriterEvidence.logFile("zombie-b"));
                  TaskFacade facade = sf.facade().build()) {
-                awaitBothAssigned(sf);
+                sf.awaitWritersAssigned(2);
                 submit(facade, handles, 0);
                 // Freeze A while it has tasks running and results not yet committed.
                 await().atMost(Duration.ofSeconds(60)).until(() -> handles.stream().anyMatch(h -> h.result().isDone()
@@ -68,29 +61,12 @@ class WriterZombieIT {
                 assertThat(nodeA.terminate(30)).isTrue();
                 assertThat(nodeB.terminate(30)).isTrue();
             }
-            Map<String, List<io.swmrfacade.proto.v1.TaskResult>> committed = WriterEvidence.committedResults(sf);
-            assertThat(committed).hasSize(handles.size());
-            committed.forEach((id, list) -> assertThat(list).as("committed results of %s", id).hasSize(1));
-
-            List<TaskRow> rowsA = WriterEvidence.rows(fileA);
-            List<TaskRow> rowsB = WriterEvidence.rows(fileB);
-            assertThat(rowsA).extracting(TaskRow::taskId).doesNotHaveDuplicates();
-            assertThat(rowsB).extracting(TaskRow::taskId).doesNotHaveDuplicates();
-            Set<String> inA = rowsA.stream().map(TaskRow::taskId).collect(Collectors.toSet());
-            Set<String> inB = rowsB.stream().map(TaskRow::taskId).collect(Collectors.toSet());
-            committed.forEach((id, list) -> {
+            WriterEvidence.TwoFiles files = WriterEvidence.checkTwoFiles(sf, handles, fileA, fileB);
+            files.committed().forEach((id, list) -> {
                 io.swmrfacade.proto.v1.TaskResult r = list.get(0);
-                Set<String> named = r.getFile().equals(fileA.toAbsolutePath().toString()) ? inA : inB;
-                assertThat(named).as("the file %s named by the committed result of %s holds it", r.getFile(), id).contains(id);
+                assertThat(files.holding(r.getFile())).as("the file %s named by the committed result of %s holds it", r.getFile(), id)
+                        .contains(id);
             });
-            for (TaskHandle h : handles) {
-                TaskResult r = h.result().join();
-                Set<String> named = r.file().equals(fileA.toAbsolutePath().toString()) ? inA : inB;
-                assertThat(named).as("the file %s named by the facade's result of %s holds it", r.file(), h.id()).contains(h.id().value());
-            }
-            Set<String> union = new HashSet<>(inA);
-            union.addAll(inB);
-            assertThat(union).isEqualTo(committed.keySet());
         }
     }
 
@@ -101,17 +77,6 @@ class WriterZombieIT {
         }
         for (int i = 0; i < 40; i++) {
             handles.add(facade.submit(Task.of("sleep", "0.1").withRoutingKey("s" + wave + "-" + i)));
-        }
-    }
-
-    private static void awaitBothAssigned(Installation sf) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sf.bootstrap))) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(sf.prefix + "writers"))
-                        .all().get().get(sf.prefix + "writers");
-                return g.members().size() == 2
-                        && g.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty());
-            });
         }
     }
 }

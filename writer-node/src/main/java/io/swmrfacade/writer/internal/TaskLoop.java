@@ -404,7 +404,7 @@ public final class TaskLoop implements Runnable {
         }
         file.flush();
         for (Transactions.Outgoing o : unsent) {
-            if (o.source() == null || offsets.current(o.source(), o.epoch())) {
+            if (stillOwned(o)) {
                 txns.send(o);
             }
         }
@@ -469,11 +469,16 @@ public final class TaskLoop implements Runnable {
         }
     }
 
+    /** True if the record answers for no partition, or for one owned under the same assignment as when it was made. */
+    private boolean stillOwned(Transactions.Outgoing o) {
+        return o.source() == null || offsets.current(o.source(), o.epoch());
+    }
+
     /** Sends a batch that did not commit again: the records and counts of partitions still owned under the same assignment. */
     private void resend(Transactions.Batch b) {
         int dropped = 0;
         for (Transactions.Outgoing o : b.records()) {
-            if (o.source() == null || offsets.current(o.source(), o.epoch())) {
+            if (stillOwned(o)) {
                 txns.send(o);
             } else {
                 dropped++;
