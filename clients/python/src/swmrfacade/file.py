@@ -193,12 +193,15 @@ class SwmrFile:
     def follow(self, timeout: Optional[float] = None, poll_interval: float = 0.01,
                stop: Optional[Callable[[], bool]] = None) -> Iterator[Row]:
         """Yields rows as they are flushed, live, until ``timeout`` seconds pass (None: no limit) or
-        ``stop()`` returns true (a ``threading.Event().is_set``, say). Checks every ``poll_interval``."""
+        ``stop()`` returns true (a ``threading.Event().is_set``, say); after ``stop()`` it still yields
+        the rows flushed before, so a writer that flushes and then sets the event loses nothing.
+        Checks every ``poll_interval`` seconds."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             rows = self.poll()
             yield from rows
             if stop is not None and stop():
+                yield from self.poll()
                 return
             if deadline is not None and time.monotonic() >= deadline:
                 return
