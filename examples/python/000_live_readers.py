@@ -8,6 +8,7 @@ coordinate, no hang at shutdown: readers stop when told, each join is bounded.
 """
 
 import multiprocessing as mp
+import sys
 import time
 
 import numpy as np
@@ -17,20 +18,25 @@ from _setup import arguments
 CHUNK = 100
 
 
+def say(text):
+    sys.stdout.write(text + "\n")  # one write, so that the processes' lines never interleave
+    sys.stdout.flush()
+
+
 def reader(reader_id, path, stream, ready, stop):
     from swmrfacade.file import SwmrFile
     seen = []
     with SwmrFile(path, open_timeout=30) as f:
-        print(f"[Reader {reader_id}] following {path} in SWMR mode", flush=True)
+        say(f"[Reader {reader_id}] following {path} in SWMR mode")
         ready.release()
         for row in f.follow(stop=stop.is_set, poll_interval=0.005):
             if row.stream == stream:
                 seen.append(f.samples(row))
                 if len(seen) % 10 == 0:
-                    print(f"[Reader {reader_id}] {len(seen) * CHUNK} samples", flush=True)
+                    say(f"[Reader {reader_id}] {len(seen) * CHUNK} samples")
     data = np.concatenate(seen) if seen else np.empty(0, np.float32)
     exact = np.array_equal(data, np.arange(len(data), dtype=np.float32))
-    print(f"[Reader {reader_id}] saw {len(data)} samples, exact={exact}", flush=True)
+    say(f"[Reader {reader_id}] saw {len(data)} samples, exact={exact}")
 
 
 def main():
@@ -54,8 +60,7 @@ def main():
             chunks += 1
             time.sleep(0.02)
         done = facade.collect(timeout=60)
-        print(f"[Writer] {chunks} chunks appended to {stream}: {'all recorded' if done.all_succeeded else done}",
-              flush=True)
+        say(f"[Writer] {chunks} chunks appended to {stream}: {'all recorded' if done.all_succeeded else done}")
         stop.set()  # every row is flushed before its result is sent: the readers have it all
         for r in readers:
             r.join(timeout=30)

@@ -5,7 +5,7 @@ import threading
 import time
 from typing import Dict, List
 
-from confluent_kafka import Consumer, KafkaException, TopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 from google.protobuf.message import DecodeError
 
 from . import ids
@@ -38,6 +38,10 @@ class ResultReader:
         self._skew_ms = int(skew_seconds * 1000)
         self._ledger = ledger
         self._catch_up_to: Dict[tuple, int] = {}
+        # How far each partition has been read: a record's offset + 1, or where librdkafka reported
+        # the partition's end (it reports that also past trailing transaction markers, and when
+        # nothing lies between the start and the end, where position() would stay unset).
+        self._reached: Dict[tuple, int] = {}
         self._malformed = 0
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sf-facade-results", daemon=True)
@@ -51,7 +55,7 @@ class ResultReader:
                 msg = self._consumer.poll(0.1)
                 if msg is not None:
                     self._handle(msg)
-                if self._catch_up_to and self._read_to_end():
+                if self._catch_up_to and all(self._reached.get(tp, -1) >= end for tp, end in self._catch_up_to.items()):
                     self._catch_up_to = {}
                     self._ledger.caught_up()
         except Exception as e:  # the thread must not die silently
@@ -91,14 +95,14 @@ class ResultReader:
             LOG.debug("[%s] cannot attach to results yet: %s", self._session, e)
             return False
 
-    def _read_to_end(self) -> bool:
-        positions = self._consumer.position([TopicPartition(t, p) for t, p in self._catch_up_to])
-        return all(p.offset >= self._catch_up_to[(p.topic, p.partition)] for p in positions)
-
     def _handle(self, msg) -> None:
         if msg.error() is not None:
-            LOG.debug("[%s] consumer: %s", self._session, msg.error())
+            if msg.error().code() == KafkaError._PARTITION_EOF:
+                self._reached[(msg.topic(), msg.partition())] = msg.offset()
+            else:
+                LOG.debug("[%s] consumer: %s", self._session, msg.error())
             return
+        self._reached[(msg.topic(), msg.partition())] = msg.offset() + 1
         if msg.key() != self._key:
             return  # another session's record on the same partition: not even parsed
         try:

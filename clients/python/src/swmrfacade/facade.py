@@ -115,6 +115,8 @@ class TaskFacade:
             # and its replay is the same result, dropped as a duplicate (docs/PROTOCOL.md §6).
             "isolation.level": "read_uncommitted",
             "fetch.wait.max.ms": 5,
+            # A resumed session is caught up once it has read its partitions to their ends.
+            "enable.partition.eof": True,
         })
         c.setdefault("error_cb", lambda err: LOG.debug("[%s] consumer: %s", self._session, err))
         return c
