@@ -112,6 +112,15 @@ class Sender:
         self._last_problem = err.str()
 
     def _serve(self) -> None:
+        # librdkafka looks up a topic it has not seen at its next one-second scan, so a facade's
+        # first task, and then its first journal record, would each wait up to a second: ask now.
+        for topic in (self._tasks_topic, self._events_topic):
+            if self._stop.is_set():
+                break
+            try:
+                self._producer.list_topics(topic, timeout=1.0)
+            except KafkaException as e:
+                self._last_problem = f"no metadata for {topic}: {e}"
         while not self._stop.is_set():
             self._producer.poll(0.05)
 
