@@ -132,6 +132,13 @@ class PythonClientIT {
     }
 
     @Test
+    void python_results_iterator_follows_results_live_and_ends_after_close() throws Exception {
+        Run run = python(Duration.ofSeconds(90), script("stream.py"), sf.bootstrap, sf.prefix, "100");
+        assertThat(run.exit).as(run.describe()).isZero();
+        assertThat(run.first("STREAMED")).isEqualTo("100 ids=True again=100 ended_promptly=True");
+    }
+
+    @Test
     void a_python_client_killed_with_sigkill_is_resumed_by_a_new_process_and_collects_everything() throws Exception {
         Process client = spawn(dir.resolve("killed-client.log"), script("submit.py"), sf.bootstrap, sf.prefix, "3000", "--pace");
         Set<String> submitted = Collections.synchronizedSet(new HashSet<>());
