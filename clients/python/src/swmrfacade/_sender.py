@@ -108,8 +108,9 @@ class Sender:
         if err is not None:
             LOG.debug("[%s] a journal record was not written: %s", self._session, err.str())
 
-    def _error(self, err: KafkaError) -> None:
-        self._last_problem = err.str()
+    def problem(self, text: str) -> None:
+        """What went wrong last talking to the broker: a full buffer's message names it."""
+        self._last_problem = text
 
     def _serve(self) -> None:
         # librdkafka looks up a topic it has not seen at its next one-second scan, so a facade's

@@ -99,8 +99,15 @@ class TaskFacade:
         })
         p.setdefault("linger.ms", 0)
         p.setdefault("message.max.bytes", 16 * 1024 * 1024)
-        p.setdefault("error_cb", lambda err: LOG.debug("[%s] producer: %s", self._session, err))
+        p.setdefault("error_cb", self._producer_error)
         return p
+
+    def _producer_error(self, err) -> None:
+        # librdkafka's own errors (broker down, say): kept to explain a full buffer, as Java does.
+        LOG.debug("[%s] producer: %s", self._session, err)
+        sender = getattr(self, "_sender", None)
+        if sender is not None:
+            sender.problem(err.str())
 
     def _consumer_config(self, bootstrap, user) -> dict:
         c = {k: v for k, v in user.items() if k not in ("linger.ms", "message.max.bytes", "acks")}

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Python client (clients/python, run by Debian's /usr/bin/python3 in child processes) against
@@ -52,7 +53,8 @@ class PythonClientIT {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
     private static final Path SCRIPTS = ROOT.resolve("system-tests/src/test/python");
 
-    private Path dir;
+    @TempDir
+    static Path dir;
     private Installation sf;
     private WriterNode writer;
     private Path file;
@@ -61,7 +63,6 @@ class PythonClientIT {
     void start() throws Exception {
         assumeTrue(pythonModulesAvailable(), "/usr/bin/python3 with confluent_kafka, google.protobuf, h5py and numpy is"
                 + " not installed (apt-get install python3-confluent-kafka python3-protobuf python3-h5py)");
-        dir = Files.createTempDirectory("python-it");
         file = dir.resolve("python.h5");
         sf = new Installation("python", 3);
         Map<String, Object> w = sf.writerSettings(file, "python-writer");
