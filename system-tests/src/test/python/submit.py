@@ -15,6 +15,7 @@ p.add_argument("bootstrap")
 p.add_argument("prefix")
 p.add_argument("count", type=int)
 p.add_argument("--pace", action="store_true")
+p.add_argument("--routing-key", default="")
 p.add_argument("--collect", type=float, default=0.0, help="collect for this long before closing")
 args = p.parse_args()
 
@@ -30,7 +31,7 @@ def say(line):
 facade = TaskFacade(bootstrap=args.bootstrap, topic_prefix=args.prefix)
 say(f"SESSION {facade.session}")
 for i in range(args.count):
-    task_id, future = facade.submit("echo", f"from python {i}")
+    task_id, future = facade.submit("echo", f"from python {i}", routing_key=args.routing_key)
     say(f"SUBMITTED {task_id}")
     future.add_done_callback(lambda f: say(f"RESULT {f.result().id} {f.result().status.name}"))
     if args.pace and i % 10 == 9:

@@ -109,6 +109,30 @@ class PythonClientIT {
     }
 
     @Test
+    void python_tasks_with_a_routing_key_land_on_the_partition_java_gives_that_key() throws Exception {
+        String key = "/live_survey/MT001/run_001/Ex";
+        Run run = python(Duration.ofSeconds(60), script("submit.py"), sf.bootstrap, sf.prefix, "30", "--routing-key", key,
+                "--collect", "60");
+        assertThat(run.exit).as(run.describe()).isZero();
+        assertThat(run.first("COLLECTED")).isEqualTo("30 missing=0 complete=True");
+        String session = run.first("SESSION");
+        int javaPartition = org.apache.kafka.common.utils.Utils.toPositive(
+                org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % 3;
+        Set<Integer> partitions = new HashSet<>();
+        ClientTopics.readAll(sf.bootstrap, sf.prefix + "tasks", r -> true).forEach(r -> {
+            try {
+                if (TaskRequest.parseFrom(r.value()).getSessionId().equals(session)) {
+                    partitions.add(r.partition());
+                    assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(key);
+                }
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new AssertionError("not a TaskRequest on the tasks topic", e);
+            }
+        });
+        assertThat(partitions).containsExactly(javaPartition);
+    }
+
+    @Test
     void python_collects_a_session_java_submitted() throws Exception {
         List<TaskId> ids = new ArrayList<>();
         SessionId session;
