@@ -5,7 +5,10 @@ import re
 import unittest
 import uuid
 
+from confluent_kafka import Producer
+
 from swmrfacade import ids
+from swmrfacade.facade import PARTITIONER
 from swmrfacade.partitions import murmur2, partition_for
 
 PROTOCOL = os.path.join(os.path.dirname(__file__), "..", "..", "..", "docs", "PROTOCOL.md")
@@ -63,6 +66,31 @@ class ProtocolVectors(unittest.TestCase):
     def test_partition_count_must_be_positive(self):
         with self.assertRaisesRegex(ValueError, "partitions must be at least 1, not 0"):
             partition_for(b"x", 0)
+
+
+class ProducerPartitioner(unittest.TestCase):
+    """librdkafka's own mock cluster (in-process, no broker needed) says where its producer puts a key."""
+
+    KEYS = ["", "a", "abc", "é", "018f3a5e-7c2a-7b4d-9e1f-0123456789ab"] + [f"routing-{i}" for i in range(200)]
+
+    def delivered(self, settings):
+        producer = Producer({"test.mock.num.brokers": 1, "log_level": 0, **settings})
+        got = {}
+        for k in self.KEYS:
+            producer.produce("keys", b"", key=k.encode(), on_delivery=lambda e, m, k=k: got.__setitem__(k, m.partition()))
+        self.assertEqual(producer.flush(10), 0)
+        partitions = len(producer.list_topics("keys", timeout=5).topics["keys"].partitions)
+        self.assertGreater(partitions, 1)
+        return got, partitions
+
+    def test_the_facades_partitioner_puts_every_key_where_javas_murmur2_does(self):
+        got, n = self.delivered({"partitioner": PARTITIONER})
+        self.assertEqual(got, {k: partition_for(k, n) for k in self.KEYS})
+
+    def test_librdkafkas_default_partitioner_does_not(self):
+        got, n = self.delivered({})
+        agree = sum(got[k] == partition_for(k, n) for k in self.KEYS)
+        self.assertLess(agree, len(self.KEYS) * 0.6, "consistent_random (CRC32) differs for most keys")
 
 
 if __name__ == "__main__":

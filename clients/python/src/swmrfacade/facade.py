@@ -20,6 +20,8 @@ from .v1 import swmrfacade_pb2 as pb
 
 LOG = logging.getLogger("swmrfacade")
 _TYPE = re.compile(r"[a-z0-9_.-]{1,32}\Z")
+# librdkafka's name for the Java client's partitioner of keyed records: murmur2 (docs/PROTOCOL.md §3).
+PARTITIONER = "murmur2_random"
 _OPTIONS = ("deadline", "max_attempts", "priority", "routing_key", "retries", "retry_backoff")
 
 
@@ -91,7 +93,7 @@ class TaskFacade:
             "enable.idempotence": True,
             # The Java client's partitioner: a routing key (and the journal's session key) must
             # land where Java puts it (docs/PROTOCOL.md §3).
-            "partitioner": "murmur2_random",
+            "partitioner": PARTITIONER,
             # While the broker is away librdkafka keeps retrying; close() bounds the wait.
             "message.timeout.ms": 0,
             "queue.buffering.max.messages": max(100_000, 2 * max_tasks + 1000),
