@@ -1,0 +1,147 @@
+"""The producer side of a facade: tasks to sf.tasks, and each acknowledged task to the journal."""
+
+import logging
+import threading
+import time
+from typing import Callable, Dict, List, Optional
+
+from confluent_kafka import KafkaError, KafkaException, Producer
+
+from .v1 import swmrfacade_pb2 as pb
+
+LOG = logging.getLogger("swmrfacade")
+
+
+class Pending:
+    """A task handed to the producer and not yet confirmed by the broker."""
+
+    __slots__ = ("id", "sequence", "type", "size")
+
+    def __init__(self, task_id: str, sequence: int, task_type: str, size: int):
+        self.id = task_id
+        self.sequence = sequence
+        self.type = task_type
+        self.size = size
+
+
+class Sender:
+    """Hands tasks to librdkafka, whose ``produce`` only queues them (it never waits on the
+    network), and runs the delivery callbacks on one thread of its own. Tasks stay counted against
+    the buffer bounds until the broker acknowledges them; then the task is journaled (a SUBMITTED
+    event, docs/PROTOCOL.md §5) so a resumed session knows it.
+
+    Thread-safe: ``submit`` may be called from any thread.
+    """
+
+    def __init__(self, producer: Producer, tasks_topic: str, events_topic: str, session_id: str,
+                 max_tasks: int, max_bytes: int, failed: Callable[[Pending, str], None]):
+        self._producer = producer
+        self._tasks_topic = tasks_topic
+        self._events_topic = events_topic
+        self._session = session_id
+        self._session_key = session_id.encode("utf-8")
+        self._max_tasks = max_tasks
+        self._max_bytes = max_bytes
+        self._failed = failed
+        self._lock = threading.Lock()
+        self._unconfirmed: Dict[str, Pending] = {}
+        self._bytes = 0
+        self._last_problem = ""
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="sf-facade-sender", daemon=True)
+        self._thread.start()
+
+    def reserve(self, pending: Pending) -> None:
+        """Counts a task against the buffer bounds, or raises ``BufferError`` saying what is full. Never blocks."""
+        with self._lock:
+            if len(self._unconfirmed) >= self._max_tasks:
+                raise BufferError(f"the submit buffer is full: {self._max_tasks} tasks are waiting for the broker"
+                                  f" to confirm them{self._problem()}")
+            if self._bytes + pending.size > self._max_bytes:
+                raise BufferError(f"the submit buffer is full: {self._max_bytes} bytes of tasks are waiting for the"
+                                  f" broker to confirm them (this task has {pending.size}){self._problem()}")
+            self._unconfirmed[pending.id] = pending
+            self._bytes += pending.size
+
+    def send(self, pending: Pending, key: Optional[bytes], value: bytes) -> None:
+        """Hands a reserved task to librdkafka, which only queues it; raises ``BufferError`` if it refuses."""
+        try:
+            self._producer.produce(self._tasks_topic, value=value, key=key,
+                                   on_delivery=lambda err, msg: self._delivered(pending, err))
+        except (BufferError, KafkaException) as e:
+            self._release(pending)
+            raise BufferError(f"the Kafka client refused the task: {e}") from e
+
+    def _problem(self) -> str:
+        p = self._last_problem
+        return f"; last problem: {p}" if p else "; raise max_buffered_tasks/max_buffered_bytes, or submit more slowly"
+
+    def _release(self, pending: Pending) -> bool:
+        with self._lock:
+            if self._unconfirmed.pop(pending.id, None) is None:
+                return False
+            self._bytes -= pending.size
+            return True
+
+    def _delivered(self, pending: Pending, err: Optional[KafkaError]) -> None:
+        if not self._release(pending):
+            return
+        if err is None:
+            self._last_problem = ""
+            self._journal(pending)
+        else:
+            self._failed(pending, f"the broker did not take the task: {err.str()}")
+
+    def _journal(self, pending: Pending) -> None:
+        event = pb.TaskEvent(kind=pb.TaskEvent.SUBMITTED, task_id=pending.id, session_id=self._session,
+                             sequence=pending.sequence, type=pending.type, at_us=time.time_ns() // 1000)
+        try:
+            # Keyed by session id: librdkafka's murmur2_random partitioner (set by the facade) puts it
+            # on the partition a resumed session reads, as the Java client's would.
+            self._producer.produce(self._events_topic, value=event.SerializeToString(), key=self._session_key,
+                                   on_delivery=self._journaled)
+        except (BufferError, KafkaException) as e:
+            # The journal only helps a resumed session find tasks whose results are not in yet.
+            LOG.debug("[%s] could not journal task %s: %s", self._session, pending.id, e)
+
+    def _journaled(self, err, msg) -> None:
+        if err is not None:
+            LOG.debug("[%s] a journal record was not written: %s", self._session, err.str())
+
+    def problem(self, text: str) -> None:
+        """What went wrong last talking to the broker: a full buffer's message names it."""
+        self._last_problem = text
+
+    def _serve(self) -> None:
+        # librdkafka looks up a topic it has not seen at its next one-second scan, so a facade's
+        # first task, and then its first journal record, would each wait up to a second: ask now.
+        for topic in (self._tasks_topic, self._events_topic):
+            if self._stop.is_set():
+                break
+            try:
+                self._producer.list_topics(topic, timeout=1.0)
+            except KafkaException as e:
+                self._last_problem = f"no metadata for {topic}: {e}"
+        while not self._stop.is_set():
+            self._producer.poll(0.05)
+
+    def buffered(self) -> int:
+        with self._lock:
+            return len(self._unconfirmed)
+
+    def close(self, deadline: float) -> List[Pending]:
+        """Delivers what it can until ``deadline`` (a ``time.monotonic()`` instant), then gives up on
+        the rest; returns the tasks the broker never confirmed. Returns by the deadline."""
+        while time.monotonic() < deadline and self._producer.flush(min(0.1, max(0.0, deadline - time.monotonic()))) > 0:
+            pass
+        self._stop.set()
+        self._thread.join(max(0.0, deadline - time.monotonic()) + 0.2)
+        if len(self._producer) > 0:
+            # Past the deadline: drop what librdkafka still holds; its callbacks report the tasks NOT_SENT.
+            self._producer.purge(in_queue=True, in_flight=True, blocking=False)
+            self._producer.flush(0.05)
+        with self._lock:
+            left = list(self._unconfirmed.values())
+            self._unconfirmed.clear()
+            self._bytes = 0
+        return left
