@@ -33,6 +33,7 @@ public interface TaskFacade extends AutoCloseable {
      * Queues a task for the broker and returns at once; never waits on the network, whatever the
      * state of the broker. The task joins this facade's session. The handle's future completes on
      * the result-reader thread when the result arrives (or on the closing thread, NOT_SENT).
+     * Size limits are checked when the {@link Task} is made ({@link io.swmrfacade.topology.TaskLimits}).
      *
      * @throws SubmitRejectedException if the facade is closed or its buffer of unconfirmed tasks is
      *     full (count or bytes), for example while the broker is unreachable
@@ -138,7 +139,8 @@ public interface TaskFacade extends AutoCloseable {
         /**
          * A Kafka client setting passed to the facade's producer and consumer (security settings,
          * say). The facade fixes {@code acks=all}, idempotence, {@code isolation.level=read_uncommitted}
-         * and {@code max.block.ms} (at most 100 ms: close() relies on its sender never blocking longer).
+         * {@code max.request.size} ({@link io.swmrfacade.topology.TaskLimits#MAX_RECORD_BYTES}) and
+         * {@code max.block.ms} (at most 100 ms: close() relies on its sender never blocking longer).
          */
         public Builder kafka(String key, Object value) {
             this.kafka.put(requireText(key, "kafka key"), value);

@@ -13,6 +13,7 @@ import io.swmrfacade.client.TaskId;
 import io.swmrfacade.client.TaskResult;
 import io.swmrfacade.client.TaskStatus;
 import io.swmrfacade.proto.v1.TaskRequest;
+import io.swmrfacade.topology.TaskLimits;
 import io.swmrfacade.topology.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -102,7 +103,7 @@ public final class FacadeImpl implements TaskFacade {
         // While the broker is away the producer keeps retrying; close() bounds the wait.
         p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
         p.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L * 1024 * 1024, settings.maxBufferedBytes() * 2));
-        p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TaskLimits.MAX_RECORD_BYTES);
         return p;
     }
 
@@ -122,6 +123,7 @@ public final class FacadeImpl implements TaskFacade {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TaskLimits.MAX_RECORD_BYTES);
         return p;
     }
 
