@@ -72,9 +72,20 @@ public interface TaskFacade extends AutoCloseable {
      * tasks the broker never confirmed as NOT_SENT, and returns their ids in submission order.
      * Returns within the timeout whatever the state of the broker. A task reported here was not
      * confirmed; if the broker was slow rather than away it may still have been written and run,
-     * but this facade shows it as NOT_SENT. A second call returns an empty list at once.
+     * but this facade shows it as NOT_SENT. Close also waits, within the same timeout, for the
+     * journal entries of the tasks the broker took ({@link #unjournaled()}). A second call returns
+     * an empty list at once.
      */
     List<TaskId> close(Duration timeout);
+
+    /**
+     * After {@link #close(Duration)}: the tasks the broker took whose SUBMITTED journal entry it
+     * did not confirm before close returned (close also logs them at WARN), in submission order;
+     * empty before close. The facade sends a journal entry for every task the broker takes, and
+     * keeps trying as it does for tasks, so a resumed session knows the task even before its
+     * result arrives; a task listed here is known to a resumed session only once its result is in.
+     */
+    List<TaskId> unjournaled();
 
     /** {@link #close(Duration)} with the builder's close timeout. */
     @Override

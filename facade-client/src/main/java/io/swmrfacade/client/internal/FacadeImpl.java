@@ -59,6 +59,7 @@ public final class FacadeImpl implements TaskFacade {
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ConcurrentLinkedQueue<TaskId> notSent = new ConcurrentLinkedQueue<>();
+    private volatile List<TaskId> unjournaled = List.of();
 
     public FacadeImpl(Settings settings) {
         this.settings = settings;
@@ -193,6 +194,11 @@ public final class FacadeImpl implements TaskFacade {
             notSent.add(p.id());
             ledger.complete(notSent(p, "the facade closed before the broker confirmed the task"));
         }
+        unjournaled = sender.unjournaled().stream().map(Sender.Pending::id).distinct().sorted().toList();
+        if (!unjournaled.isEmpty()) {
+            LOG.warn("[{}] {} tasks reached the broker but their journal entries did not, so a resumed session learns of"
+                    + " them only from their results: {}", settings.session(), unjournaled.size(), abbreviate(unjournaled));
+        }
         List<TaskId> report = notSent.stream().distinct().sorted().toList();
         if (!report.isEmpty()) {
             LOG.warn("[{}] {} tasks were not confirmed by the broker before close", settings.session(), report.size());
@@ -201,6 +207,15 @@ public final class FacadeImpl implements TaskFacade {
         join(readerThread, deadline);
         stream.close();
         return report;
+    }
+
+    private static String abbreviate(List<TaskId> ids) {
+        return ids.size() <= 10 ? ids.toString() : ids.subList(0, 10) + " and " + (ids.size() - 10) + " more";
+    }
+
+    @Override
+    public List<TaskId> unjournaled() {
+        return unjournaled;
     }
 
     private static void join(Thread t, long deadlineNanos) {
