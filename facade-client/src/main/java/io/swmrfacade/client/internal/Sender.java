@@ -229,13 +229,13 @@ final class Sender implements Runnable {
                 .setAtUs(clock.millis() * 1000).build();
         journalUnconfirmed.add(p);
         try {
-            producer.send(new ProducerRecord<>(eventsTopic, sessionKey, e.toByteArray()), (meta, error) -> journaled(p, error));
+            producer.send(new ProducerRecord<>(eventsTopic, sessionKey, e.toByteArray()), (meta, error) -> onJournalAck(p, error));
         } catch (KafkaException ex) {
-            journaled(p, ex);
+            onJournalAck(p, ex);
         }
     }
 
-    private void journaled(Pending p, Exception error) {
+    private void onJournalAck(Pending p, Exception error) {
         if (error == null) {
             lastProblem = "";
         } else if (error instanceof RetriableException && !pastDeadline()) {
@@ -243,7 +243,9 @@ final class Sender implements Runnable {
             journalNotBefore = System.nanoTime() + JOURNAL_BACKOFF_NANOS;
             journalRetry.addFirst(p);
         } else {
-            LOG.warn("[{}] the broker did not take the journal entry of task {}: {}", sessionId, p.id(), error.toString());
+            if (journalFailed.isEmpty()) { // the first says why; close sums them all up
+                LOG.warn("[{}] the broker did not take the journal entry of task {}: {}", sessionId, p.id(), error.toString());
+            }
             journalFailed.add(p);
         }
         journalUnconfirmed.remove(p);
