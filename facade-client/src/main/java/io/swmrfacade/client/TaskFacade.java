@@ -149,7 +149,7 @@ public interface TaskFacade extends AutoCloseable {
 
         /**
          * A Kafka client setting passed to the facade's producer and consumer (security settings,
-         * say). The facade fixes {@code acks=all}, idempotence, {@code isolation.level=read_uncommitted}
+         * say). The facade fixes {@code acks=all}, idempotence, {@code isolation.level=read_uncommitted},
          * {@code max.request.size} ({@link io.swmrfacade.topology.TaskLimits#MAX_RECORD_BYTES}) and
          * {@code max.block.ms} (at most 100 ms: close() relies on its sender never blocking longer).
          */
