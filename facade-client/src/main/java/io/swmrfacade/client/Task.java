@@ -1,11 +1,17 @@
 package io.swmrfacade.client;
 
+import io.swmrfacade.topology.TaskLimits;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
  * A task to submit: a type (a handler name on the writer nodes), a payload, and options.
+ *
+ * <p>Checked when made, so a task that could never be delivered is refused before anything is
+ * sent: the payload holds at most {@link TaskLimits#MAX_PAYLOAD_BYTES} (16 MiB), the routing key
+ * at most {@link TaskLimits#MAX_ROUTING_KEY_CHARS} characters; otherwise
+ * {@link IllegalArgumentException} names the limit.
  *
  * @param deadline     the task EXPIREs if no worker starts it by then; null for none
  * @param maxAttempts  how often workers may die on it before it is WORKER_CRASHED; 0 for the node default
@@ -23,6 +29,14 @@ public record Task(String type, byte[] payload, Instant deadline, int maxAttempt
         }
         payload = payload == null ? new byte[0] : payload;
         routingKey = routingKey == null ? "" : routingKey;
+        String tooLarge = TaskLimits.payloadRejection(payload.length);
+        if (tooLarge != null) {
+            throw new IllegalArgumentException("task of type '" + type + "': " + tooLarge);
+        }
+        if (routingKey.length() > TaskLimits.MAX_ROUTING_KEY_CHARS) {
+            throw new IllegalArgumentException("routing key of " + routingKey.length() + " characters is over the limit of "
+                    + TaskLimits.MAX_ROUTING_KEY_CHARS + " (TaskLimits.MAX_ROUTING_KEY_CHARS)");
+        }
         retryBackoff = retryBackoff == null ? java.time.Duration.ZERO : retryBackoff;
         if (retries < 0 || retryBackoff.isNegative()) {
             throw new IllegalArgumentException("retries and retryBackoff must not be negative: " + retries + ", " + retryBackoff);

@@ -33,6 +33,7 @@ public interface TaskFacade extends AutoCloseable {
      * Queues a task for the broker and returns at once; never waits on the network, whatever the
      * state of the broker. The task joins this facade's session. The handle's future completes on
      * the result-reader thread when the result arrives (or on the closing thread, NOT_SENT).
+     * Size limits are checked when the {@link Task} is made ({@link io.swmrfacade.topology.TaskLimits}).
      *
      * @throws SubmitRejectedException if the facade is closed or its buffer of unconfirmed tasks is
      *     full (count or bytes), for example while the broker is unreachable
@@ -71,9 +72,20 @@ public interface TaskFacade extends AutoCloseable {
      * tasks the broker never confirmed as NOT_SENT, and returns their ids in submission order.
      * Returns within the timeout whatever the state of the broker. A task reported here was not
      * confirmed; if the broker was slow rather than away it may still have been written and run,
-     * but this facade shows it as NOT_SENT. A second call returns an empty list at once.
+     * but this facade shows it as NOT_SENT. Close also waits, within the same timeout, for the
+     * journal entries of the tasks the broker took ({@link #unjournaled()}). A second call returns
+     * an empty list at once.
      */
     List<TaskId> close(Duration timeout);
+
+    /**
+     * After {@link #close(Duration)}: the tasks the broker took whose SUBMITTED journal entry it
+     * did not confirm before close returned (close also logs them at WARN), in submission order;
+     * empty before close. The facade sends a journal entry for every task the broker takes, and
+     * keeps trying as it does for tasks, so a resumed session knows the task even before its
+     * result arrives; a task listed here is known to a resumed session only once its result is in.
+     */
+    List<TaskId> unjournaled();
 
     /** {@link #close(Duration)} with the builder's close timeout. */
     @Override
@@ -137,8 +149,9 @@ public interface TaskFacade extends AutoCloseable {
 
         /**
          * A Kafka client setting passed to the facade's producer and consumer (security settings,
-         * say). The facade fixes {@code acks=all}, idempotence, {@code isolation.level=read_uncommitted}
-         * and {@code max.block.ms} (at most 100 ms: close() relies on its sender never blocking longer).
+         * say). The facade fixes {@code acks=all}, idempotence, {@code isolation.level=read_uncommitted},
+         * {@code max.request.size} ({@link io.swmrfacade.topology.TaskLimits#MAX_RECORD_BYTES}) and
+         * {@code max.block.ms} (at most 100 ms: close() relies on its sender never blocking longer).
          */
         public Builder kafka(String key, Object value) {
             this.kafka.put(requireText(key, "kafka key"), value);

@@ -29,17 +29,23 @@ public record TopicSpec(String name, int partitions, short replicationFactor, Ma
      *
      * <p>Results and events use the broker's clock (LogAppendTime) so that a resumed session can
      * find where it began with {@code offsetsForTimes}, whatever the clocks of the hosts that wrote.
+     * The tasks, results and dead-letter topics take records up to {@link TaskLimits#MAX_RECORD_BYTES}
+     * (a task at the payload limit, its echo, its dead letter); brokers default to about 1 MiB.
      */
     public static List<TopicSpec> forInstallation(Topics topics, int partitions, short replication, Duration retention) {
         String keep = Long.toString(retention.toMillis());
-        Map<String, String> data = ordered(TopicConfig.RETENTION_MS_CONFIG, keep);
+        String maxRecord = Integer.toString(TaskLimits.MAX_RECORD_BYTES);
+        Map<String, String> data = ordered(TopicConfig.RETENTION_MS_CONFIG, keep,
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxRecord);
+        Map<String, String> results = ordered(TopicConfig.RETENTION_MS_CONFIG, keep,
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxRecord);
         Map<String, String> brokerTimed = ordered(TopicConfig.RETENTION_MS_CONFIG, keep,
                 TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
         // Heartbeats and monitor updates are only interesting while fresh.
         Map<String, String> liveness = ordered(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()));
         return List.of(
                 new TopicSpec(topics.tasks(), partitions, replication, data),
-                new TopicSpec(topics.results(), partitions, replication, brokerTimed),
+                new TopicSpec(topics.results(), partitions, replication, results),
                 new TopicSpec(topics.events(), partitions, replication, brokerTimed),
                 new TopicSpec(topics.deadLetter(), 1, replication, data),
                 new TopicSpec(topics.heartbeats(), 1, replication, liveness),

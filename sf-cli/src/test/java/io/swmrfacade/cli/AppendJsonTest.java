@@ -25,6 +25,18 @@ class AppendJsonTest {
     }
 
     @Test
+    void values_the_dtype_cannot_hold_are_refused_at_submit_naming_index_and_value() {
+        assertThatThrownBy(() -> AppendJson.parse("{\"stream\":\"/a\",\"dtype\":\"int32\",\"values\":[3000000000]}"))
+                .hasMessageContaining("index 0 (3000000000)").hasMessageContaining("out of the range of int32");
+        assertThatThrownBy(() -> AppendJson.parse("{\"stream\":\"/a\",\"dtype\":\"int64\",\"values\":[1.5,2.75]}"))
+                .hasMessageContaining("index 0 (1.5)").hasMessageContaining("whole numbers only");
+        assertThatThrownBy(() -> AppendJson.parse("{\"stream\":\"/a\",\"dtype\":\"float64\",\"values\":[1e400]}"))
+                .hasMessageContaining("index 0 (1e400)").hasMessageContaining("overflows float64");
+        assertThatThrownBy(() -> AppendJson.parse("{\"stream\":\"/a\",\"dtype\":\"float32\",\"values\":[1e39]}"))
+                .hasMessageContaining("index 0 (1e39)").hasMessageContaining("overflows float32");
+    }
+
+    @Test
     void bad_json_is_named() {
         assertThatThrownBy(() -> AppendJson.parse("{not json")).hasMessageContaining("not JSON");
         assertThatThrownBy(() -> AppendJson.parse("{\"dtype\":\"float32\",\"values\":[1]}")).hasMessageContaining("\"stream\"");

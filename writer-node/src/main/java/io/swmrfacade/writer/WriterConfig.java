@@ -26,7 +26,6 @@ public final class WriterConfig extends AbstractConfig {
     public static final String TASK_TIMEOUT_MS = "writer.task.timeout.ms";
     public static final String TYPE_TIMEOUTS = "writer.type.timeouts";
     public static final String MAX_ATTEMPTS = "writer.max.attempts";
-    public static final String MAX_PAYLOAD_BYTES = "writer.max.payload.bytes";
     public static final String MAX_INFLIGHT = "writer.max.inflight";
     public static final String PLUGIN_DIR = "writer.plugin.dir";
     public static final String CRASH_HANDLER = "writer.crash.handler.enabled";
@@ -55,8 +54,6 @@ public final class WriterConfig extends AbstractConfig {
                     "How many times nodes may start a task and die before recording it, unless the task says; a task"
                             + " that arrives with that many starts is failed as WORKER_CRASHED without running. Its last"
                             + " allowed start runs alone on its node, so a crash then is its own.")
-            .define(MAX_PAYLOAD_BYTES, Type.INT, 16 * 1024 * 1024, Range.atLeast(0), Importance.LOW,
-                    "Larger payloads are REJECTED.")
             .define(MAX_INFLIGHT, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
                     "Tasks taken from Kafka but not yet finished; above this the node stops fetching (it stays in its group).")
             .define(PLUGIN_DIR, Type.STRING, "", Importance.MEDIUM,

@@ -13,6 +13,7 @@ import io.swmrfacade.client.TaskId;
 import io.swmrfacade.client.TaskResult;
 import io.swmrfacade.client.TaskStatus;
 import io.swmrfacade.proto.v1.TaskRequest;
+import io.swmrfacade.topology.TaskLimits;
 import io.swmrfacade.topology.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -58,6 +59,7 @@ public final class FacadeImpl implements TaskFacade {
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ConcurrentLinkedQueue<TaskId> notSent = new ConcurrentLinkedQueue<>();
+    private volatile List<TaskId> unjournaled = List.of();
 
     public FacadeImpl(Settings settings) {
         this.settings = settings;
@@ -102,7 +104,7 @@ public final class FacadeImpl implements TaskFacade {
         // While the broker is away the producer keeps retrying; close() bounds the wait.
         p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
         p.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L * 1024 * 1024, settings.maxBufferedBytes() * 2));
-        p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TaskLimits.MAX_RECORD_BYTES);
         return p;
     }
 
@@ -122,6 +124,7 @@ public final class FacadeImpl implements TaskFacade {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TaskLimits.MAX_RECORD_BYTES);
         return p;
     }
 
@@ -191,6 +194,11 @@ public final class FacadeImpl implements TaskFacade {
             notSent.add(p.id());
             ledger.complete(notSent(p, "the facade closed before the broker confirmed the task"));
         }
+        unjournaled = sender.unjournaled().stream().map(Sender.Pending::id).distinct().sorted().toList();
+        if (!unjournaled.isEmpty()) {
+            LOG.warn("[{}] {} tasks reached the broker but their journal entries did not, so a resumed session learns of"
+                    + " them only from their results: {}", settings.session(), unjournaled.size(), abbreviate(unjournaled));
+        }
         List<TaskId> report = notSent.stream().distinct().sorted().toList();
         if (!report.isEmpty()) {
             LOG.warn("[{}] {} tasks were not confirmed by the broker before close", settings.session(), report.size());
@@ -199,6 +207,15 @@ public final class FacadeImpl implements TaskFacade {
         join(readerThread, deadline);
         stream.close();
         return report;
+    }
+
+    private static String abbreviate(List<TaskId> ids) {
+        return ids.size() <= 10 ? ids.toString() : ids.subList(0, 10) + " and " + (ids.size() - 10) + " more";
+    }
+
+    @Override
+    public List<TaskId> unjournaled() {
+        return unjournaled;
     }
 
     private static void join(Thread t, long deadlineNanos) {

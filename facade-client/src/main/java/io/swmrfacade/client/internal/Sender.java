@@ -28,12 +28,16 @@ import org.slf4j.LoggerFactory;
  * The one thread that talks to the producer. {@code KafkaProducer.send} can block (for metadata,
  * or a full buffer) while the broker is away; here that only delays this thread, never a caller
  * of submit. Tasks stay counted against the buffer bounds until the broker acknowledges them;
- * then the task is journaled (a SUBMITTED event) so a resumed session knows it.
+ * then the task is journaled (a SUBMITTED event) so a resumed session knows it. A journal entry
+ * gets the same discipline as its task: kept and sent again while the broker cannot take it,
+ * waited for by close, and reported ({@link #unjournaled}) if close comes first.
  */
 final class Sender implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
     private static final long RETRY_BACKOFF_MS = 100;
+    /** After the broker could not take a journal entry, tasks have the thread to themselves this long. */
+    private static final long JOURNAL_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     /** A task waiting for the broker; the record is made only when it is sent, to keep the buffer small. */
     record Pending(TaskId id, long sequence, String type, byte[] key, byte[] value) {
@@ -55,12 +59,18 @@ final class Sender implements Runnable {
     /** Tasks the producer gave back with a retriable error: sent again first. */
     private final ConcurrentLinkedDeque<Pending> retry = new ConcurrentLinkedDeque<>();
     private final Set<Pending> unconfirmed = ConcurrentHashMap.newKeySet();
+    /** Journal entries to send again (the broker could not take them yet), oldest first. */
+    private final ConcurrentLinkedDeque<Pending> journalRetry = new ConcurrentLinkedDeque<>();
+    private final Set<Pending> journalUnconfirmed = ConcurrentHashMap.newKeySet();
+    /** Tasks the broker took whose journal entry it refused for good. */
+    private final ConcurrentLinkedQueue<Pending> journalFailed = new ConcurrentLinkedQueue<>();
     private final AtomicInteger bufferedTasks = new AtomicInteger();
     private final AtomicLong bufferedBytes = new AtomicLong();
     private volatile long closeDeadlineNanos;
     private volatile boolean closing;
     private volatile String lastProblem = "";
     private Pending head;
+    private volatile long journalNotBefore = System.nanoTime();
 
     Sender(Producer<byte[], byte[]> producer, String tasksTopic, String eventsTopic, String sessionId, Clock clock,
            int maxTasks, long maxBytes, BiConsumer<Pending, String> failed) {
@@ -139,7 +149,7 @@ final class Sender implements Runnable {
                 if (head == null) {
                     head = nextQueued();
                 }
-                if (closing && (pastDeadline() || (head == null && unconfirmed.isEmpty() && retry.isEmpty()))) {
+                if (closing && (pastDeadline() || (head == null && unconfirmed.isEmpty() && retry.isEmpty() && journaled()))) {
                     break;
                 }
                 if (head != null) {
@@ -192,19 +202,58 @@ final class Sender implements Runnable {
         }
     }
 
+    /**
+     * Sends the journal entries of acknowledged tasks, oldest first. An entry the broker cannot
+     * take yet (no metadata within max.block.ms, or a retriable error) is kept and sent again on a
+     * later turn, like a task; only a fatal error or close gives up on it, and then it is reported.
+     */
     private void journalAcked() {
-        Pending p;
-        while ((p = acked.poll()) != null) {
-            TaskEvent e = TaskEvent.newBuilder().setKind(TaskEvent.Kind.SUBMITTED).setTaskId(p.id().value())
-                    .setSessionId(sessionId).setSequence(p.sequence()).setType(p.type())
-                    .setAtUs(clock.millis() * 1000).build();
-            try {
-                producer.send(new ProducerRecord<>(eventsTopic, sessionKey, e.toByteArray()));
-            } catch (KafkaException ex) {
-                // The journal only helps a resumed session find tasks whose results are not in yet.
-                LOG.debug("[{}] could not journal task {}: {}", sessionId, p.id(), ex.toString());
-            }
+        for (Pending p; (p = acked.poll()) != null; ) {
+            journalRetry.addLast(p);
         }
+        Pending p;
+        while (System.nanoTime() - journalNotBefore >= 0 && (p = journalRetry.pollFirst()) != null) {
+            journal(p);
+        }
+    }
+
+    /**
+     * Hands one entry to the producer. The producer reports most failures through the callback,
+     * on this thread when it could not even take the record (no metadata for the events topic
+     * within max.block.ms): the entry then goes back in line, and the journal pauses so that
+     * tasks keep this thread.
+     */
+    private void journal(Pending p) {
+        TaskEvent e = TaskEvent.newBuilder().setKind(TaskEvent.Kind.SUBMITTED).setTaskId(p.id().value())
+                .setSessionId(sessionId).setSequence(p.sequence()).setType(p.type())
+                .setAtUs(clock.millis() * 1000).build();
+        journalUnconfirmed.add(p);
+        try {
+            producer.send(new ProducerRecord<>(eventsTopic, sessionKey, e.toByteArray()), (meta, error) -> onJournalAck(p, error));
+        } catch (KafkaException ex) {
+            onJournalAck(p, ex);
+        }
+    }
+
+    private void onJournalAck(Pending p, Exception error) {
+        if (error == null) {
+            lastProblem = "";
+        } else if (error instanceof RetriableException && !pastDeadline()) {
+            lastProblem = "journal: " + error.getMessage();
+            journalNotBefore = System.nanoTime() + JOURNAL_BACKOFF_NANOS;
+            journalRetry.addFirst(p);
+        } else {
+            if (journalFailed.isEmpty()) { // the first says why; close sums them all up
+                LOG.warn("[{}] the broker did not take the journal entry of task {}: {}", sessionId, p.id(), error.toString());
+            }
+            journalFailed.add(p);
+        }
+        journalUnconfirmed.remove(p);
+    }
+
+    /** True when every acknowledged task's journal entry is acknowledged too (or failed for good). */
+    private boolean journaled() {
+        return acked.isEmpty() && journalRetry.isEmpty() && journalUnconfirmed.isEmpty();
     }
 
     private boolean pastDeadline() {
@@ -229,6 +278,18 @@ final class Sender implements Runnable {
             out.add(p);
         }
         return out;
+    }
+
+    /**
+     * After the thread stopped: tasks the broker took whose SUBMITTED journal entry it did not
+     * confirm, in no particular order. A resumed session learns of these only from their results.
+     */
+    List<Pending> unjournaled() {
+        Set<Pending> out = new java.util.LinkedHashSet<>(journalFailed);
+        out.addAll(acked);
+        out.addAll(journalRetry);
+        out.addAll(journalUnconfirmed);
+        return new ArrayList<>(out);
     }
 
     int buffered() {

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.swmrfacade.proto.v1.AppendPayload;
 import io.swmrfacade.swmr.SampleType;
 import io.swmrfacade.swmr.StreamSpec;
+import io.swmrfacade.writer.AppendPayloads;
 import io.swmrfacade.writer.TaskHandler;
 import io.swmrfacade.writer.TaskInput;
 import io.swmrfacade.writer.TaskOutput;
@@ -74,7 +75,13 @@ final class BuiltinHandlers {
         }
     }
 
-    /** Appends the payload's samples to a stream dataset of the node's file. */
+    /**
+     * Appends the payload's samples to a stream dataset of the node's file. The payload is an
+     * {@link AppendPayload} message, or its JSON form ({@link AppendPayloads}), whose every value
+     * is checked against the dtype here whatever client sent it: one the dtype cannot hold
+     * exactly makes the task REJECTED, naming its index and value. Packed samples hold only
+     * values of their dtype by construction; NaN and infinities are float values and pass.
+     */
     static final class Append implements TaskHandler {
         @Override
         public String type() {
@@ -85,9 +92,13 @@ final class BuiltinHandlers {
         public TaskOutput run(TaskInput input) {
             AppendPayload p;
             try {
-                p = AppendPayload.parseFrom(input.payload());
+                p = AppendPayloads.isJson(input.payload()) ? AppendPayloads.fromJson(input.payload())
+                        : AppendPayload.parseFrom(input.payload());
             } catch (InvalidProtocolBufferException e) {
-                throw new TaskRejectedException("append payload is not an AppendPayload message: " + e.getMessage());
+                throw new TaskRejectedException("append payload is neither an AppendPayload message nor its JSON form: "
+                        + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new TaskRejectedException(e.getMessage());
             }
             StreamSpec spec;
             try {

@@ -1,5 +1,6 @@
 package io.swmrfacade.writer.internal;
 
+import io.swmrfacade.topology.TaskLimits;
 import io.swmrfacade.writer.WriterConfig;
 import java.time.Duration;
 import java.util.HashMap;
@@ -57,8 +58,8 @@ public final class KafkaClients implements AutoCloseable {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(CooperativeStickyAssignor.class.getName()));
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
-        // Tasks may carry up to writer.max.payload.bytes (16 MiB by default): fetch several at once.
-        p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+        // A task record may reach TaskLimits.MAX_RECORD_BYTES: fetch one whole, and several at once.
+        p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TaskLimits.MAX_RECORD_BYTES);
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
         p.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         p.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
@@ -80,7 +81,8 @@ public final class KafkaClients implements AutoCloseable {
         // once, or this timeout passes. A transaction stays open while the other producer commits,
         // which in the worst case (a commit tried twice, each up to max.block.ms) takes 15 s.
         p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 20_000);
-        p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
+        // A result echoes up to a whole payload; a dead letter carries the whole task record.
+        p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TaskLimits.MAX_RECORD_BYTES);
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 

@@ -2,26 +2,28 @@ package io.swmrfacade.writer.internal;
 
 import io.swmrfacade.proto.v1.TaskRequest;
 import io.swmrfacade.swmr.internal.RowCodec;
-import io.swmrfacade.writer.WriterConfig;
+import io.swmrfacade.topology.TaskLimits;
 
-/** Why a well-formed task can never run on this node (it is REJECTED without starting), or null. Thread-safe. */
+/**
+ * Why a well-formed task can never run on this node (it is REJECTED without starting), or null.
+ * The facade refuses oversized tasks at submit; this catches those that other clients send.
+ * Thread-safe.
+ */
 final class TaskChecks {
 
     private final HandlerRegistry handlers;
-    private final int maxPayloadBytes;
 
-    TaskChecks(HandlerRegistry handlers, int maxPayloadBytes) {
+    TaskChecks(HandlerRegistry handlers) {
         this.handlers = handlers;
-        this.maxPayloadBytes = maxPayloadBytes;
     }
 
     String rejection(TaskRequest task) {
         if (handlers.get(task.getType()) == null) {
             return "unknown task type '" + BuiltinHandlers.abbreviate(task.getType()) + "'; this node runs " + handlers.types();
         }
-        if (task.getPayload().size() > maxPayloadBytes) {
-            return "payload of " + task.getPayload().size() + " bytes is over the limit of " + maxPayloadBytes
-                    + " (" + WriterConfig.MAX_PAYLOAD_BYTES + ")";
+        String tooLarge = TaskLimits.payloadRejection(task.getPayload().size());
+        if (tooLarge != null) {
+            return tooLarge;
         }
         if (task.getTaskId().length() > RowCodec.ID_LEN || task.getSessionId().length() > RowCodec.ID_LEN) {
             return "task and session ids may have at most " + RowCodec.ID_LEN + " characters";

@@ -109,7 +109,7 @@ public final class TaskLoop implements Runnable {
         List<TaskHandler> builtins = new ArrayList<>(BuiltinHandlers.all(config.getBoolean(WriterConfig.CRASH_HANDLER)));
         builtins.addAll(extraHandlers);
         this.handlers = new HandlerRegistry(builtins, config.getString(WriterConfig.PLUGIN_DIR));
-        this.checks = new TaskChecks(handlers, config.getInt(WriterConfig.MAX_PAYLOAD_BYTES));
+        this.checks = new TaskChecks(handlers);
         AppliedIndex index = AppliedIndex.load(file);
         this.records = new ResultRecords(config.topics(), config.nodeId());
         this.recorder = new FileRecorder(file, index, records);
