@@ -56,6 +56,13 @@ class WithoutBroker(unittest.TestCase):
                 facade.submit("echo", "x", colour="red")
             with self.assertRaisesRegex(ValueError, "max_attempts must be an int >= 0, not -1"):
                 facade.submit("echo", "x", max_attempts=-1)
+            with self.assertRaisesRegex(ValueError, "payload of 16777217 bytes is over the limit of 16777216 bytes"):
+                facade.submit("echo", bytes(16 * 1024 * 1024 + 1))
+            with self.assertRaisesRegex(ValueError, "routing_key of 1025 characters is over the limit of 1024"):
+                facade.submit("echo", "x", routing_key="k" * 1025)
+            task_id, _ = facade.submit("echo", bytes(16 * 1024 * 1024))  # at the limit: taken
+            self.assertTrue(task_id)
+            self.assertEqual(facade.unjournaled(), [])
         finally:
             facade.close(0.5)
         with self.assertRaisesRegex(ValueError, "session id 'abc' is not a UUIDv7"):

@@ -1,9 +1,10 @@
 """The producer side of a facade: tasks to sf.tasks, and each acknowledged task to the journal."""
 
+import collections
 import logging
 import threading
 import time
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Deque, Dict, List, Optional
 
 from confluent_kafka import KafkaError, KafkaException, Producer
 
@@ -28,7 +29,10 @@ class Sender:
     """Hands tasks to librdkafka, whose ``produce`` only queues them (it never waits on the
     network), and runs the delivery callbacks on one thread of its own. Tasks stay counted against
     the buffer bounds until the broker acknowledges them; then the task is journaled (a SUBMITTED
-    event, docs/PROTOCOL.md §5) so a resumed session knows it.
+    event, docs/PROTOCOL.md §5) so a resumed session knows it. A journal record gets the task's
+    discipline: librdkafka retries it until ``message.timeout.ms``, one it refuses to queue is
+    queued again by the sender thread, close waits for them, and ``unjournaled`` names any that
+    never reached the broker.
 
     Thread-safe: ``submit`` may be called from any thread.
     """
@@ -47,6 +51,9 @@ class Sender:
         self._unconfirmed: Dict[str, Pending] = {}
         self._bytes = 0
         self._last_problem = ""
+        # Journal records librdkafka would not queue yet (its queue was full), oldest first.
+        self._journal_retry: Deque[Pending] = collections.deque()
+        self._unjournaled: List[str] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, name="sf-facade-sender", daemon=True)
         self._thread.start()
@@ -99,14 +106,42 @@ class Sender:
             # Keyed by session id: librdkafka's murmur2_random partitioner (set by the facade) puts it
             # on the partition a resumed session reads, as the Java client's would.
             self._producer.produce(self._events_topic, value=event.SerializeToString(), key=self._session_key,
-                                   on_delivery=self._journaled)
-        except (BufferError, KafkaException) as e:
-            # The journal only helps a resumed session find tasks whose results are not in yet.
-            LOG.debug("[%s] could not journal task %s: %s", self._session, pending.id, e)
+                                   on_delivery=lambda err, msg: self._journaled(pending, err))
+        except BufferError:
+            # librdkafka's queue is full: the sender thread queues it again once deliveries drain it.
+            with self._lock:
+                self._journal_retry.append(pending)
+        except KafkaException as e:
+            self._journal_lost(pending, str(e))
 
-    def _journaled(self, err, msg) -> None:
+    def _journaled(self, pending: Pending, err: Optional[KafkaError]) -> None:
         if err is not None:
-            LOG.debug("[%s] a journal record was not written: %s", self._session, err.str())
+            # librdkafka has retried it until message.timeout.ms, or the error is not retriable.
+            self._journal_lost(pending, err.str())
+
+    def _journal_lost(self, pending: Pending, why: str) -> None:
+        with self._lock:
+            first = not self._unjournaled
+            self._unjournaled.append(pending.id)
+        if first:
+            LOG.warning("[%s] the journal entry of task %s was not written (%s): a resumed session learns of"
+                        " such a task only from its result", self._session, pending.id, why)
+
+    def _retry_journal(self) -> None:
+        while True:
+            with self._lock:
+                if not self._journal_retry:
+                    return
+                pending = self._journal_retry.popleft()
+            self._journal(pending)
+            with self._lock:
+                if self._journal_retry and self._journal_retry[-1] is pending:
+                    return  # still full: try again at the next turn
+
+    def unjournaled(self) -> List[str]:
+        """Ids of tasks the broker took whose journal entry it never confirmed (see ``TaskFacade.unjournaled``)."""
+        with self._lock:
+            return list(self._unjournaled)
 
     def problem(self, text: str) -> None:
         """What went wrong last talking to the broker: a full buffer's message names it."""
@@ -124,6 +159,7 @@ class Sender:
                 self._last_problem = f"no metadata for {topic}: {e}"
         while not self._stop.is_set():
             self._producer.poll(0.05)
+            self._retry_journal()
 
     def buffered(self) -> int:
         with self._lock:
@@ -132,8 +168,9 @@ class Sender:
     def close(self, deadline: float) -> List[Pending]:
         """Delivers what it can until ``deadline`` (a ``time.monotonic()`` instant), then gives up on
         the rest; returns the tasks the broker never confirmed. Returns by the deadline."""
-        while time.monotonic() < deadline and self._producer.flush(min(0.1, max(0.0, deadline - time.monotonic()))) > 0:
-            pass
+        while time.monotonic() < deadline and (self._producer.flush(min(0.1, max(0.0, deadline - time.monotonic()))) > 0
+                                               or self._journal_retry):
+            self._retry_journal()
         self._stop.set()
         self._thread.join(max(0.0, deadline - time.monotonic()) + 0.2)
         if len(self._producer) > 0:
@@ -144,4 +181,7 @@ class Sender:
             left = list(self._unconfirmed.values())
             self._unconfirmed.clear()
             self._bytes = 0
+            never = [p.id for p in self._journal_retry]
+            self._journal_retry.clear()
+            self._unjournaled.extend(never)
         return left

@@ -20,6 +20,10 @@ from .v1 import swmrfacade_pb2 as pb
 
 LOG = logging.getLogger("swmrfacade")
 _TYPE = re.compile(r"[a-z0-9_.-]{1,32}\Z")
+# The one task size limit every client and writer shares (docs/PROTOCOL.md §7, Java's TaskLimits).
+MAX_PAYLOAD_BYTES = 16 * 1024 * 1024
+MAX_ROUTING_KEY_CHARS = 1024
+MAX_RECORD_BYTES = MAX_PAYLOAD_BYTES + 64 * 1024
 # librdkafka's name for the Java client's partitioner of keyed records: murmur2 (docs/PROTOCOL.md §3).
 PARTITIONER = "murmur2_random"
 _OPTIONS = ("deadline", "max_attempts", "priority", "routing_key", "retries", "retry_backoff")
@@ -100,7 +104,7 @@ class TaskFacade:
             "queue.buffering.max.kbytes": min(2_147_483_647, max(1_048_576, 2 * max_bytes // 1024)),
         })
         p.setdefault("linger.ms", 0)
-        p.setdefault("message.max.bytes", 16 * 1024 * 1024)
+        p.setdefault("message.max.bytes", MAX_RECORD_BYTES)
         p.setdefault("error_cb", self._producer_error)
         return p
 
@@ -176,6 +180,9 @@ class TaskFacade:
             payload = b""
         elif not isinstance(payload, (bytes, bytearray, memoryview)):
             raise TypeError(f"payload must be bytes or str, not {type(payload).__name__}")
+        if len(payload) > MAX_PAYLOAD_BYTES:
+            raise ValueError(f"payload of {len(payload)} bytes is over the limit of {MAX_PAYLOAD_BYTES} bytes"
+                             f" (16 MiB, docs/PROTOCOL.md §7)")
         unknown = set(options) - set(_OPTIONS)
         if unknown:
             raise TypeError(f"unknown submit option(s) {sorted(unknown)}; known: {list(_OPTIONS)}")
@@ -190,6 +197,9 @@ class TaskFacade:
         routing_key = options.get("routing_key", "") or ""
         if not isinstance(routing_key, str):
             raise ValueError(f"routing_key must be text, not {routing_key!r}")
+        if len(routing_key) > MAX_ROUTING_KEY_CHARS:
+            raise ValueError(f"routing_key of {len(routing_key)} characters is over the limit of"
+                             f" {MAX_ROUTING_KEY_CHARS}")
         with self._seq_lock:
             self._sequence += 1
             sequence = self._sequence
@@ -238,9 +248,20 @@ class TaskFacade:
         report = sorted(set(self._not_sent))
         if report:
             LOG.warning("[%s] %d tasks were not confirmed by the broker before close", self._session, len(report))
+        unjournaled = self._sender.unjournaled()
+        if unjournaled:
+            LOG.warning("[%s] %d tasks reached the broker without their journal entry (first: %s): a resumed"
+                        " session learns of them only from their results", self._session, len(unjournaled),
+                        unjournaled[0])
         self._reader.stop(deadline)
         self._log.close()
         return report
+
+    def unjournaled(self) -> List[str]:
+        """Ids of tasks the broker took whose SUBMITTED journal entry it never confirmed, in the order
+        found; complete once ``close`` has returned. A resumed session learns of such a task only from
+        its result (docs/PROTOCOL.md §6). Empty in the normal case."""
+        return self._sender.unjournaled()
 
     def _fail(self, p: Pending, why: str) -> None:
         self._not_sent.append(p.id)
