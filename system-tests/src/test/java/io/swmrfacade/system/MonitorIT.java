@@ -48,7 +48,7 @@ class MonitorIT {
                     ClusterConfig.TOPIC_PREFIX, sf.prefix, ReaderConfig.FILE, dir.resolve("m.h5").toString(),
                     ReaderConfig.ID, "reader-m")), Clock.systemUTC(), new PrintStream(PrintStream.nullOutputStream()));
             try (TaskFacade facade = sf.facade().build()) {
-                sf.awaitWritersAssigned(1);
+                MonitorProcesses.awaitOwned(monitor, "node-m");
                 // 40 tasks/s for 5 s: long enough for a few heartbeats to show a rate.
                 for (int i = 0; i < 200; i++) {
                     facade.submit(Task.of("echo", "m" + i).withRoutingKey("k" + i));

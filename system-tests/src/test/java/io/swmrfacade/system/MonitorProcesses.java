@@ -31,6 +31,15 @@ final class MonitorProcesses {
         return InstallationMonitor.start(config(sf.bootstrap, sf.prefix, more), Clock.systemUTC());
     }
 
+    /** Waits until every tasks partition is owned by {@code writer}, as the monitor sees the group. */
+    static void awaitOwned(InstallationMonitor monitor, String writer) {
+        org.awaitility.Awaitility.await("every partition owned by " + writer).atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(200)).until(() -> {
+                    var parts = monitor.view().partitions();
+                    return !parts.isEmpty() && parts.stream().allMatch(p -> p.owner().equals(writer));
+                });
+    }
+
     /** What {@code sf status} printed and its exit code. */
     record Outcome(int exitCode, String stdout) {
     }
