@@ -40,6 +40,19 @@ final class MonitorProcesses {
                 });
     }
 
+    /**
+     * Starts {@code sf <args>} (a long-running one, such as {@code sf monitor --json}) in a child JVM
+     * through {@code prefixCommand}, its standard output going to {@code out} and errors to {@code log}.
+     */
+    static Process startSf(List<String> prefixCommand, Path out, Path log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(prefixCommand);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), "io.swmrfacade.cli.Main"));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectOutput(out.toFile())
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
     /** What {@code sf status} printed and its exit code. */
     record Outcome(int exitCode, String stdout) {
     }
