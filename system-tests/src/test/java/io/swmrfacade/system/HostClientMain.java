@@ -26,7 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  * as fast as it can), timing every {@code submit} call, then collects with {@code timeout}
  * seconds and writes what it found to {@code out} (a properties file): how many were submitted
  * and collected, how many distinct, missing or not OK, whether the results are exactly the tasks
- * submitted, and the longest submit call. Prints {@code STARTED} once its facade is built.
+ * submitted, and how long submit calls took (p50, p99, the slowest and which one it was).
+ * Prints {@code STARTED} once its facade is built.
  */
 public final class HostClientMain {
 
@@ -46,12 +47,12 @@ public final class HostClientMain {
             System.out.println("STARTED");
             System.out.flush();
             List<TaskHandle> handles = new ArrayList<>(tasks);
-            long maxSubmitNanos = 0;
+            long[] submitNanos = new long[tasks];
             long start = System.nanoTime();
             for (int i = 0; i < tasks; i++) {
                 long t0 = System.nanoTime();
                 handles.add(facade.submit(Task.of("echo", a.get("prefix") + i).withRoutingKey("k" + i)));
-                maxSubmitNanos = Math.max(maxSubmitNanos, System.nanoTime() - t0);
+                submitNanos[i] = System.nanoTime() - t0;
                 if (rate > 0) {
                     long due = start + (long) ((i + 1) * 1e9 / rate);
                     LockSupport.parkNanos(due - System.nanoTime());
@@ -59,7 +60,16 @@ public final class HostClientMain {
             }
             out.setProperty("submitted", Integer.toString(handles.size()));
             out.setProperty("submitMillis", Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
-            out.setProperty("maxSubmitMicros", Long.toString(TimeUnit.NANOSECONDS.toMicros(maxSubmitNanos)));
+            int slowest = 0;
+            for (int i = 1; i < tasks; i++) {
+                slowest = submitNanos[i] > submitNanos[slowest] ? i : slowest;
+            }
+            out.setProperty("maxSubmitMicros", Long.toString(TimeUnit.NANOSECONDS.toMicros(submitNanos[slowest])));
+            out.setProperty("slowestSubmit", Integer.toString(slowest));
+            long[] sorted = submitNanos.clone();
+            java.util.Arrays.sort(sorted);
+            out.setProperty("p50SubmitMicros", Long.toString(TimeUnit.NANOSECONDS.toMicros(sorted[tasks / 2])));
+            out.setProperty("p99SubmitMicros", Long.toString(TimeUnit.NANOSECONDS.toMicros(sorted[(int) (tasks * 0.99)])));
             long collectStart = System.nanoTime();
             CollectResult all = facade.collect(Duration.ofSeconds(Long.parseLong(a.getOrDefault("timeout", "120"))));
             out.setProperty("collectMillis", Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - collectStart)));
