@@ -6,14 +6,13 @@ import io.swmrfacade.topology.ClusterConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The monitor as tests use it: in this JVM from an {@link Installation}, or {@code sf status} in a child JVM. */
+/** The monitor as tests use it: its settings for an installation, and {@code sf status} / {@code sf monitor} in child JVMs. */
 final class MonitorProcesses {
 
     private MonitorProcesses() {
@@ -25,10 +24,6 @@ final class MonitorProcesses {
         m.put(ClusterConfig.TOPIC_PREFIX, prefix);
         m.put(MonitorConfig.WRITER_GROUP, prefix + "writers");
         return new MonitorConfig(m);
-    }
-
-    static InstallationMonitor start(Installation sf, Map<String, Object> more) {
-        return InstallationMonitor.start(config(sf.bootstrap, sf.prefix, more), Clock.systemUTC());
     }
 
     /** Waits until every tasks partition is owned by {@code writer}, as the monitor sees the group. */

@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class TopicFollower implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
+    private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final Topics topics;
     private final StateTable table;
@@ -73,9 +74,22 @@ public final class TopicFollower implements AutoCloseable {
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(parts));
+            long recheck = System.nanoTime() + RECHECK_NANOS;
             while (!stopped) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     apply(r);
+                }
+                if (System.nanoTime() > recheck) {
+                    // Topics created after the start (the monitor came up before the coordinator) join in.
+                    recheck = System.nanoTime() + RECHECK_NANOS;
+                    List<TopicPartition> now = partitions();
+                    List<TopicPartition> added = new ArrayList<>(now);
+                    added.removeAll(parts);
+                    if (!added.isEmpty()) {
+                        parts = now;
+                        consumer.assign(parts);
+                        consumer.seekToBeginning(added);
+                    }
                 }
                 if (caughtUp.getCount() > 0) {
                     ends.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
