@@ -1,6 +1,7 @@
 package io.swmrfacade.monitor.internal;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.swmrfacade.charts.LiveCharts;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,10 +80,9 @@ public final class PageServer implements AutoCloseable {
         }
     }
 
-    /** monitor.html with charts.js inlined where it says so: one self-contained document. */
+    /** monitor.html with the shared chart script inlined: one self-contained document. */
     static byte[] page() {
-        String html = resource("monitor.html");
-        return html.replace("/*CHARTS_JS*/", resource("charts.js")).getBytes(StandardCharsets.UTF_8);
+        return LiveCharts.inline(resource("monitor.html")).getBytes(StandardCharsets.UTF_8);
     }
 
     private static String resource(String name) {
