@@ -92,6 +92,9 @@ public final class InstallationMonitor implements AutoCloseable {
         }
         List<WriterView> writers = new ArrayList<>();
         for (WorkerState w : table.workers()) {
+            if (w.lastSeenMsAgo() > config.forgetAfter().toMillis()) {
+                continue;
+            }
             writers.add(writer(w, partitions));
             if (!w.alive() && !w.stopped()) {
                 problems.add("writer " + w.workerId() + " on " + w.host() + " has sent no heartbeat for "

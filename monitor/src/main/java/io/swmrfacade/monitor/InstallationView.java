@@ -9,7 +9,7 @@ import java.util.Map;
  * the brokers can know without the files. Immutable.
  *
  * @param atUs         when the view was built, microseconds since the epoch
- * @param writers      every writer node that has sent a heartbeat within the topic's retention, by id
+ * @param writers      every writer node that has sent a heartbeat within {@link MonitorConfig#FORGET_AFTER_MS}, by id
  * @param readers      every reader node that has published to the monitor topic, by id
  * @param partitions   every partition of the tasks topic, with its consumer and lag
  * @param tasksByState tasks the events and results topics name, by state (SUBMITTED, RUNNING, OK, FAILED...)

@@ -18,6 +18,7 @@ public final class MonitorConfig extends RoleConfig {
 
     public static final String WRITER_GROUP = "monitor.writer.group";
     public static final String WORKER_TIMEOUT_MS = "monitor.worker.timeout.ms";
+    public static final String FORGET_AFTER_MS = "monitor.forget.after.ms";
     public static final String REFRESH_MS = "monitor.refresh.ms";
     public static final String REQUEST_TIMEOUT_MS = "monitor.request.timeout.ms";
     public static final String HTTP_PORT = "monitor.http.port";
@@ -32,6 +33,9 @@ public final class MonitorConfig extends RoleConfig {
                     "The writer nodes' consumer group (their writer.group): its offsets give the lag per partition.")
             .define(WORKER_TIMEOUT_MS, Type.LONG, 5_000L, Range.atLeast(100), Importance.MEDIUM,
                     "A writer node without a heartbeat for this long is shown dead.")
+            .define(FORGET_AFTER_MS, Type.LONG, 3_600_000L, Range.atLeast(1_000), Importance.MEDIUM,
+                    "A writer whose last heartbeat is older than this is no longer shown or counted: a node taken"
+                            + " away for good (killed, its host gone) stops making the installation unhealthy after this long.")
             .define(REFRESH_MS, Type.LONG, 1_000L, Range.atLeast(100), Importance.LOW,
                     "How often the view is rebuilt and redrawn.")
             .define(REQUEST_TIMEOUT_MS, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
@@ -54,6 +58,10 @@ public final class MonitorConfig extends RoleConfig {
 
     public Duration workerTimeout() {
         return Duration.ofMillis(getLong(WORKER_TIMEOUT_MS));
+    }
+
+    public Duration forgetAfter() {
+        return Duration.ofMillis(getLong(FORGET_AFTER_MS));
     }
 
     public Duration refresh() {

@@ -186,7 +186,10 @@ class ManyHostsIT {
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-cp",
                 System.getProperty("java.class.path"), CommittedResultsMain.class.getName(), bootstrap, prefix, out.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logs.resolve("committed.log").toFile()).start();
-        assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("reading committed results").isTrue();
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("reading the committed results took over 180 s; see " + logs.resolve("committed.log"));
+        }
         assertThat(p.exitValue()).as("see " + logs.resolve("committed.log")).isZero();
         Map<String, Integer> counts = new HashMap<>();
         for (String line : Files.readAllLines(out)) {
