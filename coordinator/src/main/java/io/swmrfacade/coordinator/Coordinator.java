@@ -112,7 +112,6 @@ public final class Coordinator implements AutoCloseable {
 
     private void follow() {
         try {
-            Topics t = config.topics();
             List<TopicPartition> parts = new ArrayList<>();
             for (String topic : table.sources()) {
                 for (PartitionInfo info : consumer.partitionsFor(topic)) {

@@ -3,11 +3,11 @@ package io.swmrfacade.coordinator.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.swmrfacade.coordinator.StateTable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import io.swmrfacade.coordinator.StateTable;
 import java.util.Map;
 import java.util.concurrent.Executors;
 
