@@ -93,6 +93,13 @@ class MonitorIT {
                 // closing the rest matters more
             }
         }
+        if (dir != null) {
+            try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.io.IOException e) {
+                // a temporary directory left behind
+            }
+        }
     }
 
     @Test
