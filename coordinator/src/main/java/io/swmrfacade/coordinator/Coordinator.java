@@ -1,6 +1,5 @@
 package io.swmrfacade.coordinator;
 
-import io.swmrfacade.coordinator.internal.StateTable;
 import io.swmrfacade.coordinator.internal.StatusServer;
 import io.swmrfacade.coordinator.internal.TopicManager;
 import io.swmrfacade.topology.TopicSpec;
@@ -74,10 +73,11 @@ public final class Coordinator implements AutoCloseable {
         int port = config.getInt(CoordinatorConfig.HTTP_PORT);
         if (port >= 0) {
             try {
-                http = new StatusServer(port, table);
-                LOG.info("status API on http://127.0.0.1:{}/api/summary", http.port());
+                http = new StatusServer(config.getString(CoordinatorConfig.HTTP_ADDRESS), port, table);
+                LOG.info("status API on http://{}:{}/api/summary", config.getString(CoordinatorConfig.HTTP_ADDRESS), http.port());
             } catch (IOException e) {
-                throw new CoordinatorException("cannot serve the status API on port " + port + ": " + e.getMessage(), e);
+                throw new CoordinatorException("cannot serve the status API on "
+                        + config.getString(CoordinatorConfig.HTTP_ADDRESS) + ":" + port + ": " + e.getMessage(), e);
             }
         }
         Coordinator c = new Coordinator(config, checks, table, http);
@@ -112,9 +112,8 @@ public final class Coordinator implements AutoCloseable {
 
     private void follow() {
         try {
-            Topics t = config.topics();
             List<TopicPartition> parts = new ArrayList<>();
-            for (String topic : List.of(t.events(), t.results(), t.heartbeats(), t.deadLetter())) {
+            for (String topic : table.sources()) {
                 for (PartitionInfo info : consumer.partitionsFor(topic)) {
                     parts.add(new TopicPartition(topic, info.partition()));
                 }

@@ -16,6 +16,7 @@ public final class CoordinatorConfig extends RoleConfig {
     public static final String REPLICATION = "coordinator.replication.factor";
     public static final String RETENTION_MS = "coordinator.retention.ms";
     public static final String HTTP_PORT = "coordinator.http.port";
+    public static final String HTTP_ADDRESS = "coordinator.http.address";
     public static final String WORKER_TIMEOUT_MS = "coordinator.worker.timeout.ms";
     public static final String REPORT_MS = "coordinator.report.ms";
 
@@ -29,6 +30,9 @@ public final class CoordinatorConfig extends RoleConfig {
                     "How long tasks, results and events are kept: a session can be resumed within this time.")
             .define(HTTP_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.MEDIUM,
                     "Port of the status API (GET /api/summary, /api/workers, /api/tasks/<id>); -1 off, 0 any free port.")
+            .define(HTTP_ADDRESS, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.LOW,
+                    "Address the status API binds to: 127.0.0.1 keeps it to this host; the host's own address"
+                            + " (or 0.0.0.0) opens it to others.")
             .define(WORKER_TIMEOUT_MS, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
                     "A writer node without a heartbeat for this long is reported dead.")
             .define(REPORT_MS, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,

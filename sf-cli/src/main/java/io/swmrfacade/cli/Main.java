@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "sf", mixinStandardHelpOptions = true, version = "swmr-facade 0.1.0",
         description = "Durable, distributed multiprocessing on Apache Kafka, with a single-writer SWMR HDF5 file.",
         subcommands = {BrokerCommand.class, CoordinatorCommand.class, WriterCommand.class, ReaderCommand.class,
-                SubmitCommand.class, CollectCommand.class, ResultsCommand.class, DemoCommand.class})
+                SubmitCommand.class, CollectCommand.class, ResultsCommand.class, DemoCommand.class,
+                MonitorCommand.class, StatusCommand.class})
 public final class Main {
 
     public static final int TASKS_FAILED = 1;

@@ -57,6 +57,8 @@ public final class SwmrWriter implements AutoCloseable {
     private final Map<String, OpenStream> streams = new LinkedHashMap<>();
 
     private long rowsInFile;
+    /** Read by other threads (a node's heartbeat), so volatile; written by the writing thread only. */
+    private volatile long lastRowFlushUs;
     private long heapInFile;
     private ByteBuffer pendingRows = ByteBuffer.allocate(RowCodec.ROW_SIZE * 64).order(ByteOrder.LITTLE_ENDIAN);
     private int pendingRowCount;
@@ -342,7 +344,8 @@ public final class SwmrWriter implements AutoCloseable {
         for (OpenStream s : streams.values()) {
             H5.H5Dflush(s.dataset());
         }
-        if (pendingRowCount > 0) {
+        boolean newRows = pendingRowCount > 0;
+        if (newRows) {
             byte[] rows = new byte[pendingRows.position()];
             pendingRows.flip().get(rows);
             pendingRows.clear();
@@ -351,6 +354,18 @@ public final class SwmrWriter implements AutoCloseable {
             pendingRowCount = 0;
         }
         H5.H5Dflush(tasks);
+        if (newRows) {
+            java.time.Instant now = clock.instant();
+            lastRowFlushUs = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+        }
+    }
+
+    /**
+     * When task rows were last flushed (readers can see them from then), in microseconds since the
+     * epoch; 0 before the first. Any thread.
+     */
+    public long lastRowFlushUs() {
+        return lastRowFlushUs;
     }
 
     /** Visits every stored row of every segment, oldest first. Flushes first. */

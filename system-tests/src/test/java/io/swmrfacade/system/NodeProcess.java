@@ -26,7 +26,13 @@ final class NodeProcess implements AutoCloseable {
 
     /** Starts {@code main} with {@code key=value} arguments and waits for its STARTED line. */
     static NodeProcess start(Class<?> main, Map<String, Object> settings, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return start(List.of(), main, settings, log);
+    }
+
+    /** As {@link #start(Class, Map, Path)}, the command run through {@code prefix} (e.g. {@code ip netns exec NS}). */
+    static NodeProcess start(List<String> prefix, Class<?> main, Map<String, Object> settings, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), main.getName()));
         settings.forEach((k, v) -> cmd.add(k + "=" + v));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

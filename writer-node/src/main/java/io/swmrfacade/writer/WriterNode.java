@@ -55,7 +55,7 @@ public final class WriterNode implements AutoCloseable {
             file.close();
             throw e;
         }
-        WriterNode node = new WriterNode(config, loop, new Heartbeats(config, clock, loop));
+        WriterNode node = new WriterNode(config, loop, new Heartbeats(config, clock, loop, file));
         node.thread.start();
         LOG.info("[{}] writer node started on {} (file {})", config.nodeId(), config.bootstrap(), config.file());
         return node;

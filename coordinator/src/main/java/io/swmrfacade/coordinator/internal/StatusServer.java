@@ -3,6 +3,7 @@ package io.swmrfacade.coordinator.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.swmrfacade.coordinator.StateTable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -10,14 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Executors;
 
-/** The coordinator's status API, JSON over HTTP on loopback. */
+/** The coordinator's status API, JSON over HTTP on the configured address (loopback by default). */
 public final class StatusServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpServer server;
 
-    public StatusServer(int port, StateTable table) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+    public StatusServer(String address, int port, StateTable table) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(address, port), 0);
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "sf-coordinator-http");
             t.setDaemon(true);

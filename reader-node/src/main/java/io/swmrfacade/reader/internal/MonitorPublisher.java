@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class MonitorPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MonitorPublisher.class);
+    private static final String HOST = hostName();
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final ReaderId id;
@@ -87,11 +88,20 @@ public final class MonitorPublisher implements AutoCloseable {
                 .setSegment(s.segment())
                 .setTaskRows(s.totalRows())
                 .setTasksOk(s.tasks().ok())
-                .setTasksFailed(s.tasks().notOk());
+                .setTasksFailed(s.tasks().notOk())
+                .setHost(HOST);
         for (Snapshot.Stream st : s.streams()) {
             b.addStreams(MonitorUpdate.Stream.newBuilder().setPath(st.path()).setDtype(st.dtype()).setSamples(st.samples()));
         }
         return b.build();
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     private static long micros(Instant t) {

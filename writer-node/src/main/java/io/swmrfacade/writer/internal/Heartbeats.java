@@ -1,8 +1,12 @@
 package io.swmrfacade.writer.internal;
 
 import io.swmrfacade.proto.v1.Heartbeat;
+import io.swmrfacade.swmr.SwmrWriter;
 import io.swmrfacade.writer.WriterConfig;
+import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,12 +20,19 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Sends the node's {@link Heartbeat} on its own thread and producer, so a busy loop never delays it. */
+/**
+ * Sends the node's {@link Heartbeat} on its own thread and producer, so a busy loop never delays
+ * it: who and where the node is (id, host, the address it reaches the brokers from, file), its
+ * load, and when it last flushed task rows. Monitors on any host build their view of the node from it.
+ */
 public final class Heartbeats implements AutoCloseable {
 
     private final WriterConfig config;
     private final Clock clock;
     private final TaskLoop loop;
+    private final SwmrWriter file;
+    private final String host = hostName();
+    private final String address;
     private final KafkaProducer<byte[], byte[]> producer;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sf-heartbeat");
@@ -29,10 +40,12 @@ public final class Heartbeats implements AutoCloseable {
         return t;
     });
 
-    public Heartbeats(WriterConfig config, Clock clock, TaskLoop loop) {
+    public Heartbeats(WriterConfig config, Clock clock, TaskLoop loop, SwmrWriter file) {
         this.config = config;
         this.clock = clock;
         this.loop = loop;
+        this.file = file;
+        this.address = addressTowards(config.bootstrap());
         Map<String, Object> p = new java.util.HashMap<>(config.kafkaOverrides());
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "sf-writer-hb-" + config.nodeId());
@@ -46,10 +59,10 @@ public final class Heartbeats implements AutoCloseable {
 
     private void send(boolean stopping) {
         Instant now = clock.instant();
-        Heartbeat hb = Heartbeat.newBuilder().setWorkerId(config.nodeId()).setHost(host())
+        Heartbeat hb = Heartbeat.newBuilder().setWorkerId(config.nodeId()).setHost(host).setAddress(address)
                 .setPid(ProcessHandle.current().pid()).setAtUs(now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000)
                 .setFile(config.file().toString()).setRunning(loop.running()).putAllRunningByType(loop.runningByType())
-                .setTasksDone(loop.tasksDone()).setStopping(stopping).build();
+                .setTasksDone(loop.tasksDone()).setLastFlushUs(file.lastRowFlushUs()).setStopping(stopping).build();
         try {
             producer.send(new ProducerRecord<>(config.topics().heartbeats(),
                     config.nodeId().getBytes(StandardCharsets.UTF_8), hb.toByteArray()));
@@ -58,11 +71,30 @@ public final class Heartbeats implements AutoCloseable {
         }
     }
 
-    private static String host() {
+    private static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (java.net.UnknownHostException e) {
             return "localhost";
+        }
+    }
+
+    /**
+     * The local address this host uses to reach the first bootstrap server: the node's address as
+     * the cluster sees it. A UDP "connect" only picks the route and sends nothing; empty when
+     * there is no route.
+     */
+    static String addressTowards(String bootstrap) {
+        String first = bootstrap.split(",")[0].trim();
+        int colon = first.lastIndexOf(':');
+        String brokerHost = colon < 0 ? first : first.substring(0, colon);
+        try (DatagramSocket probe = new DatagramSocket()) {
+            int port = colon < 0 ? 9092 : Integer.parseInt(first.substring(colon + 1));
+            probe.connect(new InetSocketAddress(brokerHost.replace("[", "").replace("]", ""), port));
+            InetAddress local = probe.getLocalAddress();
+            return local == null || local.isAnyLocalAddress() ? "" : local.getHostAddress();
+        } catch (IOException | RuntimeException e) {
+            return "";
         }
     }
 

@@ -1,9 +1,6 @@
-package io.swmrfacade.coordinator.internal;
+package io.swmrfacade.coordinator;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.swmrfacade.coordinator.Summary;
-import io.swmrfacade.coordinator.TaskState;
-import io.swmrfacade.coordinator.WorkerState;
 import io.swmrfacade.proto.v1.Heartbeat;
 import io.swmrfacade.proto.v1.TaskEvent;
 import io.swmrfacade.proto.v1.TaskResult;
@@ -18,7 +15,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * The table of tasks and workers, folded from the events, results, heartbeats and dead-letter
- * topics. The topics are the truth: a restarted coordinator rebuilds the same table.
+ * topics. The topics are the truth: a restarted coordinator rebuilds the same table, and
+ * anyone else who folds the same topics (a monitor on another host) gets it too.
  *
  * <p>Thread-safe (one writer thread, readers from the HTTP server).
  */
@@ -38,6 +36,12 @@ public final class StateTable {
         this.workerTimeoutMs = workerTimeoutMs;
     }
 
+    /** The topics {@link #apply} folds, besides whatever else the caller follows. */
+    public List<String> sources() {
+        return List.of(topics.events(), topics.results(), topics.heartbeats(), topics.deadLetter());
+    }
+
+    /** Folds one record of {@link #sources()}; others and malformed ones are counted and ignored. Never throws. */
     public synchronized void apply(ConsumerRecord<byte[], byte[]> r) {
         try {
             if (r.topic().equals(topics.events())) {

@@ -1,0 +1,22 @@
+package io.swmrfacade.charts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class LiveChartsTest {
+
+    @Test
+    void inline_puts_the_script_where_the_page_asks_and_nothing_external() {
+        String page = LiveCharts.inline("<html><script>\n" + LiveCharts.PLACEHOLDER + "\n</script></html>");
+        assertThat(page).contains("const SfCharts").contains("function lines(").doesNotContain(LiveCharts.PLACEHOLDER)
+                .doesNotContain("src=").doesNotContain("https://");
+    }
+
+    @Test
+    void a_page_without_the_placeholder_is_refused() {
+        assertThatThrownBy(() -> LiveCharts.inline("<html></html>")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(LiveCharts.PLACEHOLDER);
+    }
+}
