@@ -47,13 +47,13 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--seconds", defaultValue = "10", description = "How long to submit tasks (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "10", description = "How long to submit tasks.")
     int seconds;
 
-    @Option(names = "--readers", defaultValue = "3", description = "Reader processes (default ${DEFAULT-VALUE}).")
+    @Option(names = "--readers", defaultValue = "3", description = "Reader processes.")
     int readers;
 
-    @Option(names = "--dir", description = "Where the file and logs go (default var/demo).")
+    @Option(names = "--dir", description = "Where the file and logs go (default: var/demo).")
     Path dir;
 
     private volatile LocalBroker startedBroker;
