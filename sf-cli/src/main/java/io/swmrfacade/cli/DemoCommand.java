@@ -11,6 +11,7 @@ import io.swmrfacade.proto.v1.AppendPayload;
 import io.swmrfacade.proto.v1.MonitorUpdate;
 import io.swmrfacade.swmr.SwmrFollower;
 import io.swmrfacade.topology.Topics;
+import io.swmrfacade.writer.WriterConfig;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -28,6 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,6 +45,7 @@ final class DemoCommand implements Callable<Integer> {
     private static final String[] STREAMS = {"/live_survey/MT001/run_001/Ex", "/live_survey/MT001/run_001/Ey",
         "/live_survey/MT001/run_001/Hx"};
     private static final int SAMPLES_PER_APPEND = 4096;
+    private static final Duration WRITER_START_TIMEOUT = Duration.ofSeconds(120);
 
     @Mixin
     ClusterOptions cluster;
@@ -81,6 +84,9 @@ final class DemoCommand implements Callable<Integer> {
             kids.start("reader-" + i, true, "reader", "--bootstrap=" + bootstrap, "--topic-prefix=" + prefix,
                     "--file=" + file, "--id=reader-" + i);
         }
+        // The clock starts once the writer takes tasks, so the run shows steady growth from its first second.
+        Duration waited = awaitWriterAssigned(bootstrap, new Topics(prefix), writer);
+        say("writer holds every task partition (after %.1f s); submitting for %d s", waited.toMillis() / 1000.0, seconds);
         int exit;
         try (MonitorWatch monitor = new MonitorWatch(bootstrap, new Topics(prefix).monitor());
              TaskFacade facade = TaskFacade.builder().bootstrap(bootstrap).topicPrefix(prefix).build()) {
@@ -191,6 +197,40 @@ final class DemoCommand implements Callable<Integer> {
                 && all.results().stream().allMatch(r -> r.status() == TaskStatus.OK);
         System.out.println(ok ? "every task has exactly one result and one row: OK" : "SOMETHING IS WRONG: see above and " + file.getParent().resolve("logs"));
         return ok ? 0 : Main.TASKS_FAILED;
+    }
+
+    /**
+     * Waits until the writer group's members hold every partition of the tasks topic (Admin
+     * describeConsumerGroups), at most {@link #WRITER_START_TIMEOUT}; returns how long it took.
+     */
+    private static Duration awaitWriterAssigned(String bootstrap, Topics topics, Process writer) throws Exception {
+        String group = (String) WriterConfig.DEFINITION.defaultValues().get(WriterConfig.GROUP);
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        long start = System.nanoTime();
+        long deadline = start + WRITER_START_TIMEOUT.toNanos();
+        try (Admin admin = Admin.create(p)) {
+            int partitions = admin.describeTopics(List.of(topics.tasks())).allTopicNames().get(10, TimeUnit.SECONDS)
+                    .get(topics.tasks()).partitions().size();
+            while (true) {
+                ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                        .get(10, TimeUnit.SECONDS);
+                long held = d.members().stream().flatMap(m -> m.assignment().topicPartitions().stream())
+                        .filter(tp -> tp.topic().equals(topics.tasks())).distinct().count();
+                if (held == partitions) {
+                    return Duration.ofNanos(System.nanoTime() - start);
+                }
+                if (!writer.isAlive()) {
+                    throw new IllegalStateException("the writer exited with status " + writer.exitValue()
+                            + " before taking tasks (see var/demo/logs/writer.log)");
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("the writer did not take the task partitions within "
+                            + WRITER_START_TIMEOUT.toSeconds() + " s (see var/demo/logs/writer.log)");
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     private static void awaitTopics(String bootstrap, Topics topics) throws Exception {
