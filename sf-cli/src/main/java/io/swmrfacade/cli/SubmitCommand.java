@@ -84,12 +84,15 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PhaseTimes times = new PhaseTimes();
         List<TaskLines.Line> lines = tasks();
+        times.mark("read tasks");
         TaskFacade.Builder builder = TaskFacade.builder().bootstrap(cluster.bootstrap()).topicPrefix(cluster.topicPrefix());
         if (session != null) {
             builder.resume(new SessionId(session));
         }
         try (TaskFacade facade = builder.build()) {
+            times.mark("facade build");
             List<TaskId> ids = new ArrayList<>(lines.size());
             Instant expires = deadline == null ? null : Instant.now().plus(deadline);
             for (TaskLines.Line line : lines) {
@@ -102,6 +105,7 @@ final class SubmitCommand implements Callable<Integer> {
                 TaskHandle h = facade.submit(task);
                 ids.add(h.id());
             }
+            times.mark("submit " + ids.size());
             if (await) {
                 try (CtrlC ctrlC = CtrlC.watch()) {
                     CollectResult all = CollectCommand.collectWithProgress(facade, timeout,
@@ -116,7 +120,10 @@ final class SubmitCommand implements Callable<Integer> {
                 }
             }
             List<TaskId> notSent = facade.close(timeout);
+            times.mark("deliver+close");
             print(facade.session(), ids, notSent);
+            times.mark("print");
+            times.print("sf submit");
             return notSent.isEmpty() ? 0 : Main.ERROR;
         }
     }

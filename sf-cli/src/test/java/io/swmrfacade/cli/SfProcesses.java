@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -53,10 +54,19 @@ final class SfProcesses implements AutoCloseable {
 
     /** Starts {@code bin/sf args...} with the broker's address; the caller reads its streams. */
     Process start(String... args) throws IOException {
+        return start(Map.of(), args);
+    }
+
+    /** As {@link #start(String...)}, with {@code env} added to the environment. */
+    Process start(Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(HOME.resolve("bin/sf").toString()));
         cmd.addAll(List.of(args));
-        cmd.add("--bootstrap=" + bootstrap());
-        Process p = new ProcessBuilder(cmd).directory(HOME.toFile()).start();
+        if (!args[0].equals("--version")) {
+            cmd.add("--bootstrap=" + bootstrap());
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(HOME.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         synchronized (started) {
             started.add(p);
         }
@@ -78,7 +88,12 @@ final class SfProcesses implements AutoCloseable {
 
     /** Runs {@code bin/sf args...} to its end (at most 3 minutes), feeding it {@code stdin}. */
     Run run(byte[] stdin, String... args) throws Exception {
-        Process p = start(args);
+        return run(Map.of(), stdin, args);
+    }
+
+    /** As {@link #run(byte[], String...)}, with {@code env} added to the environment. */
+    Run run(Map<String, String> env, byte[] stdin, String... args) throws Exception {
+        Process p = start(env, args);
         Drain out = new Drain(p.getInputStream());
         Drain err = new Drain(p.getErrorStream());
         try (var in = p.getOutputStream()) {
