@@ -20,7 +20,8 @@ import org.apache.kafka.common.test.TestKitNodes;
  */
 final class SfProcesses implements AutoCloseable {
 
-    static final Path HOME = Path.of(System.getProperty("user.dir")).getParent();
+    /** The repository root: the working folder (bench/run) or its parent (Maven runs tests in sf-cli/). */
+    static final Path HOME = home(Path.of(System.getProperty("user.dir")).toAbsolutePath());
 
     private final KafkaClusterTestKit cluster;
     private final List<Process> started = new ArrayList<>();
@@ -38,6 +39,10 @@ final class SfProcesses implements AutoCloseable {
         cluster.format();
         cluster.startup();
         cluster.waitForReadyBrokers();
+    }
+
+    private static Path home(Path dir) {
+        return java.nio.file.Files.isExecutable(dir.resolve("bin/sf")) ? dir : dir.getParent();
     }
 
     String bootstrap() {
