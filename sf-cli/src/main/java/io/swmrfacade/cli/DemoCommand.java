@@ -25,11 +25,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -213,11 +215,7 @@ final class DemoCommand implements Callable<Integer> {
             int partitions = admin.describeTopics(List.of(topics.tasks())).allTopicNames().get(10, TimeUnit.SECONDS)
                     .get(topics.tasks()).partitions().size();
             while (true) {
-                ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
-                        .get(10, TimeUnit.SECONDS);
-                long held = d.members().stream().flatMap(m -> m.assignment().topicPartitions().stream())
-                        .filter(tp -> tp.topic().equals(topics.tasks())).distinct().count();
-                if (held == partitions) {
+                if (heldPartitions(admin, group, topics.tasks()) == partitions) {
                     return Duration.ofNanos(System.nanoTime() - start);
                 }
                 if (!writer.isAlive()) {
@@ -231,6 +229,21 @@ final class DemoCommand implements Callable<Integer> {
                 Thread.sleep(100);
             }
         }
+    }
+
+    /** How many partitions of {@code topic} the group's members hold; 0 while the group does not exist yet. */
+    private static long heldPartitions(Admin admin, String group, String topic) throws Exception {
+        ConsumerGroupDescription d;
+        try {
+            d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return 0;
+            }
+            throw e;
+        }
+        return d.members().stream().flatMap(m -> m.assignment().topicPartitions().stream())
+                .filter(tp -> tp.topic().equals(topic)).distinct().count();
     }
 
     private static void awaitTopics(String bootstrap, Topics topics) throws Exception {
