@@ -31,9 +31,23 @@ final class CollectCommand implements Callable<Integer> {
         SessionId id = new SessionId(session);
         TaskFacade facade = TaskFacade.builder().bootstrap(cluster.bootstrap()).topicPrefix(cluster.topicPrefix())
                 .resume(id).build();
+        try {
+            return collectAndPrint(facade, id, timeout, json, cluster, "sf collect");
+        } finally {
+            facade.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /**
+     * Collects (see {@link #collectWithProgress}) and prints the results; after Ctrl-C also says,
+     * on stderr, what is missing and how to resume, before the process exits with 130.
+     * Returns the exit code.
+     */
+    static int collectAndPrint(TaskFacade facade, SessionId id, Duration timeout, boolean json, ClusterOptions cluster,
+                               String command) {
         try (CtrlC ctrlC = CtrlC.watch()) {
             CollectResult all = collectWithProgress(facade, timeout, !json && System.console() != null ? System.err : null,
-                    ctrlC, "sf collect");
+                    ctrlC, command);
             ResultPrinter.print(id, all, json, System.out);
             if (ctrlC.pressed()) {
                 System.out.flush();
@@ -41,13 +55,11 @@ final class CollectCommand implements Callable<Integer> {
                 facade.close(Duration.ofSeconds(2));
             }
             return ResultPrinter.exitCode(all);
-        } finally {
-            facade.close(Duration.ofSeconds(2));
         }
     }
 
     /** What a Ctrl-C'd wait had, and the command that picks it up again. */
-    static String interrupted(CollectResult all, ClusterOptions cluster, SessionId id) {
+    private static String interrupted(CollectResult all, ClusterOptions cluster, SessionId id) {
         StringBuilder resume = new StringBuilder("sf collect --session ").append(id);
         if (cluster.bootstrap != null) {
             resume.append(" --bootstrap ").append(cluster.bootstrap);

@@ -2,7 +2,6 @@ package io.swmrfacade.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.swmrfacade.client.CollectResult;
 import io.swmrfacade.client.SessionId;
 import io.swmrfacade.client.Task;
 import io.swmrfacade.client.TaskFacade;
@@ -107,17 +106,7 @@ final class SubmitCommand implements Callable<Integer> {
             }
             times.mark("submit " + ids.size());
             if (await) {
-                try (CtrlC ctrlC = CtrlC.watch()) {
-                    CollectResult all = CollectCommand.collectWithProgress(facade, timeout,
-                            !json && System.console() != null ? System.err : null, ctrlC, "sf submit");
-                    ResultPrinter.print(facade.session(), all, json, System.out);
-                    if (ctrlC.pressed()) {
-                        System.out.flush();
-                        System.err.println(CollectCommand.interrupted(all, cluster, facade.session()));
-                        facade.close(Duration.ofSeconds(2));
-                    }
-                    return ResultPrinter.exitCode(all);
-                }
+                return CollectCommand.collectAndPrint(facade, facade.session(), timeout, json, cluster, "sf submit");
             }
             List<TaskId> notSent = facade.close(timeout);
             times.mark("deliver+close");
