@@ -19,7 +19,7 @@ final class ClusterOptions {
     String topicPrefix;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "A properties file of settings; environment SF_* and flags override it.")
+            description = "A properties file of settings; environment SF_* and flags override it (default: none).")
     Path config;
 
     String bootstrap() {

@@ -18,13 +18,13 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--partitions", description = "Partitions of tasks/results/events (default 6).")
+    @Option(names = "--partitions", description = "Partitions of tasks/results/events (default: 6, or the config file's).")
     Integer partitions;
 
-    @Option(names = "--replication", description = "Replication factor of every topic (default 1).")
+    @Option(names = "--replication", description = "Replication factor of every topic (default: 1, or the config file's).")
     Short replication;
 
-    @Option(names = "--http-port", description = "Port of the JSON status API; -1 off (default), 0 any.")
+    @Option(names = "--http-port", description = "Port of the JSON status API; 0 any free port (default: -1, off).")
     Integer httpPort;
 
     @Option(names = "--check", description = "Create/check the topics, print the result and exit (non-zero on a mismatch).")

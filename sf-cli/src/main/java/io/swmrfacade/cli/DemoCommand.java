@@ -11,6 +11,7 @@ import io.swmrfacade.proto.v1.AppendPayload;
 import io.swmrfacade.proto.v1.MonitorUpdate;
 import io.swmrfacade.swmr.SwmrFollower;
 import io.swmrfacade.topology.Topics;
+import io.swmrfacade.writer.WriterConfig;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -24,10 +25,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,17 +47,18 @@ final class DemoCommand implements Callable<Integer> {
     private static final String[] STREAMS = {"/live_survey/MT001/run_001/Ex", "/live_survey/MT001/run_001/Ey",
         "/live_survey/MT001/run_001/Hx"};
     private static final int SAMPLES_PER_APPEND = 4096;
+    private static final Duration WRITER_START_TIMEOUT = Duration.ofSeconds(120);
 
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--seconds", defaultValue = "10", description = "How long to submit tasks (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "10", description = "How long to submit tasks.")
     int seconds;
 
-    @Option(names = "--readers", defaultValue = "3", description = "Reader processes (default ${DEFAULT-VALUE}).")
+    @Option(names = "--readers", defaultValue = "3", description = "Reader processes.")
     int readers;
 
-    @Option(names = "--dir", description = "Where the file and logs go (default var/demo).")
+    @Option(names = "--dir", description = "Where the file and logs go (default: var/demo).")
     Path dir;
 
     private volatile LocalBroker startedBroker;
@@ -81,6 +86,9 @@ final class DemoCommand implements Callable<Integer> {
             kids.start("reader-" + i, true, "reader", "--bootstrap=" + bootstrap, "--topic-prefix=" + prefix,
                     "--file=" + file, "--id=reader-" + i);
         }
+        // The clock starts once the writer takes tasks, so the run shows steady growth from its first second.
+        Duration waited = awaitWriterAssigned(bootstrap, new Topics(prefix), writer);
+        say("writer holds every task partition (after %.1f s); submitting for %d s", waited.toMillis() / 1000.0, seconds);
         int exit;
         try (MonitorWatch monitor = new MonitorWatch(bootstrap, new Topics(prefix).monitor());
              TaskFacade facade = TaskFacade.builder().bootstrap(bootstrap).topicPrefix(prefix).build()) {
@@ -191,6 +199,51 @@ final class DemoCommand implements Callable<Integer> {
                 && all.results().stream().allMatch(r -> r.status() == TaskStatus.OK);
         System.out.println(ok ? "every task has exactly one result and one row: OK" : "SOMETHING IS WRONG: see above and " + file.getParent().resolve("logs"));
         return ok ? 0 : Main.TASKS_FAILED;
+    }
+
+    /**
+     * Waits until the writer group's members hold every partition of the tasks topic (Admin
+     * describeConsumerGroups), at most {@link #WRITER_START_TIMEOUT}; returns how long it took.
+     */
+    private static Duration awaitWriterAssigned(String bootstrap, Topics topics, Process writer) throws Exception {
+        String group = (String) WriterConfig.DEFINITION.defaultValues().get(WriterConfig.GROUP);
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        long start = System.nanoTime();
+        long deadline = start + WRITER_START_TIMEOUT.toNanos();
+        try (Admin admin = Admin.create(p)) {
+            int partitions = admin.describeTopics(List.of(topics.tasks())).allTopicNames().get(10, TimeUnit.SECONDS)
+                    .get(topics.tasks()).partitions().size();
+            while (true) {
+                if (heldPartitions(admin, group, topics.tasks()) == partitions) {
+                    return Duration.ofNanos(System.nanoTime() - start);
+                }
+                if (!writer.isAlive()) {
+                    throw new IllegalStateException("the writer exited with status " + writer.exitValue()
+                            + " before taking tasks (see var/demo/logs/writer.log)");
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("the writer did not take the task partitions within "
+                            + WRITER_START_TIMEOUT.toSeconds() + " s (see var/demo/logs/writer.log)");
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** How many partitions of {@code topic} the group's members hold; 0 while the group does not exist yet. */
+    private static long heldPartitions(Admin admin, String group, String topic) throws Exception {
+        ConsumerGroupDescription d;
+        try {
+            d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return 0;
+            }
+            throw e;
+        }
+        return d.members().stream().flatMap(m -> m.assignment().topicPartitions().stream())
+                .filter(tp -> tp.topic().equals(topic)).distinct().count();
     }
 
     private static void awaitTopics(String bootstrap, Topics topics) throws Exception {

@@ -19,10 +19,10 @@ final class ReaderCommand implements Callable<Integer> {
     @Option(names = "--file", required = true, description = "The file a writer writes (waits for it to appear).")
     String file;
 
-    @Option(names = "--id", description = "Reader id in reports and on the monitor topic.")
+    @Option(names = "--id", description = "Reader id in reports and on the monitor topic (default: reader-<host>-<pid>).")
     String id;
 
-    @Option(names = "--http-port", description = "Serve a live page and /api/status; 0 any free port (default off).")
+    @Option(names = "--http-port", description = "Serve a live page and /api/status; 0 any free port (default: off).")
     Integer httpPort;
 
     @Option(names = "--no-monitor", description = "Do not publish to the monitor topic.")

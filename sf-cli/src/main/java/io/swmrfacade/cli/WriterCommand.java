@@ -20,13 +20,13 @@ final class WriterCommand implements Callable<Integer> {
     @Option(names = "--file", required = true, description = "The HDF5 file to write (created or recovered).")
     String file;
 
-    @Option(names = "--id", description = "Node id, stable across restarts (default <file>@<host>).")
+    @Option(names = "--id", description = "Node id, stable across restarts (default: <file>@<host>).")
     String id;
 
-    @Option(names = "--concurrency", split = ",", paramLabel = "TYPE=N", description = "Per-type limits, e.g. push=3.")
+    @Option(names = "--concurrency", split = ",", paramLabel = "TYPE=N", description = "Per-type limits, e.g. push=3 (default: no limit).")
     List<String> concurrency;
 
-    @Option(names = "--plugin-dir", description = "Folder of plugin jars with TaskHandler implementations.")
+    @Option(names = "--plugin-dir", description = "Folder of plugin jars with TaskHandler implementations (default: none).")
     String pluginDir;
 
     @Option(names = "--enable-crash-handler", description = "Enable the 'crash' task type (halts the node; for fault tests).")

@@ -29,12 +29,16 @@ class DemoIT {
     @Test
     void the_demo_matches_every_result_and_leaves_no_process_behind() throws Exception {
         assumeTrue(portFree(9092), "127.0.0.1:9092 is taken: the demo would use that broker");
-        Process demo = start("demo", "--seconds", "4");
+        Process demo = start("demo", "--seconds", "6");
         List<String> lines = readAll(demo);
         assertThat(demo.waitFor(180, TimeUnit.SECONDS)).isTrue();
         assertThat(demo.exitValue()).as(String.join("\n", lines)).isZero();
         assertThat(lines).contains("every task has exactly one result and one row: OK");
         assertThat(lines).filteredOn(l -> l.startsWith("reader-") && l.contains(" saw ")).hasSize(3);
+        // The clock starts once the writer holds its partitions: results come in from the first
+        // seconds on (the progress lines come every 2 s; before, the first 7 s showed none).
+        assertThat(lines.stream().filter(l -> l.startsWith("[demo]") && l.contains("tasks submitted,")).skip(2))
+                .as(String.join("\n", lines)).isNotEmpty().noneMatch(l -> l.endsWith(" 0 results in"));
         assertNothingLeft(demo.pid());
     }
 

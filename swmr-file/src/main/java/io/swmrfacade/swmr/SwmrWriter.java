@@ -90,7 +90,15 @@ public final class SwmrWriter implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new SwmrFileException("cannot create the folder of the file", paths.base(), e);
         }
-        SwmrWriter writer = new SwmrWriter(paths, WriterLock.acquire(paths.base()), writerId, clock);
+        // A file refused below leaves no lock file behind: close() deletes it.
+        WriterLock lock = WriterLock.acquire(paths.base());
+        SwmrWriter writer;
+        try {
+            writer = new SwmrWriter(paths, lock, writerId, clock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         try {
             int last = paths.lastExisting();
             if (last < 0) {

@@ -13,7 +13,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -22,8 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes {@link MonitorUpdate}s, keyed by reader id, from a thread of its own, so the follow
  * thread never waits on Kafka: {@link #offer} only swaps in the latest snapshot. Updates are a
- * live view, so while the broker is slow or away only the newest is kept; the first failure is
- * logged as one WARN, and a recovery as one INFO.
+ * live view, so while the broker is slow or away only the newest is kept, and sent again until it
+ * goes through. A producer's first metadata can take longer than a send may block on a busy
+ * machine, so a failure is only worth a WARN once publishing has failed for {@link #WARN_AFTER}
+ * without a break: one WARN then, and one INFO when it works again.
  *
  * <p>{@link #offer} and {@link #close} may be called from any thread.
  */
@@ -32,6 +33,10 @@ public final class MonitorPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MonitorPublisher.class);
     private static final String HOST = hostName();
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How long publishing must fail, without one success, before it is logged as a problem. */
+    static final Duration WARN_AFTER = Duration.ofSeconds(10);
+    /** Pause after a send that could not even start (no metadata), before the next attempt. */
+    private static final long RETRY_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final ReaderId id;
     private final String topic;
@@ -41,6 +46,10 @@ public final class MonitorPublisher implements AutoCloseable {
     private volatile boolean closing;
     private volatile long closeDeadlineNanos;
     private volatile boolean warned;
+    /** When the current run of failures began (System.nanoTime), or 0 while publishing works. */
+    private volatile long failingSince;
+    /** The time of the newest view the broker has taken. */
+    private final AtomicReference<Instant> published = new AtomicReference<>(Instant.MIN);
 
     private MonitorPublisher(ReaderId id, String topic, Map<String, Object> producerConfig) {
         this.id = id;
@@ -137,21 +146,41 @@ public final class MonitorPublisher implements AutoCloseable {
 
     private void send(KafkaProducer<String, byte[]> producer, Snapshot s) {
         try {
-            producer.send(new ProducerRecord<>(topic, id.value(), toProto(s).toByteArray()), this::sent);
+            producer.send(new ProducerRecord<>(topic, id.value(), toProto(s).toByteArray()), (m, e) -> sent(s, e));
         } catch (RuntimeException e) {
-            // send() throws when it cannot get metadata within max.block.ms: the broker is away.
-            sent(null, e);
+            // send() throws when it has no metadata within max.block.ms: the broker is slow to
+            // answer a new producer, or away.
+            sent(s, e);
+            if (!closing) {
+                LockSupport.parkNanos(this, RETRY_PARK_NANOS);
+            }
         }
     }
 
-    private void sent(RecordMetadata metadata, Exception e) {
-        if (e != null && !warned) {
+    /** Runs on the sender thread or the producer's; {@code e} null on success. */
+    private void sent(Snapshot s, Exception e) {
+        if (e == null) {
+            published.accumulateAndGet(s.at(), (a, b) -> a.isAfter(b) ? a : b);
+            failingSince = 0;
+            if (warned) {
+                warned = false;
+                LOG.info("[{}] publishing to {} again", id, topic);
+            }
+            return;
+        }
+        // Not lost: sent again, unless a newer view has come or gone out meanwhile.
+        if (s.at().isAfter(published.get())) {
+            latest.compareAndSet(null, s);
+        }
+        long now = System.nanoTime();
+        long since = failingSince;
+        if (since == 0) {
+            failingSince = now;
+            LOG.debug("[{}] cannot publish to {} yet: {}", id, topic, FollowLoop.oneLine(e));
+        } else if (!warned && now - since >= WARN_AFTER.toNanos()) {
             warned = true;
-            LOG.warn("[{}] cannot publish to {} ({}); console and HTTP reports go on, publishing is retried",
-                    id, topic, FollowLoop.oneLine(e));
-        } else if (e == null && warned) {
-            warned = false;
-            LOG.info("[{}] publishing to {} again", id, topic);
+            LOG.warn("[{}] cannot publish to {} for {} s ({}); console and HTTP reports go on, publishing is retried",
+                    id, topic, TimeUnit.NANOSECONDS.toSeconds(now - since), FollowLoop.oneLine(e));
         }
     }
 
