@@ -86,7 +86,7 @@ final class SubmitCommand implements Callable<Integer> {
         PhaseTimes times = new PhaseTimes();
         List<TaskLines.Line> lines = tasks();
         times.mark("read tasks");
-        TaskFacade.Builder builder = TaskFacade.builder().bootstrap(cluster.bootstrap()).topicPrefix(cluster.topicPrefix());
+        TaskFacade.Builder builder = cluster.facade();
         if (session != null) {
             builder.resume(new SessionId(session));
         }
