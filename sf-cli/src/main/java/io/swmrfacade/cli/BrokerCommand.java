@@ -1,6 +1,7 @@
 package io.swmrfacade.cli;
 
 import io.swmrfacade.broker.LocalBroker;
+import io.swmrfacade.broker.SecureBroker;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,8 +20,15 @@ final class BrokerCommand implements Callable<Integer> {
             description = "Longest wait for the broker to start or stop (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--secure", description = "The secure broker instead (SASL_SSL, SCRAM-SHA-512, ACLs; 127.0.0.1:9094,"
+            + " data in var/kafka-secure): start prints its bootstrap and the admin's client config file.")
+    boolean secure;
+
     @Override
     public Integer call() {
+        if (secure) {
+            return SecureBrokerAction.run(new SecureBroker(Home.dir()), action.name(), timeout);
+        }
         LocalBroker broker = new LocalBroker(Home.dir());
         switch (action) {
             case start -> System.out.println(broker.start(timeout));
