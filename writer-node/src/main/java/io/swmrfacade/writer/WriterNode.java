@@ -4,6 +4,7 @@ import io.swmrfacade.swmr.SwmrWriter;
 import io.swmrfacade.writer.internal.Heartbeats;
 import io.swmrfacade.writer.internal.KafkaClients;
 import io.swmrfacade.writer.internal.TaskLoop;
+import io.swmrfacade.writer.internal.TaskLoopBuilder;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,7 +51,7 @@ public final class WriterNode implements AutoCloseable {
         TaskLoop loop;
         try {
             kafka = new KafkaClients(config);
-            loop = new TaskLoop(config, clock, kafka, file, handlers);
+            loop = new TaskLoopBuilder(config, clock).handlers(handlers).build(kafka, file);
         } catch (RuntimeException e) {
             file.close();
             throw e;

@@ -7,7 +7,6 @@ import io.swmrfacade.writer.WriterNodeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -24,7 +23,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.kafka.common.utils.LogContext;
 
 /**
  * Durable start counts of tasks, on the compacted attempts topic, so that a task that kills its
@@ -44,9 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Loop thread only (but for the acknowledgement callback of {@link #recordStarts}); not thread-safe.
  */
-final class Attempts implements AutoCloseable {
+final class Attempts implements StartRecorder, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Attempts.class);
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
 
     private record Count(int partition, int starts) {
@@ -54,16 +52,16 @@ final class Attempts implements AutoCloseable {
 
     private final String topic;
     private final String nodeId;
-    private final String log;
+    private final Logger log;
     private final Clock clock;
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> reader;
     private final Map<String, Count> counts = new HashMap<>();
 
-    Attempts(WriterConfig config, Clock clock) {
+    Attempts(WriterConfig config, Clock clock, LogContext logs) {
         this.topic = config.topics().attempts();
         this.nodeId = config.nodeId();
-        this.log = "[" + nodeId + "] ";
+        this.log = logs.logger(Attempts.class);
         this.clock = clock;
         Map<String, Object> p = new HashMap<>(config.kafkaOverrides());
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
@@ -125,7 +123,7 @@ final class Attempts implements AutoCloseable {
             }
         }
         reader.unsubscribe();
-        LOG.debug("{}read {} attempt records of {}", log, records, parts);
+        log.debug("read {} attempt records of {}", records, parts);
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> r) {
@@ -140,7 +138,7 @@ final class Attempts implements AutoCloseable {
         try {
             counts.put(taskId, new Count(r.partition(), TaskAttempt.parseFrom(r.value()).getAttempts()));
         } catch (InvalidProtocolBufferException e) {
-            LOG.warn("{}ignoring a malformed record at {}-{}@{}", log, r.topic(), r.partition(), r.offset());
+            log.warn("ignoring a malformed record at {}-{}@{}", r.topic(), r.partition(), r.offset());
         }
     }
 
@@ -157,7 +155,8 @@ final class Attempts implements AutoCloseable {
      * the tasks may start; it gets false if any was not acknowledged within the delivery timeout,
      * and the caller must then call {@link #unrecorded} on the loop thread and not start them.
      */
-    void recordStarts(List<Inflight> tasks, java.util.function.Consumer<Boolean> whenRecorded) {
+    @Override
+    public void recordStarts(List<Inflight> tasks, java.util.function.Consumer<Boolean> whenRecorded) {
         java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger(tasks.size());
         java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
         for (Inflight t : tasks) {
@@ -170,14 +169,14 @@ final class Attempts implements AutoCloseable {
             try {
                 producer.send(record(t, a.toByteArray()), (meta, error) -> {
                     if (error != null && failed.compareAndSet(false, true)) {
-                        LOG.warn("{}could not record the start of {} tasks ({}); they wait", log, tasks.size(), error.toString());
+                        log.warn("could not record the start of {} tasks ({}); they wait", tasks.size(), error.toString());
                     }
                     if (pending.decrementAndGet() == 0) {
                         whenRecorded.accept(!failed.get());
                     }
                 });
             } catch (KafkaException e) {
-                LOG.warn("{}could not record the start of {} tasks ({}); they wait", log, tasks.size(), e.toString());
+                log.warn("could not record the start of {} tasks ({}); they wait", tasks.size(), e.toString());
                 failed.set(true);
                 if (pending.addAndGet(-(tasks.size() - i)) == 0) {
                     whenRecorded.accept(false);
@@ -188,7 +187,8 @@ final class Attempts implements AutoCloseable {
     }
 
     /** Loop thread: forgets the starts of tasks that {@link #recordStarts} could not record; they did not run. */
-    void unrecorded(List<Inflight> tasks) {
+    @Override
+    public void unrecorded(List<Inflight> tasks) {
         for (Inflight t : tasks) {
             if (t.priorStarts() == 0) {
                 counts.remove(t.id());
@@ -220,7 +220,7 @@ final class Attempts implements AutoCloseable {
         try {
             producer.flush();
         } catch (KafkaException e) {
-            LOG.warn("{}could not take back {} starts: {}", log, tasks.size(), e.toString());
+            log.warn("could not take back {} starts: {}", tasks.size(), e.toString());
         }
     }
 
@@ -232,13 +232,12 @@ final class Attempts implements AutoCloseable {
         try {
             producer.send(r);
         } catch (KafkaException e) {
-            LOG.warn("{}could not write to {}: {}", log, topic, e.toString());
+            log.warn("could not write to {}: {}", topic, e.toString());
         }
     }
 
     private long micros() {
-        Instant now = clock.instant();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+        return EpochMicros.now(clock);
     }
 
     @Override

@@ -15,7 +15,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The writer node's Kafka clients: a read-committed consumer in the writers' group (a static
@@ -24,15 +23,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaClients implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(KafkaClients.class);
-
     private final WriterConfig config;
-    private final String log;
+    private final Logger log;
     private final KafkaConsumer<byte[], byte[]> consumer;
 
     public KafkaClients(WriterConfig config) {
         this.config = config;
-        this.log = "[" + config.nodeId() + "] ";
+        this.log = TaskLoopBuilder.logContext(config).logger(KafkaClients.class);
         this.consumer = new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -101,7 +98,7 @@ public final class KafkaClients implements AutoCloseable {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5))
                     .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         } catch (KafkaException e) {
-            LOG.warn("{}consumer close: {}", log, e.toString());
+            log.warn("consumer close: {}", e.toString());
         }
     }
 }
