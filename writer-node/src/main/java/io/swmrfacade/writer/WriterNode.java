@@ -46,12 +46,14 @@ public final class WriterNode implements AutoCloseable {
 
     /** As {@link #start(WriterConfig, Clock)}, with handlers given in code besides the built-ins and plugins. */
     public static WriterNode start(WriterConfig config, Clock clock, List<TaskHandler> handlers) {
+        long startCalled = System.currentTimeMillis();
         SwmrWriter file = SwmrWriter.open(config.file(), config.nodeId(), clock);
+        long fileOpened = System.currentTimeMillis();
         KafkaClients kafka;
         TaskLoop loop;
         try {
             kafka = new KafkaClients(config);
-            loop = new TaskLoopBuilder(config, clock).handlers(handlers).build(kafka, file);
+            loop = new TaskLoopBuilder(config, clock).handlers(handlers).startedAt(startCalled, fileOpened).build(kafka, file);
         } catch (RuntimeException e) {
             file.close();
             throw e;

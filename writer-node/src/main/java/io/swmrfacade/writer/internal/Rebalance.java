@@ -29,9 +29,11 @@ final class Rebalance implements ConsumerRebalanceListener {
     private final Intake intake;
     private final OffsetTracker offsets;
     private final Attempts attempts;
+    private final NodeStartup startup;
 
     Rebalance(Consumer<?, ?> consumer, PollWakeup wakeup, Publishing publishing, Starts starts, Intake intake,
-              OffsetTracker offsets, Attempts attempts, LogContext logs) {
+              OffsetTracker offsets, Attempts attempts, NodeStartup startup, LogContext logs) {
+        this.startup = startup;
         this.consumer = consumer;
         this.wakeup = wakeup;
         this.publishing = publishing;
@@ -58,10 +60,12 @@ final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         wakeup.notPolling();
+        startup.awaitReady(); // no task is taken before its start can be recorded and its result sent
         publishing.apply(publishing.awaitCommit()); // its group metadata predates this rebalance
         attempts.load(partitions);
         offsets.assigned(partitions, committed(new HashSet<>(partitions)));
         log.info("assigned {}", partitions);
+        startup.assigned(partitions.size());
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class TaskLoop implements Runnable {
 
     /** What a loop turns, wired by {@link TaskLoopBuilder}. */
     record Parts(Logger log, KafkaClients kafka, String tasksTopic, int maxInflight, Duration shutdownTimeout,
-                 Runnable beforeSubscribe, PollWakeup wakeup, Intake intake, Starts starts, Publishing publishing,
+                 Runnable ensureAttemptsTopic, NodeStartup startup, PollWakeup wakeup, Intake intake, Starts starts, Publishing publishing,
                  Rebalance rebalance, Lanes lanes, KeyGate keys, OffsetTracker offsets, Attempts attempts,
                  Transactions txns, ExecutorService pool, ExecutorService timers, SwmrWriter file,
                  AtomicBoolean stopping) {
@@ -53,10 +53,13 @@ public final class TaskLoop implements Runnable {
     @Override
     public void run() {
         try {
-            p.txns().init(p.stopping()::get);
-            p.beforeSubscribe().run();
+            // Registering the transactions and checking the attempts topic take broker round
+            // trips: run them while the consumer joins its group. The first assignment waits for them.
+            p.startup().begin(() -> p.txns().init(p.stopping()::get), p.ensureAttemptsTopic());
             consumer.subscribe(List.of(p.tasksTopic()), p.rebalance());
+            p.startup().subscribed();
             while (!p.stopping().get()) {
+                p.startup().throwIfFailed();
                 boolean busy = p.lanes().inFlight() > 0 || p.publishing().busy();
                 turn(busy ? BUSY_POLL : IDLE_POLL, true);
             }

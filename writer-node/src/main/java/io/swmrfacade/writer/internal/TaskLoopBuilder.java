@@ -28,6 +28,8 @@ public final class TaskLoopBuilder {
     private final Clock clock;
     private final LogContext logs;
     private List<TaskHandler> extraHandlers = List.of();
+    private long startCalledMs = System.currentTimeMillis();
+    private long fileOpenedMs = startCalledMs;
 
     public TaskLoopBuilder(WriterConfig config, Clock clock) {
         this.config = config;
@@ -43,6 +45,13 @@ public final class TaskLoopBuilder {
     /** Handlers given in code, besides the built-ins and plugins. */
     public TaskLoopBuilder handlers(List<TaskHandler> handlers) {
         this.extraHandlers = List.copyOf(handlers);
+        return this;
+    }
+
+    /** When the node was asked to start and when its file was open (wall clock, ms), for the start-up report. */
+    public TaskLoopBuilder startedAt(long startCalledMs, long fileOpenedMs) {
+        this.startCalledMs = startCalledMs;
+        this.fileOpenedMs = fileOpenedMs;
         return this;
     }
 
@@ -87,11 +96,12 @@ public final class TaskLoopBuilder {
                 stopping::get, clock, logs);
         Intake intake = new Intake(offsets, records, recorder::replay, checks::rejection, attempts::starts,
                 config.getInt(WriterConfig.MAX_ATTEMPTS), keys, lanes, publishing, clock, logs);
-        Rebalance rebalance = new Rebalance(kafka.consumer(), wakeup, publishing, starts, intake, offsets, attempts, logs);
+        NodeStartup startup = new NodeStartup(startCalledMs, fileOpenedMs, System.currentTimeMillis(), log);
+        Rebalance rebalance = new Rebalance(kafka.consumer(), wakeup, publishing, starts, intake, offsets, attempts, startup, logs);
 
         log.info("file {} holds {} tasks; handlers {}", file.currentFile(), index.size(), handlers.types());
         return new TaskLoop(new TaskLoop.Parts(log, kafka, config.topics().tasks(), config.getInt(WriterConfig.MAX_INFLIGHT),
-                config.shutdownTimeout(), () -> AttemptsTopic.ensure(config, logs), wakeup, intake, starts, publishing,
+                config.shutdownTimeout(), () -> AttemptsTopic.ensure(config, logs), startup, wakeup, intake, starts, publishing,
                 rebalance, lanes, keys, offsets, attempts, txns, pool, timers, file, stopping));
     }
 

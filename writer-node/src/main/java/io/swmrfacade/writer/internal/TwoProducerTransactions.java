@@ -1,9 +1,12 @@
 package io.swmrfacade.writer.internal;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -71,23 +74,43 @@ final class TwoProducerTransactions implements Transactions {
     }
 
     /**
-     * Registers every transactional id, retrying while the broker is unreachable, until
-     * {@code stop} says so; this aborts whatever a dead predecessor left open and fences it.
+     * Registers every transactional id, the producers side by side, retrying while the broker is
+     * unreachable, until {@code stop} says so; this aborts whatever a dead predecessor left open
+     * and fences it.
+     *
+     * @throws KafkaException the first fatal error (fenced, not authorized, unsupported)
      */
     @Override
     public void init(BooleanSupplier stop) {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
         for (TransactionalProducer p : producers) {
-            while (!stop.getAsBoolean()) {
-                try {
-                    p.register();
-                    break;
-                } catch (ProducerFencedException | AuthorizationException | UnsupportedVersionException e) {
-                    throw e;
-                } catch (KafkaException e) {
-                    log.warn("cannot register transactions yet ({}); retrying", e.getMessage());
-                    p.recreate();
-                    TransactionalProducer.pause();
-                }
+            all.add(CompletableFuture.runAsync(() -> register(p, stop), r -> {
+                Thread t = new Thread(r, "sf-register-" + p.transactionalId());
+                t.setDaemon(true);
+                t.start();
+            }));
+        }
+        try {
+            CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private void register(TransactionalProducer p, BooleanSupplier stop) {
+        while (!stop.getAsBoolean()) {
+            try {
+                p.register();
+                return;
+            } catch (ProducerFencedException | AuthorizationException | UnsupportedVersionException e) {
+                throw e;
+            } catch (KafkaException e) {
+                log.warn("cannot register {} yet ({}); retrying", p.transactionalId(), e.getMessage());
+                p.recreate();
+                TransactionalProducer.pause();
             }
         }
     }
