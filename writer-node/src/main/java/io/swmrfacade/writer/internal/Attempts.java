@@ -12,10 +12,12 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -46,6 +48,9 @@ import org.apache.kafka.common.utils.LogContext;
 final class Attempts implements StartRecorder, AutoCloseable {
 
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a topic created a moment ago may take to show all its partitions in the metadata. */
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(10);
+    private static final Duration METADATA_POLL = Duration.ofMillis(50);
 
     private record Count(int partition, int starts) {
     }
@@ -54,15 +59,27 @@ final class Attempts implements StartRecorder, AutoCloseable {
     private final String nodeId;
     private final Logger log;
     private final Clock clock;
-    private final KafkaProducer<byte[], byte[]> producer;
-    private final KafkaConsumer<byte[], byte[]> reader;
+    private final Producer<byte[], byte[]> producer;
+    private final Consumer<byte[], byte[]> reader;
     private final Map<String, Count> counts = new HashMap<>();
 
     Attempts(WriterConfig config, Clock clock, LogContext logs) {
-        this.topic = config.topics().attempts();
-        this.nodeId = config.nodeId();
-        this.log = logs.logger(Attempts.class);
+        this(config.topics().attempts(), config.nodeId(), producer(config), reader(config), clock, logs);
+    }
+
+    /** Over the given clients (Kafka's, or in-memory ones in tests); closes them on {@link #close}. */
+    Attempts(String topic, String nodeId, Producer<byte[], byte[]> producer, Consumer<byte[], byte[]> reader, Clock clock,
+             LogContext logs) {
+        this.topic = topic;
+        this.nodeId = nodeId;
+        this.producer = producer;
+        this.reader = reader;
         this.clock = clock;
+        this.log = logs.logger(Attempts.class);
+    }
+
+    private static Producer<byte[], byte[]> producer(WriterConfig config) {
+        String nodeId = config.nodeId();
         Map<String, Object> p = new HashMap<>(config.kafkaOverrides());
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "sf-writer-attempts-" + nodeId);
@@ -74,7 +91,11 @@ final class Attempts implements StartRecorder, AutoCloseable {
         p.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) ACK_TIMEOUT.toMillis());
         p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static Consumer<byte[], byte[]> reader(WriterConfig config) {
+        String nodeId = config.nodeId();
         Map<String, Object> c = new HashMap<>(config.kafkaOverrides());
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "sf-writer-attempts-reader-" + nodeId);
@@ -82,7 +103,7 @@ final class Attempts implements StartRecorder, AutoCloseable {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.remove(ConsumerConfig.GROUP_ID_CONFIG);
         c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-        this.reader = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Starts of {@code taskId} so far that never recorded a result. */
@@ -101,12 +122,11 @@ final class Attempts implements StartRecorder, AutoCloseable {
             return;
         }
         List<TopicPartition> parts = taskPartitions.stream().map(tp -> new TopicPartition(topic, tp.partition())).toList();
-        int available = reader.partitionsFor(topic, ACK_TIMEOUT).size();
-        for (TopicPartition tp : parts) {
-            if (tp.partition() >= available) {
-                throw new WriterNodeException("topic " + topic + " has " + available + " partitions, fewer than the tasks topic;"
-                        + " it needs one per task partition");
-            }
+        int needed = parts.stream().mapToInt(TopicPartition::partition).max().orElse(0) + 1;
+        int available = visiblePartitions();
+        if (available < needed) {
+            throw new WriterNodeException("topic " + topic + " has " + available + " partitions, fewer than the tasks topic;"
+                    + " it needs one per task partition");
         }
         reader.assign(parts);
         reader.seekToBeginning(parts);
@@ -124,6 +144,21 @@ final class Attempts implements StartRecorder, AutoCloseable {
         }
         reader.unsubscribe();
         log.debug("read {} attempt records of {}", records, parts);
+    }
+
+    /**
+     * The partitions of the attempts topic that the cluster's metadata shows, asked again for up to
+     * {@link #METADATA_WAIT} while it shows none: a topic this node created a moment ago may not
+     * be in the broker's metadata yet (a topic that shows fewer partitions than needed is refused).
+     */
+    private int visiblePartitions() {
+        long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
+        int available = reader.partitionsFor(topic, ACK_TIMEOUT).size();
+        while (available == 0 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(METADATA_POLL.toNanos());
+            available = reader.partitionsFor(topic, ACK_TIMEOUT).size();
+        }
+        return available;
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> r) {
