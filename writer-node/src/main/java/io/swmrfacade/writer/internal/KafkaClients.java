@@ -57,7 +57,10 @@ public final class KafkaClients implements AutoCloseable {
         // Tasks may carry up to writer.max.payload.bytes (16 MiB by default): fetch several at once.
         p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
-        p.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        // A node that dies and stays dead keeps its partitions until its session expires: the
+        // shortest session the broker allows by default (group.min.session.timeout.ms, 6 s).
+        // Heartbeats come from the consumer's own thread, so a busy loop does not expire it.
+        p.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000);
         p.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
         return p;
     }
