@@ -1,5 +1,6 @@
 package io.swmrfacade.coordinator;
 
+import io.swmrfacade.coordinator.internal.ReplicationCheck;
 import io.swmrfacade.coordinator.internal.StateTable;
 import io.swmrfacade.coordinator.internal.StatusServer;
 import io.swmrfacade.coordinator.internal.TopicManager;
@@ -13,9 +14,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,14 +42,14 @@ public final class Coordinator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
 
     private final CoordinatorConfig config;
-    private final List<TopicCheck> checks;
+    private final Checks checks;
     private final StateTable table;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private final StatusServer http;
     private volatile boolean stopped;
 
-    private Coordinator(CoordinatorConfig config, List<TopicCheck> checks, StateTable table, StatusServer http) {
+    private Coordinator(CoordinatorConfig config, Checks checks, StateTable table, StatusServer http) {
         this.config = config;
         this.checks = checks;
         this.table = table;
@@ -66,9 +70,7 @@ public final class Coordinator implements AutoCloseable {
      */
     public static Coordinator start(CoordinatorConfig config, Clock clock, Duration timeout) {
         Topics topics = config.topics();
-        List<TopicSpec> specs = TopicSpec.forInstallation(topics, config.getInt(CoordinatorConfig.PARTITIONS),
-                config.getShort(CoordinatorConfig.REPLICATION), Duration.ofMillis(config.getLong(CoordinatorConfig.RETENTION_MS)));
-        List<TopicCheck> checks = ensureTopics(config, specs, timeout);
+        Checks checks = ensureTopics(config, timeout);
         StateTable table = new StateTable(topics, clock, config.getLong(CoordinatorConfig.WORKER_TIMEOUT_MS));
         StatusServer http = null;
         int port = config.getInt(CoordinatorConfig.HTTP_PORT);
@@ -85,13 +87,31 @@ public final class Coordinator implements AutoCloseable {
         return c;
     }
 
-    static List<TopicCheck> ensureTopics(CoordinatorConfig config, List<TopicSpec> specs, Duration timeout) {
+    /** What {@link #ensureTopics} found: the installation's topics, and the broker's internal ones. */
+    private record Checks(List<TopicCheck> topics, List<TopicCheck> internal) {
+    }
+
+    /**
+     * Counts the brokers, chooses the replication factor (the configured one, or what the cluster
+     * allows), then creates and checks the installation's topics and checks the broker's own.
+     */
+    private static Checks ensureTopics(CoordinatorConfig config, Duration timeout) {
         Map<String, Object> p = new HashMap<>(config.kafkaOverrides());
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         try (Admin admin = Admin.create(p)) {
-            List<TopicCheck> checks = new TopicManager(admin, timeout.toMillis()).ensure(specs);
+            DescribeClusterResult cluster = admin.describeCluster();
+            int brokers = cluster.nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
+            Node controller = cluster.controller().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            short replication = replication(config, brokers);
+            List<TopicSpec> specs = TopicSpec.forInstallation(config.topics(), config.getInt(CoordinatorConfig.PARTITIONS),
+                    replication, Duration.ofMillis(config.getLong(CoordinatorConfig.RETENTION_MS)));
+            List<TopicCheck> checks = new TopicManager(admin, timeout.toMillis()).ensure(specs, brokers);
+            List<TopicCheck> internal = new ReplicationCheck(admin, timeout.toMillis())
+                    .internalTopics(brokers, controller == null ? -1 : controller.id());
+            LOG.info("{} broker(s): topics have replication factor {} and min.insync.replicas {}", brokers, replication,
+                    TopicSpec.minInsyncReplicas(replication));
             for (TopicCheck c : checks) {
                 if (c.created()) {
                     LOG.info("created topic {}", c.topic());
@@ -99,7 +119,12 @@ public final class Coordinator implements AutoCloseable {
                     LOG.error("topic {} does not match its spec: {}", c.topic(), String.join("; ", c.problems()));
                 }
             }
-            return checks;
+            for (TopicCheck c : internal) {
+                if (!c.ok()) {
+                    LOG.error("broker topic {}: {}", c.topic(), String.join("; ", c.problems()));
+                }
+            }
+            return new Checks(checks, internal);
         } catch (TimeoutException e) {
             throw new CoordinatorException("no Kafka broker answered at " + config.bootstrap() + " within " + timeout.toSeconds() + " s", e);
         } catch (ExecutionException e) {
@@ -108,6 +133,18 @@ public final class Coordinator implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new CoordinatorException("interrupted while checking topics", e);
         }
+    }
+
+    private static short replication(CoordinatorConfig config, int brokers) {
+        short configured = config.getShort(CoordinatorConfig.REPLICATION);
+        if (configured == 0) {
+            return TopicSpec.replicationFor(brokers);
+        }
+        if (configured > brokers) {
+            throw new CoordinatorException(CoordinatorConfig.REPLICATION + "=" + configured + " needs at least " + configured
+                    + " brokers; the cluster at " + config.bootstrap() + " has " + brokers);
+        }
+        return configured;
     }
 
     private void follow() {
@@ -140,8 +177,17 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
+    /** What the coordinator found for each topic of the installation when it started. */
     public List<TopicCheck> topicChecks() {
-        return checks;
+        return checks.topics();
+    }
+
+    /**
+     * What it found for the broker's own {@code __consumer_offsets} and {@code __transaction_state}:
+     * a problem when they are replicated less than the cluster allows.
+     */
+    public List<TopicCheck> brokerTopicChecks() {
+        return checks.internal();
     }
 
     public Summary summary() {
