@@ -114,6 +114,7 @@ class ClusterFaultIT {
             Map<String, Object> settings = sf.writerSettings(file, "cfault-writer");
             // Kills are not the tasks' fault: no task may be failed as a poison task because of them.
             settings.put(WriterConfig.MAX_ATTEMPTS, 100);
+            ridesThroughFailover(settings);
             try (WriterSupervisor writer = new WriterSupervisor(settings, WriterEvidence.logFile("cluster-fault-writer"))) {
                 Map<TaskId, Integer> indexOf = new ConcurrentHashMap<>();
                 Process clientA = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
@@ -135,39 +136,54 @@ class ClusterFaultIT {
                     }));
                     pump.start();
 
-                    List<Duration> restarts = new ArrayList<>();
-                    awaitDone(sf, TASKS / 20);
-                    restarts.add(killAndRestartBusiestLeader(sf));
-                    Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> indexOf.size() >= TASKS * 3 / 10);
+                    // The client dies first, with part of its tasks submitted; another process resumes its session.
+                    Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> indexOf.size() >= TASKS / 10);
                     clientA.destroyForcibly();
                     assertThat(clientA.waitFor(10, TimeUnit.SECONDS)).isTrue();
                     pump.join(10_000);
+                    // The kernel still sends what the dead client left in its sockets: let that land first.
+                    Thread.sleep(1_000);
 
                     Map<TaskId, Integer> expected = new HashMap<>(tasksOnBroker(sf, session, indexOf));
                     assertThat(expected.size()).as("the client was killed mid-run").isLessThan(TASKS);
                     try (TaskFacade resumed = sf.facade().resume(session).build()) {
                         AtomicLong slowestSubmit = new AtomicLong();
-                        Thread submitter = new Thread(() -> submitMissing(resumed, expected, slowestSubmit), "resumed-submitter");
+                        AtomicInteger submittedByResumed = new AtomicInteger();
+                        java.util.concurrent.atomic.AtomicBoolean chaosDone = new java.util.concurrent.atomic.AtomicBoolean();
+                        Thread submitter = new Thread(() -> submitUntil(resumed, expected, chaosDone, submittedByResumed, slowestSubmit),
+                                "resumed-submitter");
                         submitter.start();
+                        List<Duration> restarts = new ArrayList<>();
+                        List<Integer> submittedWhileDown = new ArrayList<>();
                         awaitDone(sf, TASKS / 5);
                         writer.kill9AndRestart();
-                        List<Integer> inFlightAtKill = new ArrayList<>();
-                        inFlightAtKill.add(resumed.stats().withoutResult());
-                        restarts.add(killAndRestartBusiestLeader(sf));
-                        writer.kill9AndRestart();
-                        inFlightAtKill.add(resumed.stats().withoutResult());
-                        restarts.add(killAndRestartBusiestLeader(sf));
+                        for (int kill = 0; kill < 3; kill++) {
+                            int before = submittedByResumed.get();
+                            restarts.add(killAndRestartBusiestLeader(sf));
+                            submittedWhileDown.add(submittedByResumed.get() - before);
+                            if (kill == 0) {
+                                writer.kill9AndRestart();
+                            }
+                        }
+                        chaosDone.set(true);
                         submitter.join(TimeUnit.MINUTES.toMillis(10));
                         System.out.println("ClusterFaultIT: broker restarts after SIGKILL took " + restarts
-                                + "; tasks without result at the 2nd and 3rd broker kill: " + inFlightAtKill);
-                        assertThat(inFlightAtKill).as("each broker kill found work in flight").allMatch(n -> n > 0);
+                                + "; tasks submitted while each broker was down: " + submittedWhileDown
+                                + "; tasks in all: " + expected.size());
+                        assertThat(submittedWhileDown).as("work went on while each broker was down").allMatch(n -> n > 0);
 
+                        // As a process supervisor would, restart the writer if it stopped on its own: counted below.
+                        Awaitility.await().atMost(COLLECT_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> {
+                            writer.ensureRunning();
+                            return resumed.stats().withoutResult() == 0;
+                        });
                         long start = System.nanoTime();
-                        CollectResult all = resumed.collect(COLLECT_TIMEOUT);
-                        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(COLLECT_TIMEOUT.plusSeconds(2));
+                        CollectResult all = resumed.collect(Duration.ofSeconds(5));
+                        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(7));
                         assertThat(slowestSubmit.get()).as("slowest submit, ns").isLessThan(SUBMIT_BOUND.toNanos());
                         assertEveryTaskOnce(sf, file, all, expected);
-                        assertThat(writer.starts()).isEqualTo(3);
+                        assertThat(writer.starts()).as("writer starts: the first, and one after each of the 2 kills; more means"
+                                + " it stopped on its own when a broker died (see " + writer.log() + ")").isEqualTo(3);
                         assertThat(writer.terminate(30)).as("clean stop").isTrue();
                     }
                 } finally {
@@ -186,6 +202,7 @@ class ClusterFaultIT {
             Path file = dir.resolve("cdown.h5");
             Map<String, Object> settings = sf.writerSettings(file, "cdown-writer");
             settings.put(WriterConfig.MAX_ATTEMPTS, 100);
+            ridesThroughFailover(settings);
             try (WriterSupervisor writer = new WriterSupervisor(settings, WriterEvidence.logFile("cluster-down-writer"));
                  TaskFacade facade = sf.facade().build()) {
                 Map<TaskId, Integer> expected = new HashMap<>();
@@ -210,16 +227,31 @@ class ClusterFaultIT {
 
                 Duration back = nodes.restart(secondDown);
                 System.out.println("ClusterFaultIT: node " + secondDown + " back in " + back.toMillis() + " ms");
+                // With min ISR unmet for as long as a node takes to restart, a writer may give up a commit whose
+                // outcome it cannot learn and stop; as a process supervisor would, the test restarts it.
                 Awaitility.await().atMost(COLLECT_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> {
                     writer.ensureRunning();
                     return facade.stats().withoutResult() == 0;
                 });
+                System.out.println("ClusterFaultIT: writer starts through the two-node outage: " + writer.starts());
                 CollectResult all = facade.collect(Duration.ofSeconds(5));
                 nodes.restart(firstDown);
                 assertEveryTaskOnce(sf, file, all, expected);
                 assertThat(writer.terminate(30)).as("clean stop").isTrue();
             }
         }
+    }
+
+    /**
+     * The writer's transactional producer waits up to max.block.ms (5 s by default) for a commit,
+     * twice, before it stops on an unknown outcome. A broker's death costs more than that when it
+     * led the transaction coordinator: broker.session.timeout.ms (4 s in the cluster-3 templates)
+     * before it is fenced, then the election and the load of the transaction log on the new
+     * leader, slower still on a loaded machine. 20 s per try covers it.
+     */
+    private static void ridesThroughFailover(Map<String, Object> writerSettings) {
+        writerSettings.put("kafka.max.block.ms", 20_000);
+        writerSettings.put("kafka.transaction.timeout.ms", 60_000);
     }
 
     /** SIGKILLs the node leading the most task partitions, starts it again, and returns how long that took. */
@@ -261,16 +293,24 @@ class ClusterFaultIT {
         return onBroker;
     }
 
-    /** Submits, in order, every index below TASKS that the broker does not hold, at RATE per second. */
-    private static void submitMissing(TaskFacade facade, Map<TaskId, Integer> expected, AtomicLong slowest) {
-        java.util.Set<Integer> held = new java.util.HashSet<>(expected.values());
+    /**
+     * Submits, in order and at RATE per second, every index the broker does not hold, on past
+     * TASKS until {@code done}: the run outlasts the kills however long the restarts take.
+     */
+    private static void submitUntil(TaskFacade facade, Map<TaskId, Integer> expected, java.util.concurrent.atomic.AtomicBoolean done,
+            AtomicInteger submitted, AtomicLong slowest) {
+        java.util.Set<Integer> held;
+        synchronized (expected) {
+            held = new java.util.HashSet<>(expected.values());
+        }
         long interval = TimeUnit.SECONDS.toNanos(1) / RATE;
         long next = System.nanoTime();
-        for (int i = 0; i < TASKS; i++) {
+        for (int i = 0; i < TASKS || !done.get(); i++) {
             if (held.contains(i)) {
                 continue;
             }
             submit(facade, expected, i, i + 1, slowest);
+            submitted.incrementAndGet();
             next += interval;
             LockSupport.parkNanos(next - System.nanoTime());
         }
