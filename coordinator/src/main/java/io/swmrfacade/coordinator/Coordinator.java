@@ -23,6 +23,7 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -40,6 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class Coordinator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+    private static final long RETRY_PAUSE_MS = 1_000;
 
     private final CoordinatorConfig config;
     private final Checks checks;
@@ -147,33 +149,60 @@ public final class Coordinator implements AutoCloseable {
         return configured;
     }
 
+    /**
+     * Folds the event stream into the table until closed. A broker failure surfaces here as a
+     * Kafka error at worst (a metadata timeout while no broker answers): the loop logs it and
+     * tries again after a pause, so the coordinator keeps its table through any outage.
+     */
     private void follow() {
         try {
-            Topics t = config.topics();
-            List<TopicPartition> parts = new ArrayList<>();
-            for (String topic : List.of(t.events(), t.results(), t.heartbeats(), t.deadLetter())) {
-                for (PartitionInfo info : consumer.partitionsFor(topic)) {
-                    parts.add(new TopicPartition(topic, info.partition()));
-                }
-            }
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
+            consumer.assign(partitionsToFollow());
+            consumer.seekToBeginning(consumer.assignment());
             long nextReport = System.currentTimeMillis();
             while (!stopped) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    table.apply(r);
+                try {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        table.apply(r);
+                    }
+                } catch (KafkaException e) {
+                    if (e instanceof WakeupException w) {
+                        throw w;
+                    }
+                    LOG.warn("coordinator: reading the topics failed ({}); trying again in {} ms", e.toString(), RETRY_PAUSE_MS);
+                    Thread.sleep(RETRY_PAUSE_MS);
                 }
                 if (System.currentTimeMillis() >= nextReport) {
                     LOG.info("{}", table.summary());
                     nextReport = System.currentTimeMillis() + config.getLong(CoordinatorConfig.REPORT_MS);
                 }
             }
-        } catch (WakeupException e) {
+        } catch (WakeupException | InterruptedException e) {
             // closing
         } catch (RuntimeException e) {
             LOG.error("coordinator stopped following the topics: {}", e.toString(), e);
         } finally {
             consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));
+        }
+    }
+
+    /** Every partition of the topics the table is folded from; waits for the metadata while no broker answers. */
+    private List<TopicPartition> partitionsToFollow() throws InterruptedException {
+        Topics t = config.topics();
+        while (true) {
+            try {
+                List<TopicPartition> parts = new ArrayList<>();
+                for (String topic : List.of(t.events(), t.results(), t.heartbeats(), t.deadLetter())) {
+                    for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(10))) {
+                        parts.add(new TopicPartition(topic, info.partition()));
+                    }
+                }
+                return parts;
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                if (stopped) {
+                    throw new WakeupException();
+                }
+                LOG.warn("coordinator: no partition metadata within 10 s ({}); trying again", e.getMessage());
+            }
         }
     }
 

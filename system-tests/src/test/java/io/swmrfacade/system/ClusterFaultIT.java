@@ -55,8 +55,12 @@ class ClusterFaultIT {
 
     private static final int TASKS = Integer.getInteger("sf.cluster.tasks", 1_200);
     private static final int RATE = Integer.getInteger("sf.cluster.rate", 20);
-    /** A non-blocking call that took longer than this did block (GC pauses on a loaded 2-core machine stay far below). */
-    private static final Duration SUBMIT_BOUND = Duration.ofMillis(500);
+    /**
+     * A submit that waited on the network would wait as long as a broker takes to come back (tens
+     * of seconds); the bound leaves room for CPU starvation on a loaded 2-core machine (675 ms
+     * seen there while five test suites ran) and for GC pauses.
+     */
+    static final Duration SUBMIT_BOUND = Duration.ofSeconds(2);
     private static final Duration COLLECT_TIMEOUT = Duration.ofSeconds(240);
 
     @TempDir
@@ -180,8 +184,9 @@ class ClusterFaultIT {
                         long start = System.nanoTime();
                         CollectResult all = resumed.collect(Duration.ofSeconds(5));
                         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(7));
-                        assertThat(slowestSubmit.get()).as("slowest submit, ns").isLessThan(SUBMIT_BOUND.toNanos());
                         assertEveryTaskOnce(sf, file, all, expected);
+                        System.out.println("ClusterFaultIT: slowest submit " + slowestSubmit.get() / 1_000_000 + " ms");
+                        assertThat(slowestSubmit.get()).as("slowest submit, ns").isLessThan(SUBMIT_BOUND.toNanos());
                         assertThat(writer.starts()).as("writer starts: the first, and one after each of the 2 kills; more means"
                                 + " it stopped on its own when a broker died (see " + writer.log() + ")").isEqualTo(3);
                         assertThat(writer.terminate(30)).as("clean stop").isTrue();
@@ -218,6 +223,7 @@ class ClusterFaultIT {
                 nodes.kill(secondDown);
                 AtomicLong slowestSubmit = new AtomicLong();
                 submit(facade, expected, 100, 200, slowestSubmit);
+                System.out.println("ClusterFaultIT: slowest submit with 2 of 3 brokers down " + slowestSubmit.get() / 1_000_000 + " ms");
                 assertThat(slowestSubmit.get()).as("slowest submit with 2 of 3 brokers down, ns").isLessThan(SUBMIT_BOUND.toNanos());
                 long start = System.nanoTime();
                 CollectResult stalled = facade.collect(Duration.ofSeconds(10));
@@ -249,7 +255,7 @@ class ClusterFaultIT {
      * before it is fenced, then the election and the load of the transaction log on the new
      * leader, slower still on a loaded machine. 20 s per try covers it.
      */
-    private static void ridesThroughFailover(Map<String, Object> writerSettings) {
+    static void ridesThroughFailover(Map<String, Object> writerSettings) {
         writerSettings.put("kafka.max.block.ms", 20_000);
         writerSettings.put("kafka.transaction.timeout.ms", 60_000);
     }
@@ -262,7 +268,7 @@ class ClusterFaultIT {
         return took;
     }
 
-    private static void awaitDone(Installation sf, long tasks) {
+    static void awaitDone(Installation sf, long tasks) {
         Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
                 .until(() -> sf.coordinator.summary().byState().getOrDefault("OK", 0L) >= tasks);
     }
@@ -297,7 +303,7 @@ class ClusterFaultIT {
      * Submits, in order and at RATE per second, every index the broker does not hold, on past
      * TASKS until {@code done}: the run outlasts the kills however long the restarts take.
      */
-    private static void submitUntil(TaskFacade facade, Map<TaskId, Integer> expected, java.util.concurrent.atomic.AtomicBoolean done,
+    static void submitUntil(TaskFacade facade, Map<TaskId, Integer> expected, java.util.concurrent.atomic.AtomicBoolean done,
             AtomicInteger submitted, AtomicLong slowest) {
         java.util.Set<Integer> held;
         synchronized (expected) {
@@ -316,7 +322,7 @@ class ClusterFaultIT {
         }
     }
 
-    private static void submit(TaskFacade facade, Map<TaskId, Integer> expected, int from, int to, AtomicLong slowest) {
+    static void submit(TaskFacade facade, Map<TaskId, Integer> expected, int from, int to, AtomicLong slowest) {
         for (int i = from; i < to; i++) {
             long start = System.nanoTime();
             TaskHandle h = facade.submit(MixedTasks.task(i));
@@ -332,7 +338,7 @@ class ClusterFaultIT {
      * committed results topic holds each task once; the file holds each task once and the
      * stream's samples are exactly 0, 1, 2, ... in order.
      */
-    private static void assertEveryTaskOnce(Installation sf, Path file, CollectResult all, Map<TaskId, Integer> expected)
+    static void assertEveryTaskOnce(Installation sf, Path file, CollectResult all, Map<TaskId, Integer> expected)
             throws Exception {
         assertThat(all.missing()).isEmpty();
         assertThat(all.results()).extracting(TaskResult::id).doesNotHaveDuplicates()

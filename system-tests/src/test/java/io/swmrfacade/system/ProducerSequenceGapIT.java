@@ -63,9 +63,7 @@ class ProducerSequenceGapIT {
         String[] hostPort = SharedKafka.bootstrap().split(",")[0].split(":");
         try (Socket socket = new Socket(hostPort[0], Integer.parseInt(hostPort[1]))) {
             socket.setSoTimeout(30_000);
-            InitProducerIdResponse init = (InitProducerIdResponse) call(socket, new InitProducerIdRequest.Builder(
-                    new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(Integer.MAX_VALUE)),
-                    INIT_PRODUCER_ID_VERSION);
+            InitProducerIdResponse init = initProducerId(socket);
             assertThat(init.error()).isEqualTo(Errors.NONE);
             long producerId = init.data().producerId();
             short epoch = init.data().producerEpoch();
@@ -83,6 +81,20 @@ class ProducerSequenceGapIT {
         List<String> values = ClientTopics.readAll(SharedKafka.bootstrap(), topic, r -> true).stream()
                 .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
         assertThat(values).as("what the partition holds: the earlier batch is lost").containsExactly("later-0", "later-1", "later-2");
+    }
+
+    /** A producer id, as KafkaProducer gets one; retried while the broker's transaction coordinator still loads. */
+    private InitProducerIdResponse initProducerId(Socket socket) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            InitProducerIdResponse init = (InitProducerIdResponse) call(socket, new InitProducerIdRequest.Builder(
+                    new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(Integer.MAX_VALUE)),
+                    INIT_PRODUCER_ID_VERSION);
+            if (init.error() != Errors.COORDINATOR_LOAD_IN_PROGRESS || System.nanoTime() > deadline) {
+                return init;
+            }
+            Thread.sleep(100);
+        }
     }
 
     private Errors produce(Socket socket, String topic, long producerId, short epoch, int baseSequence, String name)
