@@ -91,6 +91,7 @@ class ReaderPageIT {
         assertThat(running).as("the rejected task is listed with its status and message")
                 .containsPattern("data-task=\"t-rejected-1\" data-status=\"REJECTED\"")
                 .contains("unknown task type 'nope': no handler registered");
+        assertThat(running).as("the samples/s chart draws the stream").containsPattern("<polyline points=\"[^\"]+\"[^>]*data-series=\"" + STREAM + "\"");
         assertThat(running).contains("id=\"writerState\" class=\"state flushing\"").contains("held by pid " + writer.pid());
 
         writer.command("pause");

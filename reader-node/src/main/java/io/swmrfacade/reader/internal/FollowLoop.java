@@ -166,6 +166,7 @@ public final class FollowLoop implements Runnable {
             if (change != FileTracker.Change.NONE || nowMs - lastRefresh >= SNAPSHOT_REFRESH_MS) {
                 snapshot = tracker.snapshot(id, file, Snapshot.State.FOLLOWING, now, null);
                 lastRefresh = nowMs;
+                signals.recordRates(nowMs, snapshot.rowsPerSecond());
             }
             if (first) {
                 console.opened(snapshot);

@@ -58,6 +58,21 @@ final class PageJson {
         return StatusJson.write(m);
     }
 
+    /** The rate history, oldest first: {@code [{atMs, rowsPerSecond, samplesPerSecond: {path: v}}]}. */
+    static byte[] rates(SignalTap tap) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SignalTap.RatePoint p : tap.rateHistory()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("atMs", p.atMs());
+            one.put("rowsPerSecond", round(p.rowsPerSecond()));
+            Map<String, Double> sps = new LinkedHashMap<>();
+            p.samplesPerSecond().forEach((k, v) -> sps.put(k, round(v)));
+            one.put("samplesPerSecond", sps);
+            out.add(one);
+        }
+        return StatusJson.write(out);
+    }
+
     /** One stream's window decimated to {@code columns}; the caller has checked both. */
     static byte[] window(SignalTap.StreamSignal signal, int columns) {
         SampleWindow.Slice slice = signal.window.latest(signal.window.capacity());

@@ -6,6 +6,9 @@ import io.swmrfacade.swmr.SwmrFollower;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +57,16 @@ final class SignalTap {
     private final int windowSamplesWithoutRate;
     private final Map<String, StreamSignal> streams = new ConcurrentHashMap<>();
     private final FailureLog failures = new FailureLog(FAILURES_KEPT);
+    private final ArrayDeque<RatePoint> history = new ArrayDeque<>();
+    private long lastHistoryMs = Long.MIN_VALUE;
+
+    /** Rows per second and samples per second by stream at one instant, for the page's rate charts. */
+    record RatePoint(long atMs, double rowsPerSecond, Map<String, Double> samplesPerSecond) {
+    }
+
+    /** One rate point per second, two minutes of them: a page opened now draws the last two minutes at once. */
+    static final long HISTORY_STEP_MS = 1000;
+    static final int HISTORY_POINTS = 120;
 
     SignalTap(double windowSeconds, int windowSamplesWithoutRate) {
         this.windowSeconds = windowSeconds;
@@ -129,6 +142,29 @@ final class SignalTap {
         }
         return new FailureLog.Failure(r.row().taskId(), FailureLog.statusName(r.row().status()), r.row().type(), message,
                 r.segment(), r.index(), r.row().finishedUs());
+    }
+
+    /** Keeps a rate point if a second has passed since the last; called on the follow thread. */
+    void recordRates(long nowMs, double rowsPerSecond) {
+        // Compared so that the first call, against MIN_VALUE, cannot overflow into "too soon".
+        if (lastHistoryMs != Long.MIN_VALUE && nowMs - lastHistoryMs < HISTORY_STEP_MS) {
+            return;
+        }
+        lastHistoryMs = nowMs;
+        Map<String, Double> sps = new LinkedHashMap<>();
+        streams.values().forEach(s -> sps.put(s.path, s.samplesPerSecond()));
+        synchronized (history) {
+            if (history.size() == HISTORY_POINTS) {
+                history.removeFirst();
+            }
+            history.addLast(new RatePoint(nowMs, rowsPerSecond, sps));
+        }
+    }
+
+    List<RatePoint> rateHistory() {
+        synchronized (history) {
+            return new ArrayList<>(history);
+        }
     }
 
     StreamSignal stream(String path) {

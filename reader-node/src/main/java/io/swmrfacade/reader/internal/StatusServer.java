@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * Serves a reader's live page with the JDK's HTTP server: {@code GET /api/status} is the snapshot
  * as JSON with rates, the writer's state and recent failures; {@code GET /api/window?stream=P&px=N}
  * one stream's latest window decimated to N columns (min/max per column), so a page receives only
- * what it draws; {@code GET /} a self-contained page (the shared chart script inlined, no
+ * what it draws; {@code GET /api/rates} the last two minutes of rates, one point a second; {@code GET /} a self-contained page (the shared chart script inlined, no
  * external scripts) that polls both.
  *
  * <p>Requests are handled on two daemon threads of its own; they only read values the follow
@@ -68,6 +68,7 @@ public final class StatusServer implements AutoCloseable {
         server.createContext("/api/status", ex -> respond(ex, "application/json",
                 () -> PageJson.status(loop.snapshot(), tap, watch), true));
         server.createContext("/api/window", ex -> window(ex, tap));
+        server.createContext("/api/rates", ex -> respond(ex, "application/json", () -> PageJson.rates(tap), true));
         server.createContext("/", ex -> respond(ex, "text/html; charset=utf-8", () -> page,
                 ex.getRequestURI().getPath().equals("/") || ex.getRequestURI().getPath().equals("/index.html")));
         server.start();
