@@ -83,6 +83,7 @@ class ReaderPageIT {
                 reader.snapshot().stream(STREAM) != null && reader.snapshot().stream(STREAM).samples() > 2 * RATE_HZ + CHUNK);
 
         String running = chromium.dumpDom(url, 2000);
+        Files.writeString(Path.of("target", "reader-page.html"), running);
         chromium.screenshot(url, 2000, Path.of("target", "reader-page.png"), 1100, 1300);
 
         assertEnvelopeFollowsTheSine(running);
