@@ -51,7 +51,8 @@ public final class ReaderConfig extends RoleConfig {
                     "At most one console line and one monitor update per this many milliseconds; "
                             + "a change inside the window is reported when it ends. 0 reports every change.")
             .define(HTTP_PORT, Type.INT, HTTP_OFF, Range.between(HTTP_OFF, 65535), Importance.MEDIUM,
-                    "Port of the status page (GET /) and JSON (GET /api/status); -1 turns HTTP off, 0 picks a free port.")
+                    "Port of the live page (GET /) and its JSON (GET /api/status, /api/window?stream=PATH&px=N, /api/rates); "
+                            + "-1 turns HTTP off, 0 picks a free port.")
             .define(HTTP_ADDRESS, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.LOW,
                     "Address the HTTP server binds to; 127.0.0.1 keeps the page to this host.")
             .define(MONITOR_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
