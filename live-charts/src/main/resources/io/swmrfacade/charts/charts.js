@@ -66,11 +66,13 @@ const SfCharts = (() => {
     el("text", {x: width - right, y: h - 4, "text-anchor": "end", "font-size": 11}, svg).textContent = "newest";
     const p = (c, v) => x(c).toFixed(2) + "," + y(v).toFixed(2);
     const stroke = color || COLORS[0];
+    // Columns without a finite value (null in the JSON: NaN or infinite samples) are left out.
+    const pts = values => values.map((v, c) => finite(v) ? p(c, v) : null).filter(q => q !== null);
     if (w.columns === w.count) {
-      el("polyline", {points: w.min.map((v, c) => p(c, v)).join(" "), fill: "none", stroke, "stroke-width": 1.2,
+      el("polyline", {points: pts(w.min).join(" "), fill: "none", stroke, "stroke-width": 1.2,
         "data-trace": "samples"}, svg);
     } else {
-      const up = w.max.map((v, c) => p(c, v)), down = w.min.map((v, c) => p(c, v)).reverse();
+      const up = pts(w.max), down = pts(w.min).reverse();
       el("polygon", {points: up.concat(down).join(" "), fill: stroke, "fill-opacity": 0.35, stroke, "stroke-width": 1,
         "data-trace": "envelope"}, svg);
     }

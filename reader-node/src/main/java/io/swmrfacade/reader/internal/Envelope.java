@@ -4,7 +4,7 @@ package io.swmrfacade.reader.internal;
  * A window of samples reduced to at most one column per pixel: each column holds the minimum and
  * the maximum of the samples it covers, so a one-sample spike still reaches its column's extreme
  * however long the window is. When there are no more samples than columns, each sample is its
- * own column ({@code min[i] == max[i]}).
+ * own column ({@code min[i] == max[i]}). NaN samples are skipped; a column of NaN only is NaN.
  *
  * @param first  absolute index (across segments) of the window's first sample
  * @param count  samples in the window
@@ -28,14 +28,21 @@ record Envelope(long first, long count, double[] min, double[] max) {
             // Column c covers [from, to): every sample lands in exactly one column.
             int from = (int) ((long) c * n / columns);
             int to = (int) ((long) (c + 1) * n / columns);
-            double lo = samples[from];
-            double hi = samples[from];
-            for (int i = from + 1; i < to; i++) {
-                lo = Math.min(lo, samples[i]);
-                hi = Math.max(hi, samples[i]);
+            // NaN (a dropout, say) is skipped: Math.min would let one NaN hide the whole column.
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int i = from; i < to; i++) {
+                double v = samples[i];
+                if (v < lo) {
+                    lo = v;
+                }
+                if (v > hi) {
+                    hi = v;
+                }
             }
-            min[c] = lo;
-            max[c] = hi;
+            boolean allNaN = lo > hi;
+            min[c] = allNaN ? Double.NaN : lo;
+            max[c] = allNaN ? Double.NaN : hi;
         }
         return new Envelope(first, n, min, max);
     }

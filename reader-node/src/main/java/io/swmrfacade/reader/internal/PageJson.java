@@ -85,9 +85,18 @@ final class PageJson {
         m.put("first", e.first());
         m.put("count", e.count());
         m.put("columns", e.min().length);
-        m.put("min", e.min());
-        m.put("max", e.max());
+        m.put("min", finiteOrNull(e.min()));
+        m.put("max", finiteOrNull(e.max()));
         return StatusJson.write(m);
+    }
+
+    /** JSON has no NaN or infinity: such samples travel as null, which the page leaves out of the trace. */
+    static List<Double> finiteOrNull(double[] values) {
+        List<Double> out = new ArrayList<>(values.length);
+        for (double v : values) {
+            out.add(Double.isFinite(v) ? v : null);
+        }
+        return out;
     }
 
     private static double round(double v) {

@@ -62,4 +62,19 @@ class EnvelopeTest {
     void zero_columns_are_refused_naming_the_value() {
         assertThatThrownBy(() -> Envelope.of(0, new double[10], 0)).hasMessageContaining("columns").hasMessageContaining("0");
     }
+
+    @Test
+    void a_nan_sample_does_not_hide_its_column_and_travels_as_null() {
+        double[] samples = new double[1000];
+        samples[5] = Double.NaN;
+        samples[6] = 4.0;
+        for (int i = 10; i < 20; i++) {
+            samples[i] = Double.NaN;
+        }
+        Envelope e = Envelope.of(0, samples, 100);
+        assertThat(e.max()[0]).isEqualTo(4.0);
+        assertThat(e.min()[0]).isEqualTo(0.0);
+        assertThat(e.max()[1]).isNaN();
+        assertThat(PageJson.finiteOrNull(new double[] {1, Double.NaN, Double.POSITIVE_INFINITY})).containsExactly(1.0, null, null);
+    }
 }
