@@ -6,6 +6,7 @@ import io.swmrfacade.broker.internal.Deadline;
 import io.swmrfacade.broker.internal.PidFile;
 import io.swmrfacade.broker.internal.ReadinessProbe;
 import io.swmrfacade.broker.internal.ServerConfig;
+import io.swmrfacade.broker.internal.Termination;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +14,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +47,7 @@ public final class LocalBroker {
 
     private static final Logger log = LoggerFactory.getLogger(LocalBroker.class);
     /** How long a broker that ignored SIGTERM may take to die after SIGKILL. */
-    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration KILL_TIMEOUT = Termination.KILL_TIMEOUT;
 
     private final BrokerLayout layout;
     private final PidFile pidFile;
@@ -61,7 +60,7 @@ public final class LocalBroker {
      * @param home the repository root
      */
     public LocalBroker(Path home) {
-        this.layout = new BrokerLayout(Objects.requireNonNull(home, "home"));
+        this.layout = BrokerLayout.local(Objects.requireNonNull(home, "home"));
         this.pidFile = new PidFile(layout.pidFile(), layout.renderedConfig());
         this.jvm = new BrokerJvm(layout);
         this.context = "[local-broker " + layout.dataDir() + "]";
@@ -187,26 +186,11 @@ public final class LocalBroker {
     /** SIGTERM, then SIGKILL after {@code grace}; true once the process is gone. */
     private boolean terminate(ProcessHandle broker, Duration grace) {
         broker.destroy();
-        if (awaitExit(broker, grace)) {
+        if (Termination.awaitExit(broker, grace)) {
             return true;
         }
         log.warn("{} Broker pid {} did not exit within {} of SIGTERM; killing it", context, broker.pid(), grace);
-        broker.destroyForcibly();
-        return awaitExit(broker, KILL_TIMEOUT);
-    }
-
-    private static boolean awaitExit(ProcessHandle process, Duration timeout) {
-        try {
-            process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return !process.isAlive();
-        } catch (ExecutionException e) {
-            return !process.isAlive();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BrokerException("Interrupted while waiting for broker pid " + process.pid() + " to exit", e);
-        }
+        return Termination.kill(broker);
     }
 
     private static Duration requirePositive(Duration timeout) {

@@ -1,5 +1,6 @@
 package io.swmrfacade.coordinator;
 
+import io.swmrfacade.coordinator.internal.ReplicationCheck;
 import io.swmrfacade.coordinator.internal.StatusServer;
 import io.swmrfacade.coordinator.internal.TopicManager;
 import io.swmrfacade.topology.TopicSpec;
@@ -12,12 +13,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -35,16 +40,17 @@ import org.slf4j.LoggerFactory;
 public final class Coordinator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+    private static final long RETRY_PAUSE_MS = 1_000;
 
     private final CoordinatorConfig config;
-    private final List<TopicCheck> checks;
+    private final Checks checks;
     private final StateTable table;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private final StatusServer http;
     private volatile boolean stopped;
 
-    private Coordinator(CoordinatorConfig config, List<TopicCheck> checks, StateTable table, StatusServer http) {
+    private Coordinator(CoordinatorConfig config, Checks checks, StateTable table, StatusServer http) {
         this.config = config;
         this.checks = checks;
         this.table = table;
@@ -65,9 +71,7 @@ public final class Coordinator implements AutoCloseable {
      */
     public static Coordinator start(CoordinatorConfig config, Clock clock, Duration timeout) {
         Topics topics = config.topics();
-        List<TopicSpec> specs = TopicSpec.forInstallation(topics, config.getInt(CoordinatorConfig.PARTITIONS),
-                config.getShort(CoordinatorConfig.REPLICATION), Duration.ofMillis(config.getLong(CoordinatorConfig.RETENTION_MS)));
-        List<TopicCheck> checks = ensureTopics(config, specs, timeout);
+        Checks checks = ensureTopics(config, timeout);
         StateTable table = new StateTable(topics, clock, config.getLong(CoordinatorConfig.WORKER_TIMEOUT_MS));
         StatusServer http = null;
         int port = config.getInt(CoordinatorConfig.HTTP_PORT);
@@ -85,13 +89,31 @@ public final class Coordinator implements AutoCloseable {
         return c;
     }
 
-    static List<TopicCheck> ensureTopics(CoordinatorConfig config, List<TopicSpec> specs, Duration timeout) {
+    /** What {@link #ensureTopics} found: the installation's topics, and the broker's internal ones. */
+    private record Checks(List<TopicCheck> topics, List<TopicCheck> internal) {
+    }
+
+    /**
+     * Counts the brokers, chooses the replication factor (the configured one, or what the cluster
+     * allows), then creates and checks the installation's topics and checks the broker's own.
+     */
+    private static Checks ensureTopics(CoordinatorConfig config, Duration timeout) {
         Map<String, Object> p = new HashMap<>(config.kafkaOverrides());
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         try (Admin admin = Admin.create(p)) {
-            List<TopicCheck> checks = new TopicManager(admin, timeout.toMillis()).ensure(specs);
+            DescribeClusterResult cluster = admin.describeCluster();
+            int brokers = cluster.nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
+            Node controller = cluster.controller().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            short replication = replication(config, brokers);
+            List<TopicSpec> specs = TopicSpec.forInstallation(config.topics(), config.getInt(CoordinatorConfig.PARTITIONS),
+                    replication, Duration.ofMillis(config.getLong(CoordinatorConfig.RETENTION_MS)));
+            List<TopicCheck> checks = new TopicManager(admin, timeout.toMillis()).ensure(specs, brokers);
+            List<TopicCheck> internal = new ReplicationCheck(admin, timeout.toMillis())
+                    .internalTopics(brokers, controller == null ? -1 : controller.id());
+            LOG.info("{} broker(s): topics have replication factor {} and min.insync.replicas {}", brokers, replication,
+                    TopicSpec.minInsyncReplicas(replication));
             for (TopicCheck c : checks) {
                 if (c.created()) {
                     LOG.info("created topic {}", c.topic());
@@ -99,7 +121,12 @@ public final class Coordinator implements AutoCloseable {
                     LOG.error("topic {} does not match its spec: {}", c.topic(), String.join("; ", c.problems()));
                 }
             }
-            return checks;
+            for (TopicCheck c : internal) {
+                if (!c.ok()) {
+                    LOG.error("broker topic {}: {}", c.topic(), String.join("; ", c.problems()));
+                }
+            }
+            return new Checks(checks, internal);
         } catch (TimeoutException e) {
             throw new CoordinatorException("no Kafka broker answered at " + config.bootstrap() + " within " + timeout.toSeconds() + " s", e);
         } catch (ExecutionException e) {
@@ -110,27 +137,46 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
+    private static short replication(CoordinatorConfig config, int brokers) {
+        short configured = config.getShort(CoordinatorConfig.REPLICATION);
+        if (configured == 0) {
+            return TopicSpec.replicationFor(brokers);
+        }
+        if (configured > brokers) {
+            throw new CoordinatorException(CoordinatorConfig.REPLICATION + "=" + configured + " needs at least " + configured
+                    + " brokers; the cluster at " + config.bootstrap() + " has " + brokers);
+        }
+        return configured;
+    }
+
+    /**
+     * Folds the event stream into the table until closed. A broker failure surfaces here as a
+     * Kafka error at worst (a metadata timeout while no broker answers): the loop logs it and
+     * tries again after a pause, so the coordinator keeps its table through any outage.
+     */
     private void follow() {
         try {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (String topic : table.sources()) {
-                for (PartitionInfo info : consumer.partitionsFor(topic)) {
-                    parts.add(new TopicPartition(topic, info.partition()));
-                }
-            }
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
+            consumer.assign(partitionsToFollow());
+            consumer.seekToBeginning(consumer.assignment());
             long nextReport = System.currentTimeMillis();
             while (!stopped) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    table.apply(r);
+                try {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        table.apply(r);
+                    }
+                } catch (KafkaException e) {
+                    if (e instanceof WakeupException w) {
+                        throw w;
+                    }
+                    LOG.warn("coordinator: reading the topics failed ({}); trying again in {} ms", e.toString(), RETRY_PAUSE_MS);
+                    Thread.sleep(RETRY_PAUSE_MS);
                 }
                 if (System.currentTimeMillis() >= nextReport) {
                     LOG.info("{}", table.summary());
                     nextReport = System.currentTimeMillis() + config.getLong(CoordinatorConfig.REPORT_MS);
                 }
             }
-        } catch (WakeupException e) {
+        } catch (WakeupException | InterruptedException e) {
             // closing
         } catch (RuntimeException e) {
             LOG.error("coordinator stopped following the topics: {}", e.toString(), e);
@@ -139,8 +185,37 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
+    /** Every partition of the topics the table is folded from; waits for the metadata while no broker answers. */
+    private List<TopicPartition> partitionsToFollow() throws InterruptedException {
+        while (true) {
+            try {
+                List<TopicPartition> parts = new ArrayList<>();
+                for (String topic : table.sources()) {
+                    for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(10))) {
+                        parts.add(new TopicPartition(topic, info.partition()));
+                    }
+                }
+                return parts;
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                if (stopped) {
+                    throw new WakeupException();
+                }
+                LOG.warn("coordinator: no partition metadata within 10 s ({}); trying again", e.getMessage());
+            }
+        }
+    }
+
+    /** What the coordinator found for each topic of the installation when it started. */
     public List<TopicCheck> topicChecks() {
-        return checks;
+        return checks.topics();
+    }
+
+    /**
+     * What it found for the broker's own {@code __consumer_offsets} and {@code __transaction_state}:
+     * a problem when they are replicated less than the cluster allows.
+     */
+    public List<TopicCheck> brokerTopicChecks() {
+        return checks.internal();
     }
 
     public Summary summary() {

@@ -24,8 +24,9 @@ public final class CoordinatorConfig extends RoleConfig {
             .define(PARTITIONS, Type.INT, 6, Range.between(1, 10_000), Importance.HIGH,
                     "Partitions of the tasks, results and events topics: the most writer nodes that can share the work."
                             + " Fixed once created: clients find their results partition by hashing the session id.")
-            .define(REPLICATION, Type.SHORT, (short) 1, Range.between(1, 16), Importance.HIGH,
-                    "Replication factor of every topic: 1 for a single local broker, 3 for a production cluster.")
+            .define(REPLICATION, Type.SHORT, (short) 0, Range.between(0, 16), Importance.HIGH,
+                    "Replication factor of every topic; 0 (the default) follows the cluster: 3 on three or more brokers,"
+                            + " else one per broker. min.insync.replicas is 2 from replication 3 on, else 1.")
             .define(RETENTION_MS, Type.LONG, Duration.ofDays(7).toMillis(), Range.atLeast(60_000), Importance.MEDIUM,
                     "How long tasks, results and events are kept: a session can be resumed within this time.")
             .define(HTTP_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.MEDIUM,

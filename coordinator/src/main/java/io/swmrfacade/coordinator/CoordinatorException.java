@@ -6,4 +6,8 @@ public class CoordinatorException extends RuntimeException {
     public CoordinatorException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    public CoordinatorException(String message) {
+        super(message);
+    }
 }

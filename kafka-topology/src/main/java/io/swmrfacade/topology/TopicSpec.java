@@ -24,8 +24,34 @@ public record TopicSpec(String name, int partitions, short replicationFactor, Ma
         config = Map.copyOf(config);
     }
 
+    /** The replication factor that survives the loss of a broker without stopping acks=all writes. */
+    public static final short FULL_REPLICATION = 3;
+
     /**
-     * The specs of every topic of an installation.
+     * The replication factor a cluster of {@code brokers} allows: 3 from three brokers on, as
+     * many as there are below that (1 on a single development broker).
+     *
+     * @throws IllegalArgumentException if {@code brokers} is not positive
+     */
+    public static short replicationFor(int brokers) {
+        if (brokers < 1) {
+            throw new IllegalArgumentException("brokers must be at least 1, was " + brokers);
+        }
+        return (short) Math.min(FULL_REPLICATION, brokers);
+    }
+
+    /**
+     * The {@code min.insync.replicas} for a replication factor: 2 of 3 or more, so that an
+     * acknowledged write is on two brokers and one broker may be down without stopping writes;
+     * 1 below 3, where requiring 2 of 2 would stop all writes whenever one broker is down.
+     */
+    public static int minInsyncReplicas(short replication) {
+        return replication >= FULL_REPLICATION ? 2 : 1;
+    }
+
+    /**
+     * The specs of every topic of an installation, each with the {@code min.insync.replicas} of
+     * its replication factor ({@link #minInsyncReplicas}).
      *
      * <p>Results and events use the broker's clock (LogAppendTime) so that a resumed session can
      * find where it began with {@code offsetsForTimes}, whatever the clocks of the hosts that wrote.
@@ -34,15 +60,18 @@ public record TopicSpec(String name, int partitions, short replicationFactor, Ma
      */
     public static List<TopicSpec> forInstallation(Topics topics, int partitions, short replication, Duration retention) {
         String keep = Long.toString(retention.toMillis());
+        String minIsr = Integer.toString(minInsyncReplicas(replication));
         String maxRecord = Integer.toString(TaskLimits.MAX_RECORD_BYTES);
         Map<String, String> data = ordered(TopicConfig.RETENTION_MS_CONFIG, keep,
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxRecord);
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxRecord, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr);
         Map<String, String> results = ordered(TopicConfig.RETENTION_MS_CONFIG, keep,
-                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxRecord);
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxRecord,
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr);
         Map<String, String> brokerTimed = ordered(TopicConfig.RETENTION_MS_CONFIG, keep,
-                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime", TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr);
         // Heartbeats and monitor updates are only interesting while fresh.
-        Map<String, String> liveness = ordered(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()));
+        Map<String, String> liveness = ordered(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()),
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr);
         return List.of(
                 new TopicSpec(topics.tasks(), partitions, replication, data),
                 new TopicSpec(topics.results(), partitions, replication, results),
@@ -58,11 +87,13 @@ public record TopicSpec(String name, int partitions, short replicationFactor, Ma
      * tasks topic it mirrors. A node reads its partitions whole when it is assigned them, so they
      * must stay small: segments roll every 10 minutes (the active segment is never compacted),
      * and tombstones go an hour after compaction (a reader takes milliseconds, not an hour, to
-     * read past both a count and its tombstone).
+     * read past both a count and its tombstone). Its {@code min.insync.replicas} follows its
+     * replication factor, as the other topics' do.
      */
     public static TopicSpec attempts(Topics topics, int taskPartitions, short taskReplication) {
         return new TopicSpec(topics.attempts(), taskPartitions, taskReplication,
                 ordered(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minInsyncReplicas(taskReplication)),
                         TopicConfig.SEGMENT_MS_CONFIG, "600000",
                         TopicConfig.DELETE_RETENTION_MS_CONFIG, "3600000",
                         TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1"));

@@ -6,7 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The chart script of swmr-facade's live pages ({@code charts.js}: {@code SfCharts.lines},
+ * The chart script of swmr-facade's live pages ({@code charts.js}: {@code SfCharts.lines} for
+ * time series, {@code SfCharts.scope} for a window of samples as an oscilloscope,
  * {@code SfCharts.legend}), for inlining into a page so that it needs nothing from the internet.
  * A page marks the place with {@link #PLACEHOLDER} inside a {@code <script>} element.
  *

@@ -38,6 +38,46 @@ const SfCharts = (() => {
     });
   }
 
+  // An oscilloscope trace of one window of samples, as the reader's /api/window sends it:
+  // {first, count, columns, min: [...], max: [...], sampleRateHz, units}. With one sample per
+  // column it draws a <polyline data-trace="samples">; with more, a <polygon data-trace="envelope">
+  // through every column's max (left to right) and back through its min, so a one-sample spike
+  // still shows. The svg carries data-ymin/ymax/top/bottom/first/count/columns, so tests can
+  // turn drawn coordinates back into sample values.
+  function scope(svg, w, color) {
+    while (svg.firstChild) svg.removeChild(svg.firstChild);
+    const width = +svg.getAttribute("width"), h = +svg.getAttribute("height");
+    const left = 56, right = 8, top = 8, bottom = h - 20;
+    const finite = v => Number.isFinite(v);
+    let lo = Math.min(...w.min.filter(finite)), hi = Math.max(...w.max.filter(finite));
+    if (!finite(lo) || !finite(hi)) { lo = 0; hi = 1; }
+    if (hi === lo) { hi += 1; lo -= 1; }
+    const cols = Math.max(1, w.columns);
+    const x = c => left + (c + 0.5) / cols * (width - left - right);
+    const y = v => bottom - (v - lo) / (hi - lo) * (bottom - top);
+    Object.entries({ymin: lo, ymax: hi, top, bottom, first: w.first, count: w.count, columns: w.columns})
+        .forEach(([k, v]) => svg.setAttribute("data-" + k, v));
+    el("line", {x1: left, y1: top, x2: left, y2: bottom, stroke: "#bbb"}, svg);
+    if (lo < 0 && hi > 0) el("line", {x1: left, y1: y(0), x2: width - right, y2: y(0), stroke: "#ddd"}, svg);
+    el("text", {x: left - 4, y: top + 10, "text-anchor": "end", "font-size": 11}, svg).textContent = fmt(hi);
+    el("text", {x: left - 4, y: bottom, "text-anchor": "end", "font-size": 11}, svg).textContent = fmt(lo);
+    const span = w.sampleRateHz > 0 ? "-" + fmt(w.count / w.sampleRateHz) + " s" : "-" + fmt(w.count) + " samples";
+    el("text", {x: left, y: h - 4, "font-size": 11}, svg).textContent = span + (w.units ? "  (" + w.units + ")" : "");
+    el("text", {x: width - right, y: h - 4, "text-anchor": "end", "font-size": 11}, svg).textContent = "newest";
+    const p = (c, v) => x(c).toFixed(2) + "," + y(v).toFixed(2);
+    const stroke = color || COLORS[0];
+    // Columns without a finite value (null in the JSON: NaN or infinite samples) are left out.
+    const pts = values => values.map((v, c) => finite(v) ? p(c, v) : null).filter(q => q !== null);
+    if (w.columns === w.count) {
+      el("polyline", {points: pts(w.min).join(" "), fill: "none", stroke, "stroke-width": 1.2,
+        "data-trace": "samples"}, svg);
+    } else {
+      const up = pts(w.max), down = pts(w.min).reverse();
+      el("polygon", {points: up.concat(down).join(" "), fill: stroke, "fill-opacity": 0.35, stroke, "stroke-width": 1,
+        "data-trace": "envelope"}, svg);
+    }
+  }
+
   // A legend: one coloured swatch and name per series, in the order lines() colours them.
   function legend(div, names) {
     div.textContent = "";
@@ -50,5 +90,5 @@ const SfCharts = (() => {
     });
   }
 
-  return {lines, legend, fmt};
+  return {lines, scope, legend, fmt, COLORS};
 })();

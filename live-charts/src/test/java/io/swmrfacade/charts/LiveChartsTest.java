@@ -10,7 +10,7 @@ class LiveChartsTest {
     @Test
     void inline_puts_the_script_where_the_page_asks_and_nothing_external() {
         String page = LiveCharts.inline("<html><script>\n" + LiveCharts.PLACEHOLDER + "\n</script></html>");
-        assertThat(page).contains("const SfCharts").contains("function lines(").doesNotContain(LiveCharts.PLACEHOLDER)
+        assertThat(page).contains("const SfCharts").contains("function lines(").contains("function scope(").doesNotContain(LiveCharts.PLACEHOLDER)
                 .doesNotContain("src=").doesNotContain("https://");
     }
 

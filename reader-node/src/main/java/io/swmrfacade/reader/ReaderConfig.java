@@ -31,6 +31,9 @@ public final class ReaderConfig extends RoleConfig {
     public static final String HTTP_ADDRESS = "reader.http.address";
     public static final String MONITOR_ENABLED = "reader.monitor.enabled";
     public static final String OPEN_TIMEOUT_MS = "reader.open.timeout.ms";
+    public static final String WINDOW_SECONDS = "reader.window.seconds";
+    public static final String WINDOW_SAMPLES = "reader.window.samples";
+    public static final String STALL_MS = "reader.stall.ms";
 
     /** HTTP is off. */
     public static final int HTTP_OFF = -1;
@@ -48,13 +51,20 @@ public final class ReaderConfig extends RoleConfig {
                     "At most one console line and one monitor update per this many milliseconds; "
                             + "a change inside the window is reported when it ends. 0 reports every change.")
             .define(HTTP_PORT, Type.INT, HTTP_OFF, Range.between(HTTP_OFF, 65535), Importance.MEDIUM,
-                    "Port of the status page (GET /) and JSON (GET /api/status); -1 turns HTTP off, 0 picks a free port.")
+                    "Port of the live page (GET /) and its JSON (GET /api/status, /api/window?stream=PATH&px=N, /api/rates); "
+                            + "-1 turns HTTP off, 0 picks a free port.")
             .define(HTTP_ADDRESS, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.LOW,
                     "Address the HTTP server binds to; 127.0.0.1 keeps the page to this host.")
             .define(MONITOR_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Publish a MonitorUpdate to the monitor topic on every reported change, for hosts that cannot open the file.")
             .define(OPEN_TIMEOUT_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.MEDIUM,
-                    "How long to wait for the file to appear before failing.");
+                    "How long to wait for the file to appear before failing.")
+            .define(WINDOW_SECONDS, Type.DOUBLE, 10.0, Range.between(0.001, 3600), Importance.LOW,
+                    "Seconds of each stream the live page draws, at the stream's sample rate (at most 1,048,576 samples).")
+            .define(WINDOW_SAMPLES, Type.INT, 4096, Range.between(1, 1 << 20), Importance.LOW,
+                    "Samples the live page draws of a stream that has no sample rate.")
+            .define(STALL_MS, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW,
+                    "The live page calls the writer stalled when it holds the file's lock but nothing was flushed for this many milliseconds.");
 
     public ReaderConfig(Map<?, ?> originals) {
         super(DEFINITION, originals);
@@ -96,6 +106,18 @@ public final class ReaderConfig extends RoleConfig {
 
     public Duration openTimeout() {
         return Duration.ofMillis(getLong(OPEN_TIMEOUT_MS));
+    }
+
+    public double windowSeconds() {
+        return getDouble(WINDOW_SECONDS);
+    }
+
+    public int windowSamples() {
+        return getInt(WINDOW_SAMPLES);
+    }
+
+    public Duration stallAfter() {
+        return Duration.ofMillis(getLong(STALL_MS));
     }
 
     private static String defaultId() {

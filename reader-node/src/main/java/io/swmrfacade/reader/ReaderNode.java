@@ -66,11 +66,11 @@ public final class ReaderNode implements AutoCloseable {
                 : null;
         Consumer<Snapshot> onReport = monitor == null ? s -> { } : monitor::offer;
         FollowLoop loop = new FollowLoop(id, config.file(), config.pollInterval(), config.reportInterval(),
-                config.openTimeout(), clock, console, onReport);
+                config.openTimeout(), clock, console, onReport, config.windowSeconds(), config.windowSamples());
         StatusServer server = null;
         try {
             if (config.httpPort() != ReaderConfig.HTTP_OFF) {
-                server = StatusServer.start(id, config.httpAddress(), config.httpPort(), loop::snapshot);
+                server = StatusServer.start(id, config.httpAddress(), config.httpPort(), loop, config.stallAfter());
             }
         } catch (RuntimeException e) {
             if (monitor != null) {

@@ -1,23 +1,47 @@
 package io.swmrfacade.cli;
 
+import io.swmrfacade.broker.ClusterPorts;
 import io.swmrfacade.broker.LocalBroker;
+import io.swmrfacade.broker.LocalCluster;
 import io.swmrfacade.broker.SecureBroker;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-@Command(name = "broker", description = "Start, stop or check the local Kafka broker (KRaft, from Maven Central jars; data in var/kafka).")
+@Command(name = "broker", description = {
+        "Start, stop or check the local Kafka broker (KRaft, from Maven Central jars; data in var/kafka),",
+        "or a local three-node cluster (--nodes 3; templates broker-config/cluster-3, data in var/kafka-cluster)."})
 final class BrokerCommand implements Callable<Integer> {
 
     enum Action { start, stop, status }
 
+    @Spec
+    CommandSpec spec;
+
     @Parameters(index = "0", description = "start | stop | status")
     Action action;
 
+    @Option(names = "--nodes", defaultValue = "1",
+            description = "start: 1 (the single broker) or 3 (a local cluster: three JVMs, replication 3).")
+    int nodes;
+
+    @Option(names = "--node", description = "start or stop only this node of the local cluster (1 to 3; default: every node).")
+    Integer node;
+
+    @Option(names = "--kill", description = "stop --node K: SIGKILL at once, as in a crash, instead of a controlled shutdown.")
+    boolean kill;
+
+    @Option(names = "--port", description = "start --nodes 3, first time only: first client port (node K listens on PORT+K-1,"
+            + " its controller on PORT+10+K-1; default " + ClusterPorts.DEFAULT_FIRST_PORT + ").")
+    Integer port;
+
     @Option(names = "--timeout", defaultValue = "60s", converter = DurationConverter.class,
-            description = "Longest wait for the broker to start or stop (default ${DEFAULT-VALUE}).")
+            description = "Longest wait for the broker to start or stop.")
     Duration timeout;
 
     @Option(names = "--secure", description = "The secure broker instead (SASL_SSL, SCRAM-SHA-512, ACLs; 127.0.0.1:9094,"
@@ -27,21 +51,82 @@ final class BrokerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (secure) {
+            if (nodes != 1 || node != null || kill || port != null) {
+                throw new ParameterException(spec.commandLine(), "--secure starts one node: drop --nodes, --node, --kill and --port");
+            }
             return SecureBrokerAction.run(new SecureBroker(Home.dir()), action.name(), timeout);
         }
-        LocalBroker broker = new LocalBroker(Home.dir());
+        validate();
+        LocalCluster cluster = new LocalCluster(Home.dir());
         switch (action) {
-            case start -> System.out.println(broker.start(timeout));
-            case stop -> {
-                broker.stop(timeout);
-                System.out.println("stopped");
-            }
+            case start -> start(cluster);
+            case stop -> stop(cluster);
             default -> {
-                LocalBroker.Status s = broker.status();
-                System.out.println(s.running() ? "running pid " + s.pid().getAsLong() + " at " + s.bootstrap() : "not running");
-                return s.running() ? 0 : Main.TASKS_FAILED;
+                return status(cluster);
             }
         }
         return 0;
+    }
+
+    private void validate() {
+        if (nodes != 1 && nodes != LocalCluster.NODES) {
+            throw new ParameterException(spec.commandLine(), "--nodes must be 1 or " + LocalCluster.NODES + ", was " + nodes);
+        }
+        if (node != null && (node < 1 || node > LocalCluster.NODES)) {
+            throw new ParameterException(spec.commandLine(), "--node must be from 1 to " + LocalCluster.NODES + ", was " + node);
+        }
+        if (kill && (action != Action.stop || node == null)) {
+            throw new ParameterException(spec.commandLine(), "--kill goes with `stop --node K`");
+        }
+        if (node != null && action == Action.status) {
+            throw new ParameterException(spec.commandLine(), "--node goes with start or stop, not status");
+        }
+        if (port != null && (action != Action.start || nodes != LocalCluster.NODES)) {
+            throw new ParameterException(spec.commandLine(), "--port goes with `start --nodes " + LocalCluster.NODES + "`");
+        }
+    }
+
+    private void start(LocalCluster cluster) {
+        if (node != null) {
+            cluster.startNode(node, timeout);
+            System.out.println("node " + node + " up at " + cluster.ports().address(node));
+        } else if (nodes == LocalCluster.NODES) {
+            System.out.println(port == null ? cluster.start(timeout) : cluster.start(ClusterPorts.from(port, nodes), timeout));
+        } else {
+            System.out.println(new LocalBroker(Home.dir()).start(timeout));
+        }
+    }
+
+    private void stop(LocalCluster cluster) {
+        if (node != null) {
+            cluster.stopNode(node, kill, timeout);
+            System.out.println((kill ? "killed" : "stopped") + " node " + node);
+            return;
+        }
+        new LocalBroker(Home.dir()).stop(timeout);
+        if (cluster.exists()) {
+            cluster.stop(timeout);
+        }
+        System.out.println("stopped");
+    }
+
+    private int status(LocalCluster cluster) {
+        LocalBroker.Status single = new LocalBroker(Home.dir()).status();
+        boolean running = single.running();
+        if (single.running() || !cluster.exists()) {
+            System.out.println(single.running() ? "running pid " + single.pid().getAsLong() + " at " + single.bootstrap() : "not running");
+        }
+        if (cluster.exists()) {
+            LocalCluster.Status status = cluster.status(timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10));
+            running |= status.anyRunning();
+            System.out.println("cluster " + status.bootstrap() + ", active controller: "
+                    + (status.activeController().isPresent() ? "node " + status.activeController().getAsInt() : "none"));
+            for (LocalCluster.NodeStatus n : status.nodes()) {
+                System.out.printf("node %d  %-12s %-16s %-4s  leaders %d%s%n", n.node(),
+                        n.running() ? "pid " + n.pid().getAsLong() : "not running", n.address(), n.up() ? "up" : "down",
+                        n.leaders(), n.activeController() ? "  active controller" : "");
+            }
+        }
+        return running ? 0 : Main.TASKS_FAILED;
     }
 }

@@ -21,7 +21,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--partitions", description = "Partitions of tasks/results/events (default: 6, or the config file's).")
     Integer partitions;
 
-    @Option(names = "--replication", description = "Replication factor of every topic (default: 1, or the config file's).")
+    @Option(names = "--replication", description = "Replication factor of every topic (default: 3 on three or more brokers, else one per broker).")
     Short replication;
 
     @Option(names = "--http-port", description = "Port of the JSON status API; 0 any free port (default: -1, off).")
@@ -42,7 +42,7 @@ final class CoordinatorCommand implements Callable<Integer> {
         CoordinatorConfig config = new CoordinatorConfig(cluster.settings(CoordinatorConfig.DEFINITION, flags));
         Coordinator coordinator = Coordinator.start(config, Clock.systemUTC(), Duration.ofSeconds(30));
         boolean allOk = true;
-        for (TopicCheck c : coordinator.topicChecks()) {
+        for (TopicCheck c : concat(coordinator.topicChecks(), coordinator.brokerTopicChecks())) {
             allOk &= c.ok();
             System.out.println((c.ok() ? "ok       " : "MISMATCH ") + c.topic() + (c.created() ? " (created)" : "")
                     + (c.ok() ? "" : ": " + String.join("; ", c.problems())));
@@ -55,6 +55,12 @@ final class CoordinatorCommand implements Callable<Integer> {
                 ? ", status at http://127.0.0.1:" + coordinator.httpPort() + "/api/summary" : "") + "; Ctrl-C stops it");
         new Lifecycle(coordinator::close, parentPid).awaitStopThenClose();
         return 0;
+    }
+
+    private static java.util.List<TopicCheck> concat(java.util.List<TopicCheck> a, java.util.List<TopicCheck> b) {
+        java.util.List<TopicCheck> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     static void put(Map<String, Object> flags, String key, Object value) {

@@ -194,6 +194,28 @@ public final class SwmrFollower implements AutoCloseable {
         return H5Ops.readAt(ds, spec.type().hdf5Type(), start, count, spec.type().size());
     }
 
+    /** The spec (type, units, sample rate) of a stream of the current segment, or null. */
+    public StreamSpec spec(String path) {
+        return streamSpecs.get(path);
+    }
+
+    /** How many samples a stream holds in the current segment as of the last {@link #poll()}; 0 if absent. */
+    public long samplesInSegment(String path) {
+        Long ds = streamDatasets.get(path);
+        return ds == null ? 0 : H5Ops.length(ds);
+    }
+
+    /** Reads {@code length} bytes of the current segment's heap from {@code offset} (a row's output or error text). */
+    public byte[] readHeap(long offset, long length) {
+        long ds = H5.H5Dopen(file, FileLayout.HEAP, HDF5Constants.H5P_DEFAULT);
+        try {
+            H5.H5Drefresh(ds);
+            return H5Ops.readAt(ds, HDF5Constants.H5T_NATIVE_UINT8, offset, length, 1);
+        } finally {
+            H5.H5Dclose(ds);
+        }
+    }
+
     /**
      * Reads every sample of a stream, from segment 0 to the current one, as little-endian
      * bytes: the stream as the writer appended it across rollovers.

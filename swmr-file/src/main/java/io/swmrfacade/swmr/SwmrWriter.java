@@ -20,9 +20,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The single writer of a segmented SWMR file.
  *
- * <p>Appends are staged in memory and made visible by {@link #flush()}, which writes the byte heap
- * and the streams first and the task rows last: a reader that sees a row can trust that
- * everything it points at is already there, so readers never see a torn task.
+ * <p>Heap bytes and task rows are staged in memory; samples are written through to their
+ * stream's dataset at once ({@link #appendSamples}). {@link #flush()} writes the staged heap,
+ * flushes the heap and the streams, and writes and flushes the task rows last: a reader that
+ * sees a row can trust that everything it points at is already there, so readers never see a
+ * torn task (samples with no row yet are not part of any task a reader reports).
  *
  * <p>Opening an existing file recovers it: the last segment is reopened (its status flags
  * cleared if a writer died with it open) and every row of every segment can be scanned with
@@ -289,8 +291,9 @@ public final class SwmrWriter implements AutoCloseable {
     }
 
     /**
-     * Appends little-endian samples to a stream of the current segment; visible after
-     * {@link #flush()}. Returns the index of the first sample in this segment.
+     * Writes little-endian samples to a stream of the current segment now (they are not staged);
+     * the row that points at them is, and {@link #flush()} publishes both. Returns the index of
+     * the first sample in this segment.
      */
     public long appendSamples(String path, byte[] samples) {
         OpenStream s = streams.get(path);

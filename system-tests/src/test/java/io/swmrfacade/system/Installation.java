@@ -17,10 +17,16 @@ import java.util.Map;
 final class Installation implements AutoCloseable {
 
     final String prefix;
-    final String bootstrap = SharedKafka.bootstrap();
+    final String bootstrap;
     final Coordinator coordinator;
 
     Installation(String name, int partitions) {
+        this(SharedKafka.bootstrap(), name, partitions);
+    }
+
+    /** An installation on the cluster at {@code bootstrap} instead of the shared one. */
+    Installation(String bootstrap, String name, int partitions) {
+        this.bootstrap = bootstrap;
         this.prefix = SharedKafka.freshPrefix(name);
         Map<String, Object> c = new HashMap<>();
         c.put(ClusterConfig.BOOTSTRAP, bootstrap);

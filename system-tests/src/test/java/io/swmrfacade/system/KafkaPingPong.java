@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -23,92 +24,140 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.awaitility.Awaitility;
 
 /**
- * The floor under any round trip through Kafka on this machine: a bare ping-pong with plain
- * Kafka clients and nothing else (no file, no transactions, no attempt records). A requester
- * sends pings (acks=all, idempotent, linger 0) paced at a fixed rate; an echo thread polls them
- * and sends each back as a pong; the requester's consumer times each pong against its ping.
- * That is two produce-and-fetch hops, the least a task and its result can cost. A benchmark
- * baseline, run in the same process and on the same broker as the measurement it is compared to.
+ * The floor under any round trip through Kafka on this machine, with plain Kafka clients and
+ * nothing else (no file, no transactions, no attempt records); sends are acks=all, idempotent,
+ * linger 0, paced by parking ({@link Pacer}).
+ *
+ * <ul>
+ *   <li>{@link #oneHop}: produce a record, fetch it with an assigned consumer: one hop;
+ *   <li>{@link #twoHops}: a ping, an echo thread that polls it and sends it back as a pong, and
+ *       the pong fetched: two hops, the least a task and its result can cost.
+ * </ul>
+ *
+ * <p>Open once and call repeatedly, alternating with the measurement the floor is compared to,
+ * on the same broker in the same process. Not thread-safe.
  */
-final class KafkaPingPong {
+final class KafkaPingPong implements AutoCloseable {
 
-    private KafkaPingPong() {
+    private final String ping;
+    private final String pong;
+    private final String hop;
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final Thread echo;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaConsumer<byte[], byte[]> replies;
+    private final KafkaConsumer<byte[], byte[]> hops;
+
+    KafkaPingPong(String bootstrap) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        this.ping = "bench-ping-" + run;
+        this.pong = "bench-pong-" + run;
+        this.hop = "bench-hop-" + run;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(ping, 3, (short) 1), new NewTopic(pong, 3, (short) 1),
+                    new NewTopic(hop, 3, (short) 1))).all().get();
+        }
+        this.producer = producer(bootstrap);
+        this.replies = consumer(bootstrap, null);
+        this.hops = consumer(bootstrap, null);
+        assignAtEnd(replies, pong);
+        assignAtEnd(hops, hop);
+        this.echo = new Thread(() -> echo(bootstrap), "ping-pong-echo");
+        echo.start();
+        // The echo side has joined its group and fetches before any clock starts.
+        AtomicInteger answered = new AtomicInteger();
+        Awaitility.await().alias("the echo side answers").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    producer.send(new ProducerRecord<>(ping, stamp(0))).get();
+                    replies.poll(Duration.ofMillis(200)).forEach(r -> answered.incrementAndGet());
+                    return answered.get() > 0;
+                });
+        Awaitility.await().alias("the echo side is drained").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> replies.poll(Duration.ofMillis(300)).isEmpty());
     }
 
-    /** Returns the sorted round trips in nanoseconds of {@code seconds} of pings at {@code rate}/s, after 2 s of warm-up. */
-    static long[] run(String bootstrap, int rate, int seconds) throws Exception {
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        String ping = "bench-ping-" + run;
-        String pong = "bench-pong-" + run;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(ping, 3, (short) 1), new NewTopic(pong, 3, (short) 1))).all().get();
-        }
-        int warm = 2 * rate;
-        int n = warm + seconds * rate;
+    /** Sorted one-hop latencies in ns of {@code seconds} of records at {@code rate}/s. */
+    long[] oneHop(int rate, int seconds) throws InterruptedException {
+        return measure(hop, hops, rate, seconds);
+    }
+
+    /** Sorted two-hop round trips in ns of {@code seconds} of pings at {@code rate}/s. */
+    long[] twoHops(int rate, int seconds) throws InterruptedException {
+        return measure(ping, replies, rate, seconds);
+    }
+
+    private long[] measure(String topic, KafkaConsumer<byte[], byte[]> reader, int rate, int seconds) throws InterruptedException {
+        int n = rate * seconds;
         long[] latency = new long[n];
         AtomicInteger received = new AtomicInteger();
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread echo = new Thread(() -> echo(bootstrap, ping, pong, stop), "ping-pong-echo");
-        echo.start();
-        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
-             KafkaConsumer<byte[], byte[]> replies = consumer(bootstrap, null)) {
-            List<TopicPartition> parts = List.of(new TopicPartition(pong, 0), new TopicPartition(pong, 1), new TopicPartition(pong, 2));
-            replies.assign(parts);
-            replies.seekToEnd(parts);
-            parts.forEach(replies::position);
-            Thread reader = new Thread(() -> {
-                while (received.get() < n && !stop.get()) {
-                    for (ConsumerRecord<byte[], byte[]> r : replies.poll(Duration.ofMillis(100))) {
+        AtomicReference<RuntimeException> failed = new AtomicReference<>();
+        AtomicBoolean done = new AtomicBoolean();
+        Thread fetch = new Thread(() -> {
+            try {
+                while (received.get() < n && !done.get()) {
+                    for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(100))) {
                         ByteBuffer b = ByteBuffer.wrap(r.value());
                         int slot = b.getInt();
-                        latency[slot] = System.nanoTime() - b.getLong();
-                        received.incrementAndGet();
+                        if (slot >= 0 && slot < n && latency[slot] == 0) {
+                            latency[slot] = System.nanoTime() - b.getLong();
+                            received.incrementAndGet();
+                        }
                     }
                 }
-            }, "ping-pong-reader");
-            reader.start();
-            // The echo side has joined its group and fetches before the clock starts.
-            Awaitility.await().alias("the echo side answers").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> {
-                        producer.send(new ProducerRecord<>(ping, ByteBuffer.allocate(100).putInt(0).putLong(System.nanoTime()).array())).get();
-                        return received.get() > 0;
-                    });
-            AtomicInteger seen = new AtomicInteger(-1);
-            Awaitility.await().alias("the warm-up pongs are in").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
-                    .until(() -> seen.getAndSet(received.get()) == received.get());
-            received.set(0);
-            long next = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                while (System.nanoTime() < next) {
-                    Thread.onSpinWait();
-                }
-                byte[] v = ByteBuffer.allocate(100).putInt(i).putLong(System.nanoTime()).array();
-                producer.send(new ProducerRecord<>(ping, v));
-                next += 1_000_000_000L / rate;
+            } catch (RuntimeException e) {
+                failed.set(e);
             }
-            Awaitility.await().alias("every pong is back").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
-                    .until(() -> received.get() >= n);
-            stop.set(true);
-            reader.join();
-        } finally {
-            stop.set(true);
-            echo.join();
+        }, "ping-pong-reader");
+        fetch.start();
+        Pacer pacer = new Pacer(rate);
+        for (int i = 0; i < n; i++) {
+            pacer.awaitNext();
+            producer.send(new ProducerRecord<>(topic, stamp(i)));
         }
-        long[] measured = Arrays.copyOfRange(latency, warm, n);
-        Arrays.sort(measured);
-        return measured;
+        try {
+            Awaitility.await().alias("every record is back").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> received.get() >= n || failed.get() != null);
+        } finally {
+            done.set(true);
+            fetch.join();
+        }
+        if (failed.get() != null) {
+            throw failed.get();
+        }
+        Arrays.sort(latency);
+        return latency;
     }
 
-    private static void echo(String bootstrap, String ping, String pong, AtomicBoolean stop) {
-        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
-             KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, "ping-pong-echo")) {
-            consumer.subscribe(List.of(ping));
+    private static byte[] stamp(int slot) {
+        return ByteBuffer.allocate(100).putInt(slot).putLong(System.nanoTime()).array();
+    }
+
+    private static void assignAtEnd(KafkaConsumer<byte[], byte[]> c, String topic) {
+        List<TopicPartition> parts = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1), new TopicPartition(topic, 2));
+        c.assign(parts);
+        c.seekToEnd(parts);
+        parts.forEach(c::position);
+    }
+
+    private void echo(String bootstrap) {
+        try (KafkaProducer<byte[], byte[]> out = producer(bootstrap);
+             KafkaConsumer<byte[], byte[]> in = consumer(bootstrap, "ping-pong-echo-" + ping)) {
+            in.subscribe(List.of(ping));
             while (!stop.get()) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    producer.send(new ProducerRecord<>(pong, r.partition(), r.key(), r.value()));
+                for (ConsumerRecord<byte[], byte[]> r : in.poll(Duration.ofMillis(100))) {
+                    out.send(new ProducerRecord<>(pong, r.partition(), r.key(), r.value()));
                 }
             }
         }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop.set(true);
+        echo.join();
+        producer.close();
+        replies.close();
+        hops.close();
     }
 
     private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {

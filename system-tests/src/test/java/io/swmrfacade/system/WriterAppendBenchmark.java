@@ -142,9 +142,7 @@ public final class WriterAppendBenchmark {
             for (int i = 0; i < tasks; i++) {
                 facade.submit(Task.of("append", payload).withRoutingKey(routingKey));
             }
-            while (facade.stats().buffered() > 0) {
-                Thread.onSpinWait();
-            }
+            Pacer.parkUntil(() -> facade.stats().buffered() == 0, 200);
             double onBroker = (System.nanoTime() - t0) / 1e9;
             CollectResult r = facade.collect(Duration.ofMinutes(5));
             double seconds = (System.nanoTime() - t0) / 1e9;

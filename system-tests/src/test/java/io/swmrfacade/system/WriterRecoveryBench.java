@@ -19,7 +19,9 @@ import org.awaitility.Awaitility;
  * second node that was running all along takes over. Prints the time from the kill to the first
  * result after it, and until every task outstanding at the kill has its result.
  *
- * <p>Run: {@code bench/run recovery}.
+ * <p>Run: {@code bench/run recovery [sessionTimeoutsMs]}: the survivor case once per writer
+ * {@code session.timeout.ms} listed (comma-separated, default {@code 10000,6000}), alternating, so
+ * that the settings are compared in one run; the restart case once, with the default.
  */
 public final class WriterRecoveryBench {
 
@@ -29,7 +31,10 @@ public final class WriterRecoveryBench {
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("sf-recovery");
         restart(dir);
-        survivor(dir);
+        int run = 0;
+        for (String ms : (args.length > 0 ? args[0] : "10000,6000").split(",")) {
+            survivor(dir, Integer.parseInt(ms.trim()), run++);
+        }
         System.exit(0);
     }
 
@@ -50,16 +55,23 @@ public final class WriterRecoveryBench {
         }
     }
 
-    private static void survivor(Path dir) throws Exception {
-        try (Installation sf = new Installation("recovery-survivor", 4); TaskFacade facade = sf.facade().build()) {
-            NodeProcess a = NodeProcess.writer(sf.writerSettings(dir.resolve("a.h5"), "node-a"), dir.resolve("a.log"));
-            NodeProcess b = NodeProcess.writer(sf.writerSettings(dir.resolve("b.h5"), "node-b"), dir.resolve("b.log"));
+    private static void survivor(Path dir, int sessionTimeoutMs, int run) throws Exception {
+        try (Installation sf = new Installation("recovery-survivor" + run, 4); TaskFacade facade = sf.facade().build()) {
+            Map<String, Object> settingsA = sf.writerSettings(dir.resolve("a" + run + ".h5"), "node-a");
+            Map<String, Object> settingsB = sf.writerSettings(dir.resolve("b" + run + ".h5"), "node-b");
+            settingsA.put("kafka.session.timeout.ms", sessionTimeoutMs);
+            settingsB.put("kafka.session.timeout.ms", sessionTimeoutMs);
+            NodeProcess a = NodeProcess.writer(settingsA, dir.resolve("a" + run + ".log"));
+            NodeProcess b = NodeProcess.writer(settingsB, dir.resolve("b" + run + ".log"));
+            // Both nodes hold partitions before the flow starts: a survivor still joining at the
+            // kill would measure its own start-up, not the handover.
+            sf.awaitWritersAssigned(2);
             Flow flow = new Flow(facade);
             flow.start();
             flow.awaitSteady();
             long kill = System.nanoTime();
             a.kill9();
-            report("survivor", kill, -1, flow, flow.outstandingAt());
+            report("survivor (session.timeout.ms " + sessionTimeoutMs + ")", kill, -1, flow, flow.outstandingAt());
             b.terminate(30);
         }
     }

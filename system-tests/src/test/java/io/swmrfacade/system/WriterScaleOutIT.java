@@ -15,6 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +66,10 @@ class WriterScaleOutIT {
                 CollectResult all = facade.collect(Duration.ofSeconds(90));
                 assertThat(all.complete()).as(all.missing().toString()).isTrue();
                 assertThat(all.results()).allSatisfy(r -> assertThat(r.status()).as(r.toString()).isEqualTo(TaskStatus.OK));
+                // The facade reads results uncommitted, so it may have all of them while the dead
+                // node's last transaction is still open: only the survivor, once it owns the dead
+                // node's partitions, commits those tasks. Stop it only once every task is committed.
+                awaitEveryTaskCommitted(sf);
                 assertThat(nodeB.terminate(30)).isTrue();
             }
             WriterEvidence.TwoFiles files = WriterEvidence.checkTwoFiles(sf, handles, fileA, fileB);
@@ -73,6 +82,21 @@ class WriterScaleOutIT {
                     assertThat(files.committed().get(id).get(0).getWorkerId()).isEqualTo("node-b");
                 }
             }
+        }
+    }
+
+    /** Waits until the writers' group has committed every partition of the tasks topic to its end. */
+    private static void awaitEveryTaskCommitted(Installation sf) {
+        try (Admin admin = Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sf.bootstrap))) {
+            await().alias("every task committed by the writers").atMost(Duration.ofSeconds(90)).until(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(sf.prefix + "writers").partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+                committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+                var ends = admin.listOffsets(latest).all().get();
+                return committed.size() == 4 && committed.entrySet().stream()
+                        .allMatch(e -> e.getValue() != null && e.getValue().offset() == ends.get(e.getKey()).offset());
+            });
         }
     }
 

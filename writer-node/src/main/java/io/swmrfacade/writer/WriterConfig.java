@@ -1,14 +1,14 @@
 package io.swmrfacade.writer;
 
 import io.swmrfacade.topology.ClusterConfig;
-import io.swmrfacade.topology.Topics;
+import io.swmrfacade.topology.Durations;
+import io.swmrfacade.topology.RoleConfig;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -16,7 +16,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
 /** Every setting of a writer node. Immutable once built. */
-public final class WriterConfig extends AbstractConfig {
+public final class WriterConfig extends RoleConfig {
 
     public static final String FILE = "writer.file";
     public static final String ID = "writer.id";
@@ -47,8 +47,8 @@ public final class WriterConfig extends AbstractConfig {
             .define(TASK_TIMEOUT_MS, Type.LONG, 300_000L, Range.atLeast(1), Importance.MEDIUM,
                     "A task still running after this long is interrupted and FAILED.")
             .define(TYPE_TIMEOUTS, Type.LIST, List.of(), Importance.MEDIUM,
-                    "Per-type time limits, type=duration, for example sleep=10s,push=2m (units ms, s, m, h; a bare number"
-                            + " is ms): a task of that type still running after this long is interrupted and FAILED."
+                    "Per-type time limits, type=duration, for example sleep=10s,push=2m,probe=1.5s (units ms, s, m, h):"
+                            + " a task of that type still running after this long is interrupted and FAILED."
                             + " Types not listed use writer.task.timeout.ms.")
             .define(MAX_ATTEMPTS, Type.INT, 3, Range.between(1, 100), Importance.MEDIUM,
                     "How many times nodes may start a task and die before recording it, unless the task says; a task"
@@ -66,37 +66,30 @@ public final class WriterConfig extends AbstractConfig {
                     "Interval of heartbeats on the heartbeats topic.");
 
     private final Map<String, Duration> typeTimeouts;
+    private final String nodeId;
 
     public WriterConfig(Map<String, ?> originals) {
-        super(DEFINITION, originals, false);
+        super(DEFINITION, originals);
         concurrencyLimits(); // validate now, not on first use
         this.typeTimeouts = Map.copyOf(parseTypeTimeouts());
+        this.nodeId = getString(ID).isEmpty() ? file().getFileName() + "@" + localHost() : getString(ID);
     }
 
     public Path file() {
         return Path.of(getString(FILE)).toAbsolutePath().normalize();
     }
 
+    /** {@link #ID}, else {@code <file name>@<host>}; looked up once, when the config is built. */
     public String nodeId() {
-        String id = getString(ID);
-        if (!id.isEmpty()) {
-            return id;
-        }
-        String host;
+        return nodeId;
+    }
+
+    private static String localHost() {
         try {
-            host = InetAddress.getLocalHost().getHostName();
+            return InetAddress.getLocalHost().getHostName();
         } catch (java.net.UnknownHostException e) {
-            host = "localhost";
+            return "localhost";
         }
-        return file().getFileName() + "@" + host;
-    }
-
-    public String bootstrap() {
-        return getString(ClusterConfig.BOOTSTRAP);
-    }
-
-    public Topics topics() {
-        return new Topics(getString(ClusterConfig.TOPIC_PREFIX));
     }
 
     public Map<String, Integer> concurrencyLimits() {
@@ -129,8 +122,13 @@ public final class WriterConfig extends AbstractConfig {
         Map<String, Duration> limits = new HashMap<>();
         for (String entry : getList(TYPE_TIMEOUTS)) {
             String[] kv = entry.split("=", 2);
-            Duration d = kv.length == 2 ? parseDuration(kv[1].trim()) : null;
-            if (d == null || d.isZero() || d.isNegative()) {
+            Duration d;
+            try {
+                d = Durations.parse(kv.length == 2 ? kv[1] : "");
+            } catch (IllegalArgumentException e) {
+                d = Duration.ZERO;
+            }
+            if (d.isZero()) {
                 throw new ConfigException(TYPE_TIMEOUTS, entry, "expected type=duration such as sleep=10s or push=500ms");
             }
             limits.put(kv[0].trim(), d);
@@ -143,26 +141,7 @@ public final class WriterConfig extends AbstractConfig {
         return typeTimeouts.getOrDefault(type, taskTimeout());
     }
 
-    private static Duration parseDuration(String text) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,12})(ms|s|m|h)?").matcher(text);
-        if (!m.matches()) {
-            return null;
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "ms" : m.group(2);
-        return switch (unit) {
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofMillis(n);
-        };
-    }
-
     public Duration shutdownTimeout() {
         return Duration.ofMillis(getLong(SHUTDOWN_TIMEOUT_MS));
-    }
-
-    public Map<String, Object> kafkaOverrides() {
-        return ClusterConfig.kafkaPassThrough(originals());
     }
 }

@@ -4,10 +4,13 @@ import io.swmrfacade.swmr.SwmrWriter;
 import io.swmrfacade.writer.internal.Heartbeats;
 import io.swmrfacade.writer.internal.KafkaClients;
 import io.swmrfacade.writer.internal.TaskLoop;
+import io.swmrfacade.writer.internal.TaskLoopBuilder;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,13 +48,31 @@ public final class WriterNode implements AutoCloseable {
 
     /** As {@link #start(WriterConfig, Clock)}, with handlers given in code besides the built-ins and plugins. */
     public static WriterNode start(WriterConfig config, Clock clock, List<TaskHandler> handlers) {
-        SwmrWriter file = SwmrWriter.open(config.file(), config.nodeId(), clock);
-        KafkaClients kafka;
+        long startCalled = System.currentTimeMillis();
+        // Opening the file (HDF5's native library) and making the Kafka clients (their classes)
+        // take most of a cold start and need nothing from each other: do them side by side.
+        CompletableFuture<KafkaClients> clients = CompletableFuture.supplyAsync(() -> new KafkaClients(config), r -> {
+            Thread t = new Thread(r, "sf-start-clients");
+            t.setDaemon(true);
+            t.start();
+        });
+        SwmrWriter file;
+        try {
+            file = SwmrWriter.open(config.file(), config.nodeId(), clock);
+        } catch (RuntimeException | Error e) {
+            clients.thenAccept(KafkaClients::close);
+            throw e;
+        }
+        long fileOpened = System.currentTimeMillis();
+        KafkaClients kafka = null;
         TaskLoop loop;
         try {
-            kafka = new KafkaClients(config);
-            loop = new TaskLoop(config, clock, kafka, file, handlers);
+            kafka = await(clients);
+            loop = new TaskLoopBuilder(config, clock).handlers(handlers).startedAt(startCalled, fileOpened).build(kafka, file);
         } catch (RuntimeException e) {
+            if (kafka != null) {
+                kafka.close();
+            }
             file.close();
             throw e;
         }
@@ -59,6 +80,17 @@ public final class WriterNode implements AutoCloseable {
         node.thread.start();
         LOG.info("[{}] writer node started on {} (file {})", config.nodeId(), config.bootstrap(), config.file());
         return node;
+    }
+
+    private static KafkaClients await(CompletableFuture<KafkaClients> clients) {
+        try {
+            return clients.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     public String nodeId() {

@@ -33,7 +33,15 @@ public final class BrokerJvm {
      * @throws BrokerException if the tool fails or does not finish in time
      */
     public void formatStorage(Deadline deadline) {
-        String clusterId = Uuid.randomUuid().toString();
+        formatStorage(Uuid.randomUuid().toString(), deadline);
+    }
+
+    /**
+     * Formats {@code log.dirs} with {@code clusterId}: every node of one cluster must share it.
+     *
+     * @throws BrokerException if the tool fails or does not finish in time
+     */
+    public void formatStorage(String clusterId, Deadline deadline) {
         List<String> command = javaCommand(List.of());
         command.addAll(List.of(STORAGE_TOOL_MAIN_CLASS, "format",
                 "--cluster-id", clusterId, "--config", layout.renderedConfig().toString()));

@@ -7,34 +7,39 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Where the local broker's files are, relative to the repository root {@code home}:
- * the configuration templates in {@code broker-config/local}, the jars in
- * {@code broker-config/target/kafka-lib}, and everything the broker writes under {@code var/kafka}.
+ * Where one broker's files are, relative to the repository root {@code home}: its
+ * server.properties template (in {@code broker-config/local} or {@code broker-config/cluster-3}),
+ * the logging configuration in {@code broker-config/local}, the jars in
+ * {@code broker-config/target/kafka-lib}, and everything the broker writes under {@code dataDir}.
  */
-public record BrokerLayout(Path home) {
+public record BrokerLayout(Path home, Path serverTemplate, Path dataDir) {
 
     public BrokerLayout {
         home = home.toAbsolutePath().normalize();
+        serverTemplate = serverTemplate.toAbsolutePath().normalize();
+        dataDir = dataDir.toAbsolutePath().normalize();
     }
 
-    public Path templateDir() {
-        return home.resolve("broker-config").resolve("local");
+    /** The single local broker: {@code broker-config/local/server.properties}, data in {@code var/kafka}. */
+    public static BrokerLayout local(Path home) {
+        Path root = home.toAbsolutePath().normalize();
+        return new BrokerLayout(root, root.resolve("broker-config").resolve("local").resolve("server.properties"),
+                root.resolve("var").resolve("kafka"));
     }
 
-    public Path serverTemplate() {
-        return templateDir().resolve("server.properties");
+    /** Node {@code node} of a local cluster: its template in {@code broker-config/cluster-3}, data in {@code clusterDir/node-<node>}. */
+    public static BrokerLayout clusterNode(Path home, Path clusterDir, int node) {
+        Path root = home.toAbsolutePath().normalize();
+        return new BrokerLayout(root, root.resolve("broker-config").resolve("cluster-3").resolve("server-" + node + ".properties"),
+                clusterDir.resolve("node-" + node));
     }
 
     public Path log4jConfig() {
-        return templateDir().resolve("log4j2.xml");
+        return home.resolve("broker-config").resolve("local").resolve("log4j2.xml");
     }
 
     public Path kafkaLib() {
         return home.resolve("broker-config").resolve("target").resolve("kafka-lib");
-    }
-
-    public Path dataDir() {
-        return home.resolve("var").resolve("kafka");
     }
 
     /** The broker's log.dirs: partitions and the KRaft metadata log. */

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -32,17 +33,34 @@ public final class ReadinessProbe {
      * @throws BrokerException if the deadline passes first, or the thread is interrupted
      */
     public static boolean await(String bootstrap, ProcessHandle process, Deadline deadline) {
+        return await(bootstrap, process, deadline, nodes -> !nodes.isEmpty());
+    }
+
+    /**
+     * Blocks until the broker at {@code bootstrap} answers {@code describeCluster} with a list
+     * that holds {@code nodeId}: a KRaft broker is listed only once the controller has unfenced
+     * it, that is once it has caught up with the metadata log and can lead partitions.
+     *
+     * @return true once the node is ready, false if {@code process} exited first
+     * @throws BrokerException if the deadline passes first, or the thread is interrupted
+     */
+    public static boolean awaitNode(String bootstrap, int nodeId, ProcessHandle process, Deadline deadline) {
+        return await(bootstrap, process, deadline, nodes -> nodes.stream().anyMatch(node -> node.id() == nodeId));
+    }
+
+    private static boolean await(String bootstrap, ProcessHandle process, Deadline deadline,
+            Predicate<Collection<Node>> ready) {
         try {
             // An Admin client logs a WARN per refused connection: wait for the port in silence first.
-            return awaitPort(bootstrap, process, deadline) && awaitCluster(bootstrap, process, deadline);
+            return awaitPort(bootstrap, process, deadline) && awaitCluster(bootstrap, process, deadline, ready);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BrokerException("Interrupted while waiting for the broker at " + bootstrap, e);
         }
     }
 
-    private static boolean awaitCluster(String bootstrap, ProcessHandle process, Deadline deadline)
-            throws InterruptedException {
+    private static boolean awaitCluster(String bootstrap, ProcessHandle process, Deadline deadline,
+            Predicate<Collection<Node>> ready) throws InterruptedException {
         Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.CLIENT_ID_CONFIG, "swmr-facade-local-broker-probe",
@@ -60,7 +78,7 @@ public final class ReadinessProbe {
                 try {
                     Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(attemptMillis))
                             .nodes().get();
-                    if (!nodes.isEmpty()) {
+                    if (ready.test(nodes)) {
                         return true;
                     }
                 } catch (ExecutionException e) {

@@ -12,8 +12,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -98,12 +100,22 @@ public final class ServerConfig {
      * the appended value overrides any log.dirs in the template.
      */
     public static void render(Path template, Path target, Path logDirs) {
+        render(template, target, Map.of("log.dirs", logDirs.toAbsolutePath().toString()),
+                "Set by LocalBroker: data under the repository's var/kafka.");
+    }
+
+    /**
+     * Copies {@code template} to {@code target}, comments included, and appends {@code overrides}
+     * after the line {@code # note}. A later key wins when Kafka loads the file, so the appended
+     * values override the template's.
+     */
+    public static void render(Path template, Path target, Map<String, String> overrides, String note) {
         try {
-            String rendered = "# Rendered by io.swmrfacade.broker.LocalBroker from " + template
-                    + "; edit that file instead, this one is rewritten at every start.\n"
-                    + Files.readString(template, StandardCharsets.UTF_8)
-                    + "\n# Set by LocalBroker: data under the repository's var/kafka.\n"
-                    + "log.dirs=" + escape(logDirs.toAbsolutePath().toString()) + "\n";
+            StringBuilder rendered = new StringBuilder("# Rendered by io.swmrfacade.broker from ").append(template)
+                    .append("; edit that file instead, this one is rewritten at every start.\n")
+                    .append(Files.readString(template, StandardCharsets.UTF_8))
+                    .append("\n# ").append(note).append('\n');
+            new TreeMap<>(overrides).forEach((key, value) -> rendered.append(key).append('=').append(escape(value)).append('\n'));
             Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
             Files.writeString(tmp, rendered, StandardCharsets.UTF_8);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

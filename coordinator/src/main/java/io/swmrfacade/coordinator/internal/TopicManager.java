@@ -29,7 +29,11 @@ public final class TopicManager {
         this.timeoutMs = timeoutMs;
     }
 
-    public List<TopicCheck> ensure(List<TopicSpec> specs) throws ExecutionException, InterruptedException, TimeoutException {
+    /**
+     * Creates the missing topics and checks all of them against their specs, and against what a
+     * cluster of {@code brokers} allows ({@link ReplicationCheck#underReplicated}).
+     */
+    public List<TopicCheck> ensure(List<TopicSpec> specs, int brokers) throws ExecutionException, InterruptedException, TimeoutException {
         Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
         List<TopicCheck> out = new ArrayList<>();
         List<NewTopic> toCreate = new ArrayList<>();
@@ -67,8 +71,14 @@ public final class TopicManager {
         }
         for (TopicSpec s : specs) {
             boolean created = toCreate.stream().anyMatch(t -> t.name().equals(s.name()));
-            out.add(new TopicCheck(s.name(), created, differences(s, descriptions.get(s.name()),
-                    configs.get(new ConfigResource(ConfigResource.Type.TOPIC, s.name())))));
+            List<String> problems = new ArrayList<>(differences(s, descriptions.get(s.name()),
+                    configs.get(new ConfigResource(ConfigResource.Type.TOPIC, s.name()))));
+            String under = ReplicationCheck.underReplicated(s.name(),
+                    descriptions.get(s.name()).partitions().get(0).replicas().size(), brokers);
+            if (under != null) {
+                problems.add(under);
+            }
+            out.add(new TopicCheck(s.name(), created, List.copyOf(problems)));
         }
         return out;
     }

@@ -184,6 +184,12 @@ final class Sender implements Runnable {
                 } else if (error instanceof RetriableException && !pastDeadline()) {
                     lastProblem = "broker unreachable: " + error.getMessage();
                     retry.addLast(p);
+                } else if (error instanceof RetriableException) {
+                    // The close deadline passed while this send waited (for metadata, say): the
+                    // broker never refused the task, the facade stopped trying.
+                    release(p);
+                    failed.accept(p, "the facade closed before the broker confirmed the task (last problem: "
+                            + error.getMessage() + ")");
                 } else {
                     release(p);
                     failed.accept(p, "the broker did not take the task: " + error.getMessage());

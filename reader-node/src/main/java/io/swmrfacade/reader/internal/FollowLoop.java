@@ -37,6 +37,8 @@ public final class FollowLoop implements Runnable {
     private final Consumer<Snapshot> onReport;
     private final ReportThrottle throttle;
     private final FileTracker tracker = new FileTracker();
+    private final SignalTap signals;
+    private final PollLag pollLag = new PollLag();
 
     private volatile Snapshot snapshot;
     private volatile ReaderException failure;
@@ -47,6 +49,17 @@ public final class FollowLoop implements Runnable {
      */
     public FollowLoop(ReaderId id, Path file, Duration poll, Duration report, Duration openTimeout, Clock clock,
                       PrintStream console, Consumer<Snapshot> onReport) {
+        this(id, file, poll, report, openTimeout, clock, console, onReport, 10, 4096);
+    }
+
+    /**
+     * @param onReport        receives each throttled report on the follow thread; must not block
+     * @param windowSeconds   how many seconds of each stream the page's window keeps, at the stream's rate
+     * @param windowSamples   how many samples the window keeps of a stream without a rate
+     */
+    public FollowLoop(ReaderId id, Path file, Duration poll, Duration report, Duration openTimeout, Clock clock,
+                      PrintStream console, Consumer<Snapshot> onReport, double windowSeconds, int windowSamples) {
+        this.signals = new SignalTap(windowSeconds, windowSamples);
         this.id = id;
         this.file = file;
         this.pollMs = poll.toMillis();
@@ -60,6 +73,21 @@ public final class FollowLoop implements Runnable {
 
     public Snapshot snapshot() {
         return snapshot;
+    }
+
+    /** The followed file (segment 0). */
+    public Path file() {
+        return file;
+    }
+
+    /** How late polls start; for benchmarks. */
+    public PollLag pollLag() {
+        return pollLag;
+    }
+
+    /** Stream windows, rates and recent failures, for the live page. */
+    SignalTap signals() {
+        return signals;
     }
 
     /** The error the loop stopped on, or null. */
@@ -123,14 +151,22 @@ public final class FollowLoop implements Runnable {
         LOG.info("[{}] following {}", id, file);
         long lastRefresh = Long.MIN_VALUE;
         boolean first = true;
+        long lastPollStart = 0;
         while (!stopping) {
+            long pollStart = System.nanoTime();
+            if (lastPollStart != 0) {
+                pollLag.record((pollStart - lastPollStart) / 1000 - pollMs * 1000);
+            }
+            lastPollStart = pollStart;
             SwmrFollower.Update update = poll(follower);
             Instant now = clock.instant();
             long nowMs = now.toEpochMilli();
             FileTracker.Change change = tracker.apply(update, now);
+            tapSignals(follower, update, nowMs);
             if (change != FileTracker.Change.NONE || nowMs - lastRefresh >= SNAPSHOT_REFRESH_MS) {
                 snapshot = tracker.snapshot(id, file, Snapshot.State.FOLLOWING, now, null);
                 lastRefresh = nowMs;
+                signals.recordRates(nowMs, snapshot.rowsPerSecond());
             }
             if (first) {
                 console.opened(snapshot);
@@ -147,6 +183,15 @@ public final class FollowLoop implements Runnable {
                 onReport.accept(snapshot);
             }
             Thread.sleep(pollMs);
+        }
+    }
+
+    private void tapSignals(SwmrFollower follower, SwmrFollower.Update update, long nowMs) {
+        try {
+            signals.apply(follower, update, nowMs);
+        } catch (RuntimeException e) {
+            throw new ReaderException(id, file, "cannot read samples or error texts of " + follower.currentFile() + ": "
+                    + oneLine(e), e);
         }
     }
 

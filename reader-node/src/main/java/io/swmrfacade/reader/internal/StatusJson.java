@@ -23,6 +23,19 @@ final class StatusJson {
     }
 
     static byte[] toJson(Snapshot s) {
+        return write(toMap(s));
+    }
+
+    static byte[] write(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write status JSON", e);
+        }
+    }
+
+    /** The snapshot as an ordered map, for callers that add fields before writing it. */
+    static Map<String, Object> toMap(Snapshot s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("readerId", s.readerId().value());
         m.put("file", s.file().toString());
@@ -53,10 +66,6 @@ final class StatusJson {
         m.put("lastChange", s.lastChange() == null ? null : s.lastChange().toString());
         m.put("rowsPerSecond", Math.round(s.rowsPerSecond() * 10) / 10.0);
         m.put("error", s.error());
-        try {
-            return MAPPER.writeValueAsBytes(m);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write status JSON", e);
-        }
+        return m;
     }
 }

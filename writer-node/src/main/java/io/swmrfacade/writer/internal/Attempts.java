@@ -7,16 +7,17 @@ import io.swmrfacade.writer.WriterNodeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -24,7 +25,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.kafka.common.utils.LogContext;
 
 /**
  * Durable start counts of tasks, on the compacted attempts topic, so that a task that kills its
@@ -44,27 +45,41 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Loop thread only (but for the acknowledgement callback of {@link #recordStarts}); not thread-safe.
  */
-final class Attempts implements AutoCloseable {
+final class Attempts implements StartRecorder, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Attempts.class);
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a topic created a moment ago may take to show all its partitions in the metadata. */
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(10);
+    private static final Duration METADATA_POLL = Duration.ofMillis(50);
 
     private record Count(int partition, int starts) {
     }
 
     private final String topic;
     private final String nodeId;
-    private final String log;
+    private final Logger log;
     private final Clock clock;
-    private final KafkaProducer<byte[], byte[]> producer;
-    private final KafkaConsumer<byte[], byte[]> reader;
+    private final Producer<byte[], byte[]> producer;
+    private final Consumer<byte[], byte[]> reader;
     private final Map<String, Count> counts = new HashMap<>();
 
-    Attempts(WriterConfig config, Clock clock) {
-        this.topic = config.topics().attempts();
-        this.nodeId = config.nodeId();
-        this.log = "[" + nodeId + "] ";
+    Attempts(WriterConfig config, Clock clock, LogContext logs) {
+        this(config.topics().attempts(), config.nodeId(), producer(config), reader(config), clock, logs);
+    }
+
+    /** Over the given clients (Kafka's, or in-memory ones in tests); closes them on {@link #close}. */
+    Attempts(String topic, String nodeId, Producer<byte[], byte[]> producer, Consumer<byte[], byte[]> reader, Clock clock,
+             LogContext logs) {
+        this.topic = topic;
+        this.nodeId = nodeId;
+        this.producer = producer;
+        this.reader = reader;
         this.clock = clock;
+        this.log = logs.logger(Attempts.class);
+    }
+
+    private static Producer<byte[], byte[]> producer(WriterConfig config) {
+        String nodeId = config.nodeId();
         Map<String, Object> p = new HashMap<>(config.kafkaOverrides());
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "sf-writer-attempts-" + nodeId);
@@ -76,7 +91,11 @@ final class Attempts implements AutoCloseable {
         p.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) ACK_TIMEOUT.toMillis());
         p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static Consumer<byte[], byte[]> reader(WriterConfig config) {
+        String nodeId = config.nodeId();
         Map<String, Object> c = new HashMap<>(config.kafkaOverrides());
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "sf-writer-attempts-reader-" + nodeId);
@@ -84,7 +103,7 @@ final class Attempts implements AutoCloseable {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.remove(ConsumerConfig.GROUP_ID_CONFIG);
         c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-        this.reader = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Starts of {@code taskId} so far that never recorded a result. */
@@ -103,12 +122,11 @@ final class Attempts implements AutoCloseable {
             return;
         }
         List<TopicPartition> parts = taskPartitions.stream().map(tp -> new TopicPartition(topic, tp.partition())).toList();
-        int available = reader.partitionsFor(topic, ACK_TIMEOUT).size();
-        for (TopicPartition tp : parts) {
-            if (tp.partition() >= available) {
-                throw new WriterNodeException("topic " + topic + " has " + available + " partitions, fewer than the tasks topic;"
-                        + " it needs one per task partition");
-            }
+        int needed = parts.stream().mapToInt(TopicPartition::partition).max().orElse(0) + 1;
+        int available = visiblePartitions();
+        if (available < needed) {
+            throw new WriterNodeException("topic " + topic + " has " + available + " partitions, fewer than the tasks topic;"
+                    + " it needs one per task partition");
         }
         reader.assign(parts);
         reader.seekToBeginning(parts);
@@ -125,7 +143,22 @@ final class Attempts implements AutoCloseable {
             }
         }
         reader.unsubscribe();
-        LOG.debug("{}read {} attempt records of {}", log, records, parts);
+        log.debug("read {} attempt records of {}", records, parts);
+    }
+
+    /**
+     * The partitions of the attempts topic that the cluster's metadata shows, asked again for up to
+     * {@link #METADATA_WAIT} while it shows none: a topic this node created a moment ago may not
+     * be in the broker's metadata yet (a topic that shows fewer partitions than needed is refused).
+     */
+    private int visiblePartitions() {
+        long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
+        int available = reader.partitionsFor(topic, ACK_TIMEOUT).size();
+        while (available == 0 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(METADATA_POLL.toNanos());
+            available = reader.partitionsFor(topic, ACK_TIMEOUT).size();
+        }
+        return available;
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> r) {
@@ -140,7 +173,7 @@ final class Attempts implements AutoCloseable {
         try {
             counts.put(taskId, new Count(r.partition(), TaskAttempt.parseFrom(r.value()).getAttempts()));
         } catch (InvalidProtocolBufferException e) {
-            LOG.warn("{}ignoring a malformed record at {}-{}@{}", log, r.topic(), r.partition(), r.offset());
+            log.warn("ignoring a malformed record at {}-{}@{}", r.topic(), r.partition(), r.offset());
         }
     }
 
@@ -157,7 +190,8 @@ final class Attempts implements AutoCloseable {
      * the tasks may start; it gets false if any was not acknowledged within the delivery timeout,
      * and the caller must then call {@link #unrecorded} on the loop thread and not start them.
      */
-    void recordStarts(List<Inflight> tasks, java.util.function.Consumer<Boolean> whenRecorded) {
+    @Override
+    public void recordStarts(List<Inflight> tasks, java.util.function.Consumer<Boolean> whenRecorded) {
         java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger(tasks.size());
         java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
         for (Inflight t : tasks) {
@@ -170,14 +204,14 @@ final class Attempts implements AutoCloseable {
             try {
                 producer.send(record(t, a.toByteArray()), (meta, error) -> {
                     if (error != null && failed.compareAndSet(false, true)) {
-                        LOG.warn("{}could not record the start of {} tasks ({}); they wait", log, tasks.size(), error.toString());
+                        log.warn("could not record the start of {} tasks ({}); they wait", tasks.size(), error.toString());
                     }
                     if (pending.decrementAndGet() == 0) {
                         whenRecorded.accept(!failed.get());
                     }
                 });
             } catch (KafkaException e) {
-                LOG.warn("{}could not record the start of {} tasks ({}); they wait", log, tasks.size(), e.toString());
+                log.warn("could not record the start of {} tasks ({}); they wait", tasks.size(), e.toString());
                 failed.set(true);
                 if (pending.addAndGet(-(tasks.size() - i)) == 0) {
                     whenRecorded.accept(false);
@@ -188,7 +222,8 @@ final class Attempts implements AutoCloseable {
     }
 
     /** Loop thread: forgets the starts of tasks that {@link #recordStarts} could not record; they did not run. */
-    void unrecorded(List<Inflight> tasks) {
+    @Override
+    public void unrecorded(List<Inflight> tasks) {
         for (Inflight t : tasks) {
             if (t.priorStarts() == 0) {
                 counts.remove(t.id());
@@ -220,7 +255,7 @@ final class Attempts implements AutoCloseable {
         try {
             producer.flush();
         } catch (KafkaException e) {
-            LOG.warn("{}could not take back {} starts: {}", log, tasks.size(), e.toString());
+            log.warn("could not take back {} starts: {}", tasks.size(), e.toString());
         }
     }
 
@@ -232,13 +267,12 @@ final class Attempts implements AutoCloseable {
         try {
             producer.send(r);
         } catch (KafkaException e) {
-            LOG.warn("{}could not write to {}: {}", log, topic, e.toString());
+            log.warn("could not write to {}: {}", topic, e.toString());
         }
     }
 
     private long micros() {
-        Instant now = clock.instant();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+        return EpochMicros.now(clock);
     }
 
     @Override

@@ -15,8 +15,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.kafka.common.utils.LogContext;
 
 /**
  * Creates the attempts topic when it is missing, mirroring the tasks topic's partitions and
@@ -24,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 final class AttemptsTopic {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AttemptsTopic.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private AttemptsTopic() {
@@ -34,8 +32,7 @@ final class AttemptsTopic {
      * @throws WriterNodeException if the tasks topic does not exist, the attempts topic has fewer
      *     partitions than it, or the broker does not answer in time
      */
-    static void ensure(WriterConfig config) {
-        String log = "[" + config.nodeId() + "] ";
+    static void ensure(WriterConfig config, LogContext logs) {
         Map<String, Object> p = new HashMap<>(config.kafkaOverrides());
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
@@ -53,7 +50,7 @@ final class AttemptsTopic {
                 try {
                     admin.createTopics(List.of(new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor())
                             .configs(spec.config()))).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                    LOG.info("{}created topic {} with {} partitions", log, attempts, spec.partitions());
+                    logs.logger(AttemptsTopic.class).info("created topic {} with {} partitions", attempts, spec.partitions());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;

@@ -16,7 +16,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The writer node's Kafka clients: a read-committed consumer in the writers' group (a static
@@ -25,15 +24,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaClients implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(KafkaClients.class);
-
     private final WriterConfig config;
-    private final String log;
+    private final Logger log;
     private final KafkaConsumer<byte[], byte[]> consumer;
 
     public KafkaClients(WriterConfig config) {
         this.config = config;
-        this.log = "[" + config.nodeId() + "] ";
+        this.log = TaskLoopBuilder.logContext(config).logger(KafkaClients.class);
         this.consumer = new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -61,7 +58,10 @@ public final class KafkaClients implements AutoCloseable {
         // A task record may reach TaskLimits.MAX_RECORD_BYTES: fetch one whole, and several at once.
         p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TaskLimits.MAX_RECORD_BYTES);
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
-        p.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        // A node that dies and stays dead keeps its partitions until its session expires: the
+        // shortest session the broker allows by default (group.min.session.timeout.ms, 6 s).
+        // Heartbeats come from the consumer's own thread, so a busy loop does not expire it.
+        p.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000);
         p.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
         return p;
     }
@@ -103,7 +103,7 @@ public final class KafkaClients implements AutoCloseable {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5))
                     .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         } catch (KafkaException e) {
-            LOG.warn("{}consumer close: {}", log, e.toString());
+            log.warn("consumer close: {}", e.toString());
         }
     }
 }

@@ -126,8 +126,7 @@ final class TaskRunner {
     }
 
     private long micros() {
-        Instant now = clock.instant();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+        return EpochMicros.now(clock);
     }
 
     private static byte[] utf8(String s) {

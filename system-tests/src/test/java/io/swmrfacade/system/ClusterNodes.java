@@ -1,0 +1,104 @@
+package io.swmrfacade.system;
+
+import io.swmrfacade.broker.ClusterPorts;
+import io.swmrfacade.broker.LocalCluster;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+
+/**
+ * Three real Kafka nodes, each a JVM of its own started by {@link LocalCluster} (the code behind
+ * {@code sf broker start --nodes 3}) from the cluster-3 templates, on free ports, with their data
+ * in a test folder: for tests that SIGKILL a broker.
+ */
+final class ClusterNodes implements AutoCloseable {
+
+    static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final LocalCluster cluster;
+    private final String bootstrap;
+    private final Thread stopOnExit;
+
+    /** Starts the three nodes and waits until each is unfenced. */
+    ClusterNodes(Path dir) throws IOException {
+        Path home = Path.of(System.getProperty("sf.home", "..")).toAbsolutePath().normalize();
+        this.cluster = new LocalCluster(home, dir.resolve("kafka-cluster"));
+        LocalCluster forHook = cluster;
+        // A test JVM that dies must not leave three brokers behind.
+        this.stopOnExit = new Thread(() -> forHook.stop(Duration.ofSeconds(5)), "stop-test-cluster");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        this.bootstrap = cluster.start(freePorts(), START_TIMEOUT);
+    }
+
+    String bootstrap() {
+        return bootstrap;
+    }
+
+    /** SIGKILL node {@code node}: no controlled shutdown, as when its host dies. */
+    void kill(int node) {
+        cluster.stopNode(node, true, STOP_TIMEOUT);
+    }
+
+    /** Starts node {@code node} again and returns how long it took until the cluster listed it (unfenced). */
+    Duration restart(int node) {
+        long start = System.nanoTime();
+        cluster.startNode(node, START_TIMEOUT);
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    LocalCluster.Status status() {
+        return cluster.status(Duration.ofSeconds(10));
+    }
+
+    /** Partitions of {@code topic} led by each node; a partition without a leader counts for node -1. */
+    Map<Integer, Integer> leadersOf(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+            Map<Integer, Integer> leaders = new HashMap<>();
+            for (TopicPartitionInfo p : d.partitions()) {
+                leaders.merge(p.leader() == null || p.leader().isEmpty() ? -1 : p.leader().id(), 1, Integer::sum);
+            }
+            return leaders;
+        }
+    }
+
+    /** The node that leads the most partitions of {@code topic}. */
+    int busiestLeaderOf(String topic) throws Exception {
+        return leadersOf(topic).entrySet().stream().filter(e -> e.getKey() > 0)
+                .max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    }
+
+    @Override
+    public void close() {
+        cluster.stop(STOP_TIMEOUT);
+        Runtime.getRuntime().removeShutdownHook(stopOnExit);
+    }
+
+    private static ClusterPorts freePorts() throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                ServerSocket socket = new ServerSocket(0);
+                socket.setReuseAddress(true);
+                sockets.add(socket);
+            }
+            List<Integer> ports = sockets.stream().map(ServerSocket::getLocalPort).toList();
+            return new ClusterPorts(ports.subList(0, 3), ports.subList(3, 6));
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,257 @@
+package io.swmrfacade.writer.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.LogContext;
+import org.slf4j.Logger;
+
+/**
+ * Publishes what finished: records each outcome in the file, flushes, sends the results (and
+ * dead letters) into the open transaction at once, and paces the commits that carry the offsets
+ * they answer for. Applies each commit's outcome: offsets marked committed and attempt counts
+ * ended, or, after a retriable failure, the records sent again.
+ *
+ * <p>One ownership check ({@link #owns}) decides, everywhere, whether a record or outcome still
+ * answers for a partition this node holds under the assignment it was taken in: a result of a
+ * partition that moved on is neither recorded, sent nor sent again; its new owner answers it.
+ *
+ * <p>Loop thread only, but for {@link #finished(Outcome)}, which any thread may call.
+ */
+final class Publishing implements Intake.Sink {
+
+    /** Commits at most this often while busy (group commit). */
+    static final Duration COMMIT_INTERVAL = Duration.ofMillis(20);
+    /** ... unless this many results wait. */
+    static final int MAX_BATCH = 2000;
+
+    private final Logger log;
+    private final Transactions txns;
+    private final OffsetTracker offsets;
+    private final Function<Outcome, ProducerRecord<byte[], byte[]>> recorder;
+    private final Runnable flush;
+    private final Consumer<Inflight> attemptsOver;
+    private final Supplier<ConsumerGroupMetadata> group;
+    private final LongSupplier nanoTime;
+    private final ConcurrentLinkedQueue<Outcome> finished = new ConcurrentLinkedQueue<>();
+    /** Results and dead letters to send once the file is flushed. */
+    private final List<Transactions.Outgoing> unsent = new ArrayList<>();
+    /** Tasks whose attempt count ends when the transaction their result goes in commits. */
+    private final List<Inflight> clearOnCommit = new ArrayList<>();
+    private final List<Inflight> handedBack = new ArrayList<>();
+    private final AtomicLong tasksDone = new AtomicLong();
+    private long lastCommitNanos;
+
+    /**
+     * @param recorder     writes an outcome into the file (visible at the next flush) and returns its result
+     * @param flush        flushes the file
+     * @param attemptsOver ends a task's attempt count once its result is committed
+     * @param group        the consumer's group metadata, read on the loop thread for each commit
+     */
+    Publishing(Transactions txns, OffsetTracker offsets, Function<Outcome, ProducerRecord<byte[], byte[]>> recorder,
+               Runnable flush, Consumer<Inflight> attemptsOver, Supplier<ConsumerGroupMetadata> group,
+               LongSupplier nanoTime, LogContext logs) {
+        this.txns = txns;
+        this.offsets = offsets;
+        this.recorder = recorder;
+        this.flush = flush;
+        this.attemptsOver = attemptsOver;
+        this.group = group;
+        this.nanoTime = nanoTime;
+        this.lastCommitNanos = nanoTime.getAsLong();
+        this.log = logs.logger(Publishing.class);
+    }
+
+    /** A task ended (or was answered without running, or handed back). Any thread. */
+    void finished(Outcome o) {
+        finished.add(o);
+    }
+
+    @Override
+    public void answered(Outcome o) {
+        finished(o);
+    }
+
+    @Override
+    public void stage(Transactions.Outgoing record) {
+        unsent.add(record);
+    }
+
+    @Override
+    public void clearOnCommit(Inflight t) {
+        clearOnCommit.add(t);
+    }
+
+    /** Outcomes wait to be recorded. */
+    boolean hasFinished() {
+        return !finished.isEmpty();
+    }
+
+    /** Something waits to be recorded, sent or committed. */
+    boolean busy() {
+        return !finished.isEmpty() || !unsent.isEmpty() || txns.committing() || txns.openRecords() > 0;
+    }
+
+    /**
+     * The one ownership check: true if a record or task answers for no partition, or for one this
+     * node still owns under the assignment it was taken in.
+     */
+    boolean owns(TopicPartition source, long epoch) {
+        return source == null || offsets.current(source, epoch);
+    }
+
+    /**
+     * Writes finished tasks to the file and stages their results; returns the tasks whose lane
+     * slots and routing keys are now free (to release once the file is flushed, {@link #sendStaged}).
+     */
+    List<Inflight> recordFinished() {
+        List<Inflight> ended = new ArrayList<>();
+        Outcome o;
+        while ((o = finished.poll()) != null) {
+            Inflight t = o.task();
+            if (o.started()) {
+                ended.add(t);
+            }
+            if (o.handedBack()) {
+                handedBack.add(t);
+                continue;
+            }
+            if (!owns(t.tp(), t.epoch())) {
+                continue; // the partition moved on while the task ran: its new owner runs it
+            }
+            unsent.add(new Transactions.Outgoing(recorder.apply(o), t.tp(), t.epoch()));
+            clearOnCommit.add(t);
+            offsets.finished(t.tp(), t.epoch(), t.offset());
+            tasksDone.incrementAndGet();
+        }
+        return ended;
+    }
+
+    /**
+     * Flushes the file, then sends the staged results into the open transaction, where readers of
+     * uncommitted results see them at once: every result sent names a row already in the file.
+     */
+    void sendStaged() {
+        if (unsent.isEmpty() && clearOnCommit.isEmpty()) {
+            return;
+        }
+        flush.run();
+        for (Transactions.Outgoing o : unsent) {
+            if (owns(o.source(), o.epoch())) {
+                txns.send(o);
+            }
+        }
+        clearOnCommit.forEach(txns::clearOnCommit);
+        unsent.clear();
+        clearOnCommit.clear();
+    }
+
+    /**
+     * Commits the open transaction with the offsets its results cover, in the background, once
+     * the commit before it is done and either {@link #COMMIT_INTERVAL} has passed since that one
+     * began, {@link #MAX_BATCH} results wait, or the node is {@code idle}. Commits do not hold
+     * results back (they are sent already); their pace only trades broker work against how soon
+     * read-committed readers see results and how much a crash replays from the file.
+     */
+    void maybeCommit(boolean idle) {
+        if (txns.committing()) {
+            return; // one commit at a time; the other producer takes results meanwhile
+        }
+        if (!idle && txns.openRecords() < MAX_BATCH && nanoTime.getAsLong() - lastCommitNanos < COMMIT_INTERVAL.toNanos()) {
+            return;
+        }
+        sendStaged();
+        Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable();
+        if (txns.openRecords() == 0 && commit.isEmpty()) {
+            return;
+        }
+        lastCommitNanos = nanoTime.getAsLong();
+        txns.commit(commit, group.get());
+    }
+
+    /**
+     * Waits for the commit in flight, then flushes, sends and commits everything finished, on
+     * this thread; returns that commit's outcome for the caller to {@link #apply}, or null if
+     * there was nothing to commit.
+     */
+    Transactions.Completion commitAllNow() {
+        apply(txns.await());
+        sendStaged();
+        Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable();
+        lastCommitNanos = nanoTime.getAsLong();
+        if (txns.openRecords() == 0 && commit.isEmpty()) {
+            return null;
+        }
+        return txns.commitNow(commit, group.get());
+    }
+
+    /** Applies the background commit's outcome if it has finished; does not wait. */
+    void drainCommit() {
+        apply(txns.poll());
+    }
+
+    /** Waits for the background commit, if any, and returns its outcome, not yet applied. */
+    Transactions.Completion awaitCommit() {
+        return txns.await();
+    }
+
+    /** Applies a finished commit's outcome (null: none finished). */
+    void apply(Transactions.Completion c) {
+        if (c == null) {
+            return;
+        }
+        Transactions.Batch b = c.batch();
+        if (c.committed()) {
+            offsets.markCommitted(b.offsets());
+            b.clears().forEach(attemptsOver);
+        } else {
+            // Aborted after a retriable failure: the records are in the file; send them again,
+            // those of partitions this node still owns (a new owner answers the others).
+            resend(b);
+        }
+    }
+
+    /** After partitions were lost: aborts the open transaction and sends again what this node still owns. */
+    void abortOpen() {
+        resend(txns.abortOpen());
+    }
+
+    private void resend(Transactions.Batch b) {
+        int dropped = 0;
+        for (Transactions.Outgoing o : b.records()) {
+            if (owns(o.source(), o.epoch())) {
+                txns.send(o);
+            } else {
+                dropped++;
+            }
+        }
+        for (Inflight t : b.clears()) {
+            if (owns(t.tp(), t.epoch())) {
+                txns.clearOnCommit(t);
+            }
+        }
+        if (dropped > 0) {
+            log.info("{} uncommitted results of partitions no longer owned were dropped; their new owner answers them", dropped);
+        }
+    }
+
+    /** Tasks interrupted by a shutdown so far, to hand back. */
+    List<Inflight> handedBack() {
+        return handedBack;
+    }
+
+    long tasksDone() {
+        return tasksDone.get();
+    }
+}

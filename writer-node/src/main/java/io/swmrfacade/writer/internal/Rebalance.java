@@ -1,0 +1,100 @@
+package io.swmrfacade.writer.internal;
+
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.utils.LogContext;
+import org.slf4j.Logger;
+
+/**
+ * What the node does when partitions move. Runs inside the consumer's poll, on the loop thread.
+ * Revoke: record and commit what finished, synchronously, before giving the partitions up.
+ * Assign: read the partitions' attempt counts and committed offsets (with their open-offset
+ * metadata). Loss: abort the open transaction and send again only what the node still owns.
+ */
+final class Rebalance implements ConsumerRebalanceListener {
+
+    private final Logger log;
+    private final Consumer<?, ?> consumer;
+    private final PollWakeup wakeup;
+    private final Publishing publishing;
+    private final Starts starts;
+    private final Intake intake;
+    private final OffsetTracker offsets;
+    private final Attempts attempts;
+    private final NodeStartup startup;
+
+    Rebalance(Consumer<?, ?> consumer, PollWakeup wakeup, Publishing publishing, Starts starts, Intake intake,
+              OffsetTracker offsets, Attempts attempts, NodeStartup startup, LogContext logs) {
+        this.startup = startup;
+        this.consumer = consumer;
+        this.wakeup = wakeup;
+        this.publishing = publishing;
+        this.starts = starts;
+        this.intake = intake;
+        this.offsets = offsets;
+        this.attempts = attempts;
+        this.log = logs.logger(Rebalance.class);
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        wakeup.notPolling();
+        List<Inflight> ended = publishing.recordFinished();
+        Transactions.Completion last = publishing.commitAllNow();
+        starts.release(ended);
+        forget(partitions);
+        // Applied after the partitions are gone: if that commit failed, their results are not
+        // sent again (the next owner runs those tasks), only the other partitions' are.
+        publishing.apply(last);
+        log.info("revoked {}", partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        wakeup.notPolling();
+        startup.awaitReady(); // no task is taken before its start can be recorded and its result sent
+        publishing.apply(publishing.awaitCommit()); // its group metadata predates this rebalance
+        attempts.load(partitions);
+        offsets.assigned(partitions, committed(new HashSet<>(partitions)));
+        log.info("assigned {}", partitions);
+        startup.assigned(partitions.size());
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        wakeup.notPolling();
+        Transactions.Completion inFlight = publishing.awaitCommit();
+        forget(partitions);
+        publishing.apply(inFlight);
+        // Results of the lost partitions may sit in the open transaction.
+        publishing.abortOpen();
+        log.warn("lost {}", partitions);
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+        offsets.revoked(partitions);
+        intake.forget(partitions);
+        attempts.forget(partitions);
+    }
+
+    /** The committed offsets, asked again if a wake-up meant for the poll interrupts the call. */
+    private Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions) {
+        for (int i = 0; ; i++) {
+            try {
+                return consumer.committed(partitions);
+            } catch (WakeupException e) {
+                if (i >= 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+}

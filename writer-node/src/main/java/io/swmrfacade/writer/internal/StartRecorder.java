@@ -1,0 +1,18 @@
+package io.swmrfacade.writer.internal;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Durable start counts, written before tasks run ({@link Attempts} on Kafka). */
+interface StartRecorder {
+
+    /**
+     * Records one more start of each task and returns at once; {@code whenRecorded} gets true,
+     * on another thread, once all are durable, or false if any could not be recorded, and then
+     * {@link #unrecorded} must follow on the loop thread.
+     */
+    void recordStarts(List<Inflight> tasks, Consumer<Boolean> whenRecorded);
+
+    /** Loop thread: forgets the starts of tasks that {@link #recordStarts} could not record; they did not run. */
+    void unrecorded(List<Inflight> tasks);
+}

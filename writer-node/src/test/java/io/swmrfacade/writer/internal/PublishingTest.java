@@ -1,0 +1,225 @@
+package io.swmrfacade.writer.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.swmrfacade.proto.v1.TaskRequest;
+import io.swmrfacade.proto.v1.TaskStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.LogContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Publishing without a broker or a file: an in-memory transaction log and a recorder that notes what it wrote. */
+class PublishingTest {
+
+    private static final TopicPartition P0 = new TopicPartition("sf.tasks", 0);
+    private static final TopicPartition P1 = new TopicPartition("sf.tasks", 1);
+
+    /** Transactions in memory: the commit "in flight" ends when the test says, committed or aborted. */
+    private static final class MemoryTransactions implements Transactions {
+        final List<String> events;
+        List<Outgoing> open = new ArrayList<>();
+        List<Inflight> clears = new ArrayList<>();
+        Batch inFlight;
+        Completion done;
+        final List<Batch> committed = new ArrayList<>();
+
+        MemoryTransactions(List<String> events) {
+            this.events = events;
+        }
+
+        @Override
+        public void init(BooleanSupplier stop) {
+        }
+
+        @Override
+        public void send(Outgoing record) {
+            events.add("send " + record.record().value()[0]);
+            open.add(record);
+        }
+
+        @Override
+        public void clearOnCommit(Inflight t) {
+            clears.add(t);
+        }
+
+        @Override
+        public int openRecords() {
+            return open.size();
+        }
+
+        @Override
+        public boolean committing() {
+            return inFlight != null;
+        }
+
+        @Override
+        public void commit(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+            inFlight = take(offsets);
+        }
+
+        private Batch take(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            Batch b = new Batch(open, offsets, clears);
+            open = new ArrayList<>();
+            clears = new ArrayList<>();
+            return b;
+        }
+
+        void end(boolean ok) {
+            done = new Completion(inFlight, ok);
+            if (ok) {
+                committed.add(inFlight);
+            }
+        }
+
+        @Override
+        public Completion commitNow(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+            Batch b = take(offsets);
+            committed.add(b);
+            return new Completion(b, true);
+        }
+
+        @Override
+        public Completion poll() {
+            Completion c = done;
+            if (c != null) {
+                done = null;
+                inFlight = null;
+            }
+            return c;
+        }
+
+        @Override
+        public Completion await() {
+            if (inFlight != null && done == null) {
+                end(true);
+            }
+            return poll();
+        }
+
+        @Override
+        public Batch abortOpen() {
+            return take(Map.of());
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private final List<String> events = new ArrayList<>();
+    private final MemoryTransactions txns = new MemoryTransactions(events);
+    private final OffsetTracker offsets = new OffsetTracker();
+    private final List<Inflight> attemptsOver = new ArrayList<>();
+    private final AtomicLong nanos = new AtomicLong();
+    private Publishing publishing;
+    private long seq;
+
+    @BeforeEach
+    void setUp() {
+        offsets.assigned(List.of(P0, P1), Map.of());
+        publishing = new Publishing(txns, offsets, o -> {
+            events.add("row " + o.task().id());
+            return new ProducerRecord<>("sf.results", new byte[] {(byte) o.task().offset()});
+        }, () -> events.add("flush"), attemptsOver::add, () -> new ConsumerGroupMetadata("sf.writers"), nanos::get,
+                new LogContext());
+    }
+
+    private Inflight taken(TopicPartition tp, long offset) {
+        long epoch = offsets.taken(tp, offset);
+        return new Inflight(TaskRequest.newBuilder().setTaskId("t" + offset).build(), tp, offset, epoch, seq++, 0, 3);
+    }
+
+    private void finish(Inflight t) {
+        publishing.finished(new Outcome(t, TaskStatus.OK, new byte[0], null, 1, 2, 1, true));
+    }
+
+    @Test
+    void results_are_sent_only_after_the_file_is_flushed() {
+        Inflight a = taken(P0, 1);
+        Inflight b = taken(P0, 2);
+        finish(a);
+        finish(b);
+        assertThat(publishing.recordFinished()).containsExactly(a, b);
+        publishing.sendStaged();
+        assertThat(events).containsExactly("row t1", "row t2", "flush", "send 1", "send 2");
+        assertThat(publishing.tasksDone()).isEqualTo(2);
+    }
+
+    @Test
+    void a_task_whose_partition_moved_on_is_neither_recorded_nor_sent() {
+        Inflight a = taken(P0, 1);
+        offsets.revoked(List.of(P0));
+        offsets.assigned(List.of(P0), Map.of());
+        finish(a);
+        assertThat(publishing.recordFinished()).containsExactly(a);
+        publishing.sendStaged();
+        assertThat(events).isEmpty();
+        assertThat(publishing.owns(P0, a.epoch())).isFalse();
+        assertThat(publishing.owns(null, 0)).isTrue();
+    }
+
+    @Test
+    void while_busy_commits_wait_for_the_interval_and_go_at_once_when_idle() {
+        finish(taken(P0, 1));
+        publishing.recordFinished();
+        publishing.maybeCommit(false);
+        assertThat(txns.committing()).isFalse();
+        nanos.addAndGet(Publishing.COMMIT_INTERVAL.toNanos());
+        publishing.maybeCommit(false);
+        assertThat(txns.committing()).isTrue();
+        assertThat(txns.inFlight.offsets().get(P0).offset()).isEqualTo(2);
+
+        finish(taken(P0, 2));
+        publishing.recordFinished();
+        publishing.maybeCommit(true);
+        assertThat(txns.inFlight.records()).hasSize(1).as("one commit at a time");
+        txns.end(true);
+        publishing.drainCommit();
+        publishing.maybeCommit(true);
+        assertThat(txns.inFlight.offsets().get(P0).offset()).isEqualTo(3);
+    }
+
+    @Test
+    void a_committed_batch_ends_its_attempt_counts_and_an_aborted_one_is_sent_again_for_owned_partitions_only() {
+        Inflight a = taken(P0, 1);
+        Inflight b = taken(P1, 1);
+        Inflight c = taken(P1, 2);
+        finish(a);
+        finish(b);
+        publishing.recordFinished();
+        publishing.maybeCommit(true);
+        offsets.revoked(List.of(P1)); // P1 moves to another node while the commit fails
+        txns.end(false);
+        publishing.drainCommit();
+        assertThat(txns.open).extracting(o -> o.source()).containsExactly(P0);
+        assertThat(txns.clears).containsExactly(a);
+
+        publishing.maybeCommit(true);
+        txns.end(true);
+        publishing.drainCommit();
+        assertThat(attemptsOver).containsExactly(a);
+        assertThat(c.epoch()).isEqualTo(b.epoch());
+    }
+
+    @Test
+    void commit_all_now_waits_for_the_commit_in_flight_and_commits_the_rest_on_the_calling_thread() {
+        finish(taken(P0, 1));
+        publishing.recordFinished();
+        publishing.maybeCommit(true);
+        finish(taken(P0, 2));
+        publishing.recordFinished();
+        Transactions.Completion last = publishing.commitAllNow();
+        assertThat(txns.committed).hasSize(2);
+        assertThat(last.committed()).isTrue();
+        assertThat(last.batch().offsets().get(P0).offset()).isEqualTo(3);
+    }
+}

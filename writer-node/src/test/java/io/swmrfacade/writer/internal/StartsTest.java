@@ -1,0 +1,144 @@
+package io.swmrfacade.writer.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.swmrfacade.proto.v1.TaskRequest;
+import io.swmrfacade.proto.v1.TaskStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.LogContext;
+import org.junit.jupiter.api.Test;
+
+/** Starts without a broker: a recorder that acknowledges when told, and a pool that runs on the calling thread. */
+class StartsTest {
+
+    private static final TopicPartition TP = new TopicPartition("sf.tasks", 0);
+    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+    /** Holds each batch until the test acknowledges it. */
+    private static final class HeldRecorder implements StartRecorder {
+        final List<List<Inflight>> batches = new ArrayList<>();
+        final List<Consumer<Boolean>> callbacks = new ArrayList<>();
+        final List<Inflight> forgotten = new ArrayList<>();
+
+        @Override
+        public void recordStarts(List<Inflight> tasks, Consumer<Boolean> whenRecorded) {
+            batches.add(List.copyOf(tasks));
+            callbacks.add(whenRecorded);
+        }
+
+        @Override
+        public void unrecorded(List<Inflight> tasks) {
+            forgotten.addAll(tasks);
+        }
+    }
+
+    private final KeyGate keys = new KeyGate();
+    private final Lanes lanes = new Lanes(type -> 2, keys);
+    private final HeldRecorder recorder = new HeldRecorder();
+    private final ConcurrentLinkedQueue<Outcome> finished = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger wakes = new AtomicInteger();
+    private final List<Inflight> ran = new ArrayList<>();
+    private final AtomicBoolean poolDown = new AtomicBoolean();
+    private long seq;
+
+    private Starts starts() {
+        return new Starts(lanes, keys, recorder, r -> {
+            if (poolDown.get()) {
+                throw new RejectedExecutionException("shut down");
+            }
+            r.run();
+        }, t -> {
+            ran.add(t);
+            return new Outcome(t, TaskStatus.OK, new byte[0], null, 1, 2, t.priorStarts() + 1, true);
+        }, finished::add, wakes::incrementAndGet, () -> false, Clock.fixed(NOW, ZoneOffset.UTC), new LogContext());
+    }
+
+    private Inflight task(String key, long deadlineUs) {
+        TaskRequest r = TaskRequest.newBuilder().setTaskId("t" + seq).setType("echo").setRoutingKey(key).setDeadlineUs(deadlineUs).build();
+        Inflight t = new Inflight(r, TP, seq, 1, seq++, 0, 3);
+        if (keys.admit(t)) {
+            lanes.add(t);
+        }
+        return t;
+    }
+
+    @Test
+    void a_task_runs_only_after_its_start_is_acknowledged() {
+        Starts s = starts();
+        Inflight t = task("", 0);
+        s.startBatch();
+        assertThat(recorder.batches).containsExactly(List.of(t));
+        assertThat(ran).isEmpty();
+        recorder.callbacks.get(0).accept(true);
+        assertThat(ran).containsExactly(t);
+        assertThat(finished).extracting(Outcome::task).containsExactly(t);
+        assertThat(wakes.get()).isEqualTo(1);
+    }
+
+    @Test
+    void a_batch_whose_starts_were_not_recorded_goes_back_uncounted_and_is_recorded_again() {
+        Starts s = starts();
+        Inflight t = task("", 0);
+        s.startBatch();
+        recorder.callbacks.get(0).accept(false);
+        assertThat(ran).isEmpty();
+        s.retryUnrecorded();
+        assertThat(recorder.forgotten).containsExactly(t);
+        s.startBatch();
+        assertThat(recorder.batches).hasSize(2);
+        recorder.callbacks.get(1).accept(true);
+        assertThat(ran).containsExactly(t);
+    }
+
+    @Test
+    void a_task_past_its_deadline_expires_without_a_start_record() {
+        Starts s = starts();
+        long nowUs = NOW.getEpochSecond() * 1_000_000L;
+        Inflight late = task("", nowUs - 5_000);
+        s.startBatch();
+        assertThat(recorder.batches).isEmpty();
+        assertThat(finished).singleElement().satisfies(o -> {
+            assertThat(o.task()).isEqualTo(late);
+            assertThat(o.status()).isEqualTo(TaskStatus.EXPIRED);
+            assertThat(new String(o.output())).isEqualTo("deadline passed 5 ms before a worker could start the task");
+        });
+    }
+
+    @Test
+    void tasks_of_one_key_run_one_after_another_as_each_is_released() {
+        Starts s = starts();
+        Inflight first = task("k", 0);
+        Inflight second = task("k", 0);
+        s.startBatch();
+        assertThat(recorder.batches).containsExactly(List.of(first, second)).as("both recorded ahead, in key order");
+        recorder.callbacks.get(0).accept(true);
+        assertThat(ran).containsExactly(first);
+        s.startBatch();
+        s.release(List.of(first));
+        s.startBatch();
+        assertThat(ran).containsExactly(first, second);
+    }
+
+    @Test
+    void a_task_the_stopped_pool_refuses_is_handed_back() {
+        Starts s = starts();
+        Inflight t = task("", 0);
+        s.startBatch();
+        poolDown.set(true);
+        recorder.callbacks.get(0).accept(true);
+        assertThat(finished).singleElement().satisfies(o -> {
+            assertThat(o.task()).isEqualTo(t);
+            assertThat(o.handedBack()).isTrue();
+        });
+    }
+}
