@@ -19,7 +19,8 @@ import org.apache.kafka.common.resource.ResourceType;
  *   <li>writer: reads tasks, writes results, attempts, heartbeats and dead letters, in its
  *       installation's consumer group and transactional ids ({@code <prefix>writer...});</li>
  *   <li>reader: writes the monitor topic;</li>
- *   <li>admin: everything on the installation's topics and groups (the coordinator, sf status).</li>
+ *   <li>admin: everything on the installation's topics and groups (the coordinator, sf status),
+ *       and reading the replication settings of Kafka's internal topics and brokers.</li>
  * </ul>
  * Topic ACLs are LITERAL on each topic name; group and transactional-id ACLs are PREFIXED on the
  * installation's prefix, so no ACL reaches another installation.
@@ -52,6 +53,13 @@ enum RoleAcls {
             case admin -> {
                 g.prefixed(ResourceType.TOPIC, prefix, AclOperation.ALL);
                 g.prefixed(ResourceType.GROUP, prefix, AclOperation.ALL);
+                // The coordinator checks the replication of Kafka's internal topics and the broker
+                // settings they are made from: read-only, and nothing of another tenant's.
+                for (String internal : List.of("__consumer_offsets", "__transaction_state")) {
+                    g.topic(internal, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS);
+                }
+                g.add(new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL),
+                        AclOperation.DESCRIBE_CONFIGS);
             }
             default -> throw new IllegalStateException("no ACLs for role " + this);
         }
