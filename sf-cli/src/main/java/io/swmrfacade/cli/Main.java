@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "sf", mixinStandardHelpOptions = true, version = "swmr-facade 0.1.0",
         description = "Durable, distributed multiprocessing on Apache Kafka, with a single-writer SWMR HDF5 file.",
         subcommands = {BrokerCommand.class, CoordinatorCommand.class, WriterCommand.class, ReaderCommand.class,
-                SubmitCommand.class, CollectCommand.class, ResultsCommand.class, DemoCommand.class})
+                SubmitCommand.class, CollectCommand.class, ResultsCommand.class, DemoCommand.class,
+                DeadLettersCommand.class})
 public final class Main {
 
     public static final int TASKS_FAILED = 1;
@@ -26,6 +27,11 @@ public final class Main {
     }
 
     static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command line with its error handling, for running sf in a JVM of one's own (tests). */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExitCodeExceptionMapper(e -> ERROR);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -40,7 +46,7 @@ public final class Main {
             e.getCommandLine().getErr().println("Try 'sf " + e.getCommandLine().getCommandName() + " --help'.");
             return USAGE;
         });
-        return cli.execute(args);
+        return cli;
     }
 
     /** The message of the innermost cause that has one, which is usually the one that says what happened. */
