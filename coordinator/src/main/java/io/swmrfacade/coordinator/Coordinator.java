@@ -1,8 +1,10 @@
 package io.swmrfacade.coordinator;
 
+import io.swmrfacade.coordinator.internal.CoordinatorMetrics;
 import io.swmrfacade.coordinator.internal.StateTable;
 import io.swmrfacade.coordinator.internal.StatusServer;
 import io.swmrfacade.coordinator.internal.TopicManager;
+import io.swmrfacade.metrics.PrometheusEndpoint;
 import io.swmrfacade.topology.TopicSpec;
 import io.swmrfacade.topology.Topics;
 import java.io.IOException;
@@ -43,13 +45,18 @@ public final class Coordinator implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private final StatusServer http;
+    private final PrometheusEndpoint metricsEndpoint;
+    private final CoordinatorMetrics metrics;
     private volatile boolean stopped;
 
-    private Coordinator(CoordinatorConfig config, List<TopicCheck> checks, StateTable table, StatusServer http) {
+    private Coordinator(CoordinatorConfig config, List<TopicCheck> checks, StateTable table, StatusServer http,
+                        PrometheusEndpoint metricsEndpoint) {
         this.config = config;
         this.checks = checks;
         this.table = table;
         this.http = http;
+        this.metricsEndpoint = metricsEndpoint;
+        this.metrics = metricsEndpoint == null ? null : new CoordinatorMetrics(metricsEndpoint.registry(), table::summary);
         Map<String, Object> p = new HashMap<>(config.kafkaOverrides());
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -80,7 +87,13 @@ public final class Coordinator implements AutoCloseable {
                 throw new CoordinatorException("cannot serve the status API on port " + port + ": " + e.getMessage(), e);
             }
         }
-        Coordinator c = new Coordinator(config, checks, table, http);
+        PrometheusEndpoint metrics = null;
+        int metricsPort = config.getInt(CoordinatorConfig.METRICS_PORT);
+        if (metricsPort != PrometheusEndpoint.OFF) {
+            metrics = PrometheusEndpoint.start("127.0.0.1", metricsPort);
+            LOG.info("metrics on http://127.0.0.1:{}/metrics", metrics.port());
+        }
+        Coordinator c = new Coordinator(config, checks, table, http, metrics);
         c.thread.start();
         return c;
     }
@@ -126,6 +139,9 @@ public final class Coordinator implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     table.apply(r);
                 }
+                if (metrics != null) {
+                    metrics.consumerLag(parts.stream().mapToLong(tp -> consumer.currentLag(tp).orElse(0)).sum());
+                }
                 if (System.currentTimeMillis() >= nextReport) {
                     LOG.info("{}", table.summary());
                     nextReport = System.currentTimeMillis() + config.getLong(CoordinatorConfig.REPORT_MS);
@@ -161,6 +177,11 @@ public final class Coordinator implements AutoCloseable {
         return http == null ? -1 : http.port();
     }
 
+    /** Port of the Prometheus endpoint, or -1 when it is off. */
+    public int metricsPort() {
+        return metricsEndpoint == null ? PrometheusEndpoint.OFF : metricsEndpoint.port();
+    }
+
     public void close(Duration timeout) {
         stopped = true;
         consumer.wakeup();
@@ -171,6 +192,9 @@ public final class Coordinator implements AutoCloseable {
         }
         if (http != null) {
             http.close();
+        }
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
         }
     }
 

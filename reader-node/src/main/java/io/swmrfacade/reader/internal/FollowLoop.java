@@ -41,6 +41,8 @@ public final class FollowLoop implements Runnable {
     private volatile Snapshot snapshot;
     private volatile ReaderException failure;
     private volatile boolean stopping;
+    /** System.nanoTime() when the file was last looked at; 0 before the first look. */
+    private volatile long lastPollNanos;
 
     /**
      * @param onReport receives each throttled report on the follow thread; must not block
@@ -60,6 +62,11 @@ public final class FollowLoop implements Runnable {
 
     public Snapshot snapshot() {
         return snapshot;
+    }
+
+    /** {@link System#nanoTime()} when the file was last looked at; 0 before the first look. */
+    public long lastPollNanos() {
+        return lastPollNanos;
     }
 
     /** The error the loop stopped on, or null. */
@@ -125,6 +132,7 @@ public final class FollowLoop implements Runnable {
         boolean first = true;
         while (!stopping) {
             SwmrFollower.Update update = poll(follower);
+            lastPollNanos = System.nanoTime();
             Instant now = clock.instant();
             long nowMs = now.toEpochMilli();
             FileTracker.Change change = tracker.apply(update, now);
