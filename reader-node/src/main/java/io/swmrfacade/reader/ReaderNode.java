@@ -79,7 +79,7 @@ public final class ReaderNode implements AutoCloseable {
             }
             if (config.metricsPort() != ReaderConfig.HTTP_OFF) {
                 metrics = PrometheusEndpoint.start(config.httpAddress(), config.metricsPort());
-                new ReaderMetrics(metrics.registry(), loop::snapshot, loop::lastPollNanos);
+                new ReaderMetrics(metrics.registry(), loop);
             }
         } catch (RuntimeException e) {
             if (server != null) {

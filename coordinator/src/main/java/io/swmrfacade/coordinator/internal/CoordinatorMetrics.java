@@ -32,17 +32,17 @@ public final class CoordinatorMetrics {
         for (String state : STATES) {
             Gauge.builder("sf.coordinator.tasks", this, m -> m.summary().byState().getOrDefault(state, 0L))
                     .tag("state", state).description("Tasks by state, as the coordinator has seen them on the topics")
-                    .register(registry);
+                    .strongReference(true).register(registry);
         }
         Gauge.builder("sf.coordinator.workers", this, m -> m.summary().workersAlive()).tag("alive", "true")
-                .description("Writer nodes by heartbeat").register(registry);
+                .description("Writer nodes by heartbeat").strongReference(true).register(registry);
         Gauge.builder("sf.coordinator.workers", this, m -> m.summary().workersDead()).tag("alive", "false")
-                .description("Writer nodes by heartbeat").register(registry);
+                .description("Writer nodes by heartbeat").strongReference(true).register(registry);
         Gauge.builder("sf.coordinator.dead.letters", this, m -> m.summary().deadLetters())
-                .description("Records on the dead-letter topic").register(registry);
+                .description("Records on the dead-letter topic").strongReference(true).register(registry);
         Gauge.builder("sf.coordinator.consumer.lag", lag, AtomicLong::get).baseUnit("records")
                 .description("Records on the events, results, heartbeats and dead-letter topics the coordinator has not read yet")
-                .register(registry);
+                .strongReference(true).register(registry);
     }
 
     /** Called by the coordinator's thread after each poll. */

@@ -17,17 +17,19 @@ import java.util.function.ToDoubleFunction;
  * reader last looked at the file: about {@code reader.poll.ms} while it keeps up, growing when it
  * does not).
  *
- * <p>Registering is all it does; the meters hold it. Thread-safe: snapshots are immutable.
+ * <p>Registering is all it does; the gauges hold it strongly (Micrometer holds gauge objects
+ * weakly by default, and nothing else holds this one). Thread-safe: snapshots are immutable.
  */
 public final class ReaderMetrics {
 
     private final Supplier<Snapshot> snapshots;
     private final LongSupplier lastPollNanos;
 
-    public ReaderMetrics(MeterRegistry registry, Supplier<Snapshot> snapshots, LongSupplier lastPollNanos) {
-        this.snapshots = snapshots;
-        this.lastPollNanos = lastPollNanos;
-        FunctionCounter.builder("sf.reader.rows", this, m -> m.snapshots.get().totalRows())
+    public ReaderMetrics(MeterRegistry registry, FollowLoop loop) {
+        this.snapshots = loop::snapshot;
+        this.lastPollNanos = loop::lastPollNanos;
+        // FunctionCounter holds its object weakly and has no strong option: give it the loop, which the node holds.
+        FunctionCounter.builder("sf.reader.rows", loop, l -> l.snapshot().totalRows())
                 .description("Task rows seen in the file, all segments").register(registry);
         status(registry, "OK", s -> s.tasks().ok());
         status(registry, "FAILED", s -> s.tasks().failed());
@@ -36,18 +38,18 @@ public final class ReaderMetrics {
         status(registry, "EXPIRED", s -> s.tasks().expired());
         status(registry, "OTHER", s -> s.tasks().other());
         Gauge.builder("sf.reader.segment", this, m -> m.snapshots.get().segment())
-                .description("Segment of the file being followed; -1 before it is open").register(registry);
+                .description("Segment of the file being followed; -1 before it is open").strongReference(true).register(registry);
         Gauge.builder("sf.reader.file.size", this, ReaderMetrics::segmentBytes).baseUnit("bytes")
-                .description("Size on disk of the segment being followed").register(registry);
+                .description("Size on disk of the segment being followed").strongReference(true).register(registry);
         Gauge.builder("sf.reader.poll.lag", this, ReaderMetrics::pollLagSeconds).baseUnit("seconds")
-                .description("Time since the reader last looked at the file").register(registry);
+                .description("Time since the reader last looked at the file").strongReference(true).register(registry);
         Gauge.builder("sf.reader.following", this, m -> m.snapshots.get().state() == Snapshot.State.FOLLOWING ? 1 : 0)
-                .description("1 while the file is open and followed").register(registry);
+                .description("1 while the file is open and followed").strongReference(true).register(registry);
     }
 
     private void status(MeterRegistry registry, String status, ToDoubleFunction<Snapshot> count) {
         Gauge.builder("sf.reader.tasks", this, m -> count.applyAsDouble(m.snapshots.get())).tag("status", status)
-                .description("Task rows in the file by status").register(registry);
+                .description("Task rows in the file by status").strongReference(true).register(registry);
     }
 
     private double segmentBytes() {
