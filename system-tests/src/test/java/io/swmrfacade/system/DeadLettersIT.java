@@ -81,6 +81,15 @@ class DeadLettersIT {
             assertThat(n.get("task_request").get("type").asText()).isEqualTo("echo");
             assertThat(n.get("task_request").get("payload_text").asText()).isEqualTo("as it was");
 
+            // An independent reader agrees on where the dead letters are: kcat sees the same offsets as the ids.
+            if (Files.isExecutable(Path.of("/usr/bin/kcat"))) {
+                Process kcat = new ProcessBuilder("/usr/bin/kcat", "-C", "-b", sf.bootstrap, "-t", sf.prefix + "dead-letter",
+                        "-o", "beginning", "-e", "-q", "-f", "%p-%o\\n").redirectErrorStream(true).start();
+                String ids = new String(kcat.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(kcat.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(ids.lines().toList()).containsExactlyInAnyOrder(g.get("id").asText(), n.get("id").asText());
+            }
+
             Run text = sf(sf, "dead-letters", "--timeout=10s");
             assertThat(text.out).contains(g.get("id").asText() + "  ").contains("de ad be ef 00 ff 13 37")
                     .contains("from " + sf.prefix + "tasks-" + garbage.partition() + "@" + garbage.offset())
