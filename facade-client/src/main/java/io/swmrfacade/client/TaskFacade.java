@@ -168,8 +168,8 @@ public interface TaskFacade extends AutoCloseable {
          * Reports to this Micrometer registry (optional: the facade brings no Micrometer, add
          * {@code micrometer-core} yourself): {@code sf.client.submitted}, {@code sf.client.results}
          * by {@code status}, the {@code sf.client.submit.to.result} timer (with a histogram) and the
-         * {@code sf.client.buffered} gauge. Counters and the timer are shared by the facades on one
-         * registry; the gauge leaves it when its facade closes.
+         * {@code sf.client.buffered} gauge. The facades on one registry share them: counters and
+         * the timer add up, and the gauge sums the open facades.
          */
         public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
             this.meterRegistry = Objects.requireNonNull(registry, "registry");

@@ -51,7 +51,6 @@ class DeadLettersIT {
     void garbage_is_listed_with_reason_and_hex_and_a_fixed_replay_runs_exactly_once() throws Exception {
         try (Installation sf = new Installation("deadletters", 2);
              WriterNode writer = sf.writer(dir.resolve("dl.h5"), "dl-writer")) {
-            sf.awaitWritersAssigned(1);
             RecordMetadata garbage = produce(sf, "garbage-key".getBytes(StandardCharsets.UTF_8), GARBAGE);
             // A task without ids: it parses, but no result can be sent for it, so it is dead-lettered too.
             RecordMetadata noIds = produce(sf, null, TaskRequest.newBuilder().setType("echo")
