@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
  * <p>Exit code: 0 the task's result is OK; 1 it is not; 3 no result within {@code --timeout};
  * 2 bad usage (a dead letter that holds no task and no {@code --type}); 4 anything else.
  */
-@Command(name = "replay", description = {"Re-submit a dead letter once, as it was or fixed (--type, --payload, --value), and wait for its result.",
+@Command(name = "replay", mixinStandardHelpOptions = true, description = {"Re-submit a dead letter once, as it was or fixed (--type, --payload, --value), and wait for its result.",
         "Replaying the same ID again submits nothing: it prints the task the first replay submitted and its result."})
 final class DeadLetterReplayCommand implements Callable<Integer> {
 

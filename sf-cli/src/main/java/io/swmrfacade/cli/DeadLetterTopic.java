@@ -40,7 +40,8 @@ final class DeadLetterTopic implements AutoCloseable {
             infos = consumer.partitionsFor(topic, timeout);
         } catch (RuntimeException e) {
             consumer.close(Duration.ZERO);
-            throw new IllegalStateException("cannot read topic " + topic + " at " + bootstrap + " within " + timeout + ": " + e.getMessage(), e);
+            // No cause: sf prints the innermost message, and this one names the topic and the broker.
+            throw new IllegalStateException("cannot read topic " + topic + " at " + bootstrap + " within " + timeout + ": " + e.getMessage());
         }
         if (infos == null || infos.isEmpty()) {
             consumer.close(Duration.ZERO);

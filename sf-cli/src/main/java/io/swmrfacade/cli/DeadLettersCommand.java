@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  *
  * <p>Exit code: 0 (also when there are none); 4 if the topic cannot be read.
  */
-@Command(name = "dead-letters", subcommands = DeadLetterReplayCommand.class,
+@Command(name = "dead-letters", subcommands = DeadLetterReplayCommand.class, mixinStandardHelpOptions = true,
         description = {"List dead letters: when, why, from which record, the bytes decoded or in hex.",
                 "Each line starts with its id (PARTITION-OFFSET on the dead-letter topic); 'sf dead-letters replay ID' re-submits one."})
 final class DeadLettersCommand implements Callable<Integer> {
