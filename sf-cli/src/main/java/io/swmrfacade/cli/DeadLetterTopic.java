@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,12 +40,12 @@ final class DeadLetterTopic implements AutoCloseable {
         try {
             infos = consumer.partitionsFor(topic, timeout);
         } catch (RuntimeException e) {
-            consumer.close(Duration.ZERO);
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
             // No cause: sf prints the innermost message, and this one names the topic and the broker.
             throw new IllegalStateException("cannot read topic " + topic + " at " + bootstrap + " within " + timeout + ": " + e.getMessage());
         }
         if (infos == null || infos.isEmpty()) {
-            consumer.close(Duration.ZERO);
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
             throw new IllegalStateException("topic " + topic + " does not exist at " + bootstrap
                     + " (wrong --topic-prefix, or no coordinator has created the topics yet)");
         }
@@ -102,6 +103,6 @@ final class DeadLetterTopic implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close(Duration.ofSeconds(2));
+        consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
     }
 }

@@ -126,6 +126,7 @@ class DeadLettersIT {
             JsonNode result = JSON.readTree(asItWas.out.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
             assertThat(result.get("status").asText()).isEqualTo(TaskStatus.OK.name());
             assertThat(result.get("output").asText()).isEqualTo("as it was");
+            assertThat(writer.failure()).as("the writer survived the garbage").isNull();
         }
     }
 

@@ -99,6 +99,7 @@ class MetricsIT {
             assertThat(value(scrape(readerUrl), "sf_reader_file_size_bytes")).isGreaterThanOrEqualTo(value(reader1, "sf_reader_file_size_bytes"));
             assertThat(value(scrape(coordinatorUrl), "sf_coordinator_consumer_lag_records")).isGreaterThanOrEqualTo(0);
 
+            assertThat(writer.failure()).isNull();
             assumeTrue(Files.isExecutable(PROMTOOL), "promtool is not installed (Debian package prometheus): text not validated");
             for (String url : new String[] {coordinatorUrl, readerUrl, clientUrl}) {
                 String text = scrape(url);
