@@ -1,8 +1,10 @@
 package io.swmrfacade.coordinator;
 
+import io.swmrfacade.coordinator.internal.CoordinatorMetrics;
 import io.swmrfacade.coordinator.internal.ReplicationCheck;
 import io.swmrfacade.coordinator.internal.StatusServer;
 import io.swmrfacade.coordinator.internal.TopicManager;
+import io.swmrfacade.metrics.PrometheusEndpoint;
 import io.swmrfacade.topology.TopicSpec;
 import io.swmrfacade.topology.Topics;
 import java.io.IOException;
@@ -48,13 +50,18 @@ public final class Coordinator implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private final StatusServer http;
+    private final PrometheusEndpoint metricsEndpoint;
+    private final CoordinatorMetrics metrics;
     private volatile boolean stopped;
 
-    private Coordinator(CoordinatorConfig config, Checks checks, StateTable table, StatusServer http) {
+    private Coordinator(CoordinatorConfig config, Checks checks, StateTable table, StatusServer http,
+                        PrometheusEndpoint metricsEndpoint) {
         this.config = config;
         this.checks = checks;
         this.table = table;
         this.http = http;
+        this.metricsEndpoint = metricsEndpoint;
+        this.metrics = metricsEndpoint == null ? null : new CoordinatorMetrics(metricsEndpoint.registry(), table::summary);
         Map<String, Object> p = new HashMap<>(config.kafkaOverrides());
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -84,7 +91,13 @@ public final class Coordinator implements AutoCloseable {
                         + config.getString(CoordinatorConfig.HTTP_ADDRESS) + ":" + port + ": " + e.getMessage(), e);
             }
         }
-        Coordinator c = new Coordinator(config, checks, table, http);
+        PrometheusEndpoint metrics = null;
+        int metricsPort = config.getInt(CoordinatorConfig.METRICS_PORT);
+        if (metricsPort != PrometheusEndpoint.OFF) {
+            metrics = PrometheusEndpoint.start("127.0.0.1", metricsPort);
+            LOG.info("metrics on http://127.0.0.1:{}/metrics", metrics.port());
+        }
+        Coordinator c = new Coordinator(config, checks, table, http, metrics);
         c.thread.start();
         return c;
     }
@@ -156,8 +169,9 @@ public final class Coordinator implements AutoCloseable {
      */
     private void follow() {
         try {
-            consumer.assign(partitionsToFollow());
-            consumer.seekToBeginning(consumer.assignment());
+            List<TopicPartition> parts = partitionsToFollow();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
             long nextReport = System.currentTimeMillis();
             while (!stopped) {
                 try {
@@ -170,6 +184,9 @@ public final class Coordinator implements AutoCloseable {
                     }
                     LOG.warn("coordinator: reading the topics failed ({}); trying again in {} ms", e.toString(), RETRY_PAUSE_MS);
                     Thread.sleep(RETRY_PAUSE_MS);
+                }
+                if (metrics != null) {
+                    metrics.consumerLag(parts.stream().mapToLong(tp -> consumer.currentLag(tp).orElse(0)).sum());
                 }
                 if (System.currentTimeMillis() >= nextReport) {
                     LOG.info("{}", table.summary());
@@ -235,6 +252,11 @@ public final class Coordinator implements AutoCloseable {
         return http == null ? -1 : http.port();
     }
 
+    /** Port of the Prometheus endpoint, or -1 when it is off. */
+    public int metricsPort() {
+        return metricsEndpoint == null ? PrometheusEndpoint.OFF : metricsEndpoint.port();
+    }
+
     public void close(Duration timeout) {
         stopped = true;
         consumer.wakeup();
@@ -245,6 +267,9 @@ public final class Coordinator implements AutoCloseable {
         }
         if (http != null) {
             http.close();
+        }
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
         }
     }
 

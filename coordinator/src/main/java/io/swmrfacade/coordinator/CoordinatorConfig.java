@@ -19,6 +19,7 @@ public final class CoordinatorConfig extends RoleConfig {
     public static final String HTTP_ADDRESS = "coordinator.http.address";
     public static final String WORKER_TIMEOUT_MS = "coordinator.worker.timeout.ms";
     public static final String REPORT_MS = "coordinator.report.ms";
+    public static final String METRICS_PORT = "coordinator.metrics.port";
 
     public static final ConfigDef DEFINITION = ClusterConfig.define(new ConfigDef())
             .define(PARTITIONS, Type.INT, 6, Range.between(1, 10_000), Importance.HIGH,
@@ -37,7 +38,9 @@ public final class CoordinatorConfig extends RoleConfig {
             .define(WORKER_TIMEOUT_MS, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
                     "A writer node without a heartbeat for this long is reported dead.")
             .define(REPORT_MS, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
-                    "Interval of the one-line summary in the log.");
+                    "Interval of the one-line summary in the log.")
+            .define(METRICS_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.MEDIUM,
+                    "Port of the Prometheus endpoint (GET /metrics on 127.0.0.1); -1 off, 0 any free port.");
 
     public CoordinatorConfig(Map<String, ?> originals) {
         super(DEFINITION, originals);

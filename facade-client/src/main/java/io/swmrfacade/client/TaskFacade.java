@@ -106,6 +106,7 @@ public interface TaskFacade extends AutoCloseable {
         private Duration clockSkewTolerance = Duration.ofMinutes(2);
         private final Map<String, Object> kafka = new HashMap<>();
         private Clock clock = Clock.systemUTC();
+        private Object meterRegistry;
 
         private Builder() {
         }
@@ -173,9 +174,21 @@ public interface TaskFacade extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Reports to this Micrometer registry (optional: the facade brings no Micrometer, add
+         * {@code micrometer-core} yourself): {@code sf.client.submitted}, {@code sf.client.results}
+         * by {@code status}, the {@code sf.client.submit.to.result} timer (with a histogram) and the
+         * {@code sf.client.buffered} gauge. The facades on one registry share them: counters and
+         * the timer add up, and the gauge sums the open facades.
+         */
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
         public TaskFacade build() {
             return new FacadeImpl(new FacadeImpl.Settings(bootstrap, topics, resume == null ? SessionId.next() : resume,
-                    resume != null, maxBufferedTasks, maxBufferedBytes, closeTimeout, clockSkewTolerance, Map.copyOf(kafka), clock));
+                    resume != null, maxBufferedTasks, maxBufferedBytes, closeTimeout, clockSkewTolerance, Map.copyOf(kafka), clock, meterRegistry));
         }
 
         private static String requireText(String s, String what) {

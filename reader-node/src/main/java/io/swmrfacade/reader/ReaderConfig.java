@@ -29,6 +29,7 @@ public final class ReaderConfig extends RoleConfig {
     public static final String REPORT_MS = "reader.report.ms";
     public static final String HTTP_PORT = "reader.http.port";
     public static final String HTTP_ADDRESS = "reader.http.address";
+    public static final String METRICS_PORT = "reader.metrics.port";
     public static final String MONITOR_ENABLED = "reader.monitor.enabled";
     public static final String OPEN_TIMEOUT_MS = "reader.open.timeout.ms";
     public static final String WINDOW_SECONDS = "reader.window.seconds";
@@ -55,6 +56,8 @@ public final class ReaderConfig extends RoleConfig {
                             + "-1 turns HTTP off, 0 picks a free port.")
             .define(HTTP_ADDRESS, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.LOW,
                     "Address the HTTP server binds to; 127.0.0.1 keeps the page to this host.")
+            .define(METRICS_PORT, Type.INT, HTTP_OFF, Range.between(HTTP_OFF, 65535), Importance.MEDIUM,
+                    "Port of the Prometheus endpoint (GET /metrics, on reader.http.address); -1 off, 0 any free port.")
             .define(MONITOR_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Publish a MonitorUpdate to the monitor topic on every reported change, for hosts that cannot open the file.")
             .define(OPEN_TIMEOUT_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.MEDIUM,
@@ -92,6 +95,10 @@ public final class ReaderConfig extends RoleConfig {
     }
 
     /** The HTTP port, 0 for any free port, or {@link #HTTP_OFF}. */
+    public int metricsPort() {
+        return getInt(METRICS_PORT);
+    }
+
     public int httpPort() {
         return getInt(HTTP_PORT);
     }

@@ -1,7 +1,9 @@
 package io.swmrfacade.reader;
 
+import io.swmrfacade.metrics.PrometheusEndpoint;
 import io.swmrfacade.reader.internal.FollowLoop;
 import io.swmrfacade.reader.internal.MonitorPublisher;
+import io.swmrfacade.reader.internal.ReaderMetrics;
 import io.swmrfacade.reader.internal.StatusServer;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -40,13 +42,15 @@ public final class ReaderNode implements AutoCloseable {
     private final Thread thread;
     private final StatusServer server;
     private final MonitorPublisher monitor;
+    private final PrometheusEndpoint metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ReaderNode(ReaderId id, FollowLoop loop, StatusServer server, MonitorPublisher monitor) {
+    private ReaderNode(ReaderId id, FollowLoop loop, StatusServer server, MonitorPublisher monitor, PrometheusEndpoint metrics) {
         this.id = id;
         this.loop = loop;
         this.server = server;
         this.monitor = monitor;
+        this.metrics = metrics;
         this.thread = new Thread(loop, id + "-follow");
         this.thread.setDaemon(true);
     }
@@ -68,17 +72,25 @@ public final class ReaderNode implements AutoCloseable {
         FollowLoop loop = new FollowLoop(id, config.file(), config.pollInterval(), config.reportInterval(),
                 config.openTimeout(), clock, console, onReport, config.windowSeconds(), config.windowSamples());
         StatusServer server = null;
+        PrometheusEndpoint metrics = null;
         try {
             if (config.httpPort() != ReaderConfig.HTTP_OFF) {
                 server = StatusServer.start(id, config.httpAddress(), config.httpPort(), loop, config.stallAfter());
             }
+            if (config.metricsPort() != ReaderConfig.HTTP_OFF) {
+                metrics = PrometheusEndpoint.start(config.httpAddress(), config.metricsPort());
+                new ReaderMetrics(metrics.registry(), loop);
+            }
         } catch (RuntimeException e) {
+            if (server != null) {
+                server.close();
+            }
             if (monitor != null) {
                 monitor.close(DEFAULT_CLOSE_TIMEOUT);
             }
             throw e;
         }
-        ReaderNode node = new ReaderNode(id, loop, server, monitor);
+        ReaderNode node = new ReaderNode(id, loop, server, monitor, metrics);
         node.thread.start();
         LOG.info("[{}] started on {} (poll {} ms, HTTP {}, monitor {})", id, config.file(),
                 config.pollInterval().toMillis(), server == null ? "off" : "port " + server.port(),
@@ -98,6 +110,11 @@ public final class ReaderNode implements AutoCloseable {
     /** The bound HTTP port, or {@link ReaderConfig#HTTP_OFF} when HTTP is off. */
     public int port() {
         return server == null ? ReaderConfig.HTTP_OFF : server.port();
+    }
+
+    /** The bound Prometheus endpoint port, or {@link ReaderConfig#HTTP_OFF} when metrics are off. */
+    public int metricsPort() {
+        return metrics == null ? ReaderConfig.HTTP_OFF : metrics.port();
     }
 
     /** Why the node stopped following its file, if it did. Does not block. */
@@ -135,6 +152,9 @@ public final class ReaderNode implements AutoCloseable {
         }
         if (server != null) {
             server.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
         if (monitor != null) {
             monitor.close(Duration.ofMillis(remainingMillis(deadline)));

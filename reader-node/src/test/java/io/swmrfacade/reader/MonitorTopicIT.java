@@ -8,6 +8,7 @@ import io.swmrfacade.swmr.SampleType;
 import io.swmrfacade.swmr.StreamSpec;
 import io.swmrfacade.swmr.SwmrWriter;
 import io.swmrfacade.swmr.TaskRow;
+import io.swmrfacade.testkafka.TestKafka;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,9 +26,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,39 +39,30 @@ class MonitorTopicIT {
     private static final String EX = "/live_survey/MT001/run_001/Ex";
     private static final Path PROTO_ROOT = Path.of("..", "proto", "src", "main", "protobuf").toAbsolutePath().normalize();
 
-    private static KafkaClusterTestKit cluster;
+    /** Fresh per run: the shared test broker may be one that outlives the run ($SF_BOOTSTRAP). */
+    private static final String PREFIX = "it" + System.nanoTime() + ".";
+    private static String bootstrap;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void startBroker() throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build()).build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("it.monitor", 1, (short) 1))).all().get();
-        }
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (cluster != null) {
-            cluster.close();
+        bootstrap = TestKafka.bootstrap();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(PREFIX + "monitor", 1, (short) 1))).all().get();
         }
     }
 
     @Test
     void updates_reach_the_monitor_topic_keyed_by_reader_id() throws Exception {
         Path file = writeFile(dir.resolve("run.h5"), 40, 2);
-        Map<String, Object> extra = Map.of(ReaderConfig.MONITOR_ENABLED, true, "bootstrap", cluster.bootstrapServers(),
-                "topic.prefix", "it.", ReaderConfig.ID, "reader-monitor");
+        Map<String, Object> extra = Map.of(ReaderConfig.MONITOR_ENABLED, true, "bootstrap", bootstrap,
+                "topic.prefix", PREFIX, ReaderConfig.ID, "reader-monitor");
         AtomicReference<ConsumerRecord<String, byte[]>> last = new AtomicReference<>();
         try (ReaderNode reader = ReaderNode.start(ReaderTestSupport.config(file, extra), Clock.systemUTC(), System.out);
              KafkaConsumer<String, byte[]> consumer = consumer()) {
-            consumer.assign(List.of(new org.apache.kafka.common.TopicPartition("it.monitor", 0)));
+            consumer.assign(List.of(new org.apache.kafka.common.TopicPartition(PREFIX + "monitor", 0)));
             consumer.seekToBeginning(consumer.assignment());
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(last::set);
@@ -102,7 +91,7 @@ class MonitorTopicIT {
                 || !Files.isDirectory(PROTO_ROOT)) {
             return;
         }
-        Process kcat = new ProcessBuilder("/usr/bin/kcat", "-C", "-b", cluster.bootstrapServers(), "-t", "it.monitor",
+        Process kcat = new ProcessBuilder("/usr/bin/kcat", "-C", "-b", bootstrap, "-t", PREFIX + "monitor",
                 "-o", "-1", "-c", "1", "-e", "-f", "%s").start();
         byte[] value = kcat.getInputStream().readAllBytes();
         assertThat(kcat.waitFor()).isZero();
@@ -152,7 +141,7 @@ class MonitorTopicIT {
 
     private static KafkaConsumer<String, byte[]> consumer() {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return new KafkaConsumer<>(p);

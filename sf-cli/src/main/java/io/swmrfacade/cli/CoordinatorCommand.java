@@ -27,6 +27,9 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--http-port", description = "Port of the JSON status API; 0 any free port (default: -1, off).")
     Integer httpPort;
 
+    @Option(names = "--metrics-port", description = "Serve Prometheus metrics on GET /metrics; 0 any free port (default off).")
+    Integer metricsPort;
+
     @Option(names = "--check", description = "Create/check the topics, print the result and exit (non-zero on a mismatch).")
     boolean checkOnly;
 
@@ -39,6 +42,7 @@ final class CoordinatorCommand implements Callable<Integer> {
         put(flags, CoordinatorConfig.PARTITIONS, partitions);
         put(flags, CoordinatorConfig.REPLICATION, replication);
         put(flags, CoordinatorConfig.HTTP_PORT, httpPort);
+        put(flags, CoordinatorConfig.METRICS_PORT, metricsPort);
         CoordinatorConfig config = new CoordinatorConfig(cluster.settings(CoordinatorConfig.DEFINITION, flags));
         Coordinator coordinator = Coordinator.start(config, Clock.systemUTC(), Duration.ofSeconds(30));
         boolean allOk = true;

@@ -23,7 +23,7 @@ import picocli.CommandLine.ScopeType;
         description = "Durable, distributed multiprocessing on Apache Kafka, with a single-writer SWMR HDF5 file.",
         subcommands = {HelpCommand.class, BrokerCommand.class, CoordinatorCommand.class, WriterCommand.class,
                 ReaderCommand.class, SubmitCommand.class, CollectCommand.class, ResultsCommand.class, DemoCommand.class,
-                MonitorCommand.class, StatusCommand.class, UsersCommand.class})
+                MonitorCommand.class, StatusCommand.class, DeadLettersCommand.class, UsersCommand.class})
 public final class Main {
 
     public static final int TASKS_FAILED = 1;
@@ -43,6 +43,17 @@ public final class Main {
         CommandLine cli = commandLine();
         cli.setOut(out);
         cli.setErr(err);
+        return cli.execute(args);
+    }
+
+    /**
+     * The command tree, with every registered subcommand and the error handling of the sf
+     * command: for running sf in a JVM of one's own (tests).
+     */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        // A payload is given as @FILE (see SubmitCommand): picocli must not expand it as an argument file.
+        cli.setExpandAtFiles(false);
         cli.setExitCodeExceptionMapper(e -> ERROR);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("sf " + cmd.getCommandName() + ": error: " + oneLine(e));
@@ -56,14 +67,6 @@ public final class Main {
             e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return USAGE;
         });
-        return cli.execute(args);
-    }
-
-    /** The command tree, with every registered subcommand. */
-    static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
-        // A payload is given as @FILE (see SubmitCommand): picocli must not expand it as an argument file.
-        cli.setExpandAtFiles(false);
         return cli;
     }
 

@@ -25,6 +25,9 @@ final class ReaderCommand implements Callable<Integer> {
     @Option(names = "--http-port", description = "Serve a live page and /api/status; 0 any free port (default: off).")
     Integer httpPort;
 
+    @Option(names = "--metrics-port", description = "Serve Prometheus metrics on GET /metrics; 0 any free port (default off).")
+    Integer metricsPort;
+
     @Option(names = "--no-monitor", description = "Do not publish to the monitor topic.")
     boolean noMonitor;
 
@@ -37,6 +40,7 @@ final class ReaderCommand implements Callable<Integer> {
         flags.put(ReaderConfig.FILE, file);
         CoordinatorCommand.put(flags, ReaderConfig.ID, id);
         CoordinatorCommand.put(flags, ReaderConfig.HTTP_PORT, httpPort);
+        CoordinatorCommand.put(flags, ReaderConfig.METRICS_PORT, metricsPort);
         if (noMonitor) {
             flags.put(ReaderConfig.MONITOR_ENABLED, false);
         }

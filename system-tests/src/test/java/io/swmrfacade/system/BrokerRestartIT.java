@@ -52,7 +52,10 @@ class BrokerRestartIT {
             Path file = dir.resolve("bkill.h5");
             Map<String, Object> settings = sf.writerSettings(file, "bkill-writer");
             settings.put(WriterConfig.MAX_ATTEMPTS, 100);
-            ClusterFaultIT.ridesThroughFailover(settings);
+            // The only broker is away for 25-30 s here, longer than a writer's default commit
+            // patience (20 s, made for a failover between brokers): give it room for the restart.
+            settings.put("kafka.max.block.ms", 20_000);
+            settings.put("kafka.transaction.timeout.ms", 60_000);
             try (WriterSupervisor writer = new WriterSupervisor(settings, WriterEvidence.logFile("broker-restart-writer"));
                  TaskFacade facade = sf.facade().build()) {
                 Map<TaskId, Integer> expected = new HashMap<>();

@@ -118,7 +118,6 @@ class ClusterFaultIT {
             Map<String, Object> settings = sf.writerSettings(file, "cfault-writer");
             // Kills are not the tasks' fault: no task may be failed as a poison task because of them.
             settings.put(WriterConfig.MAX_ATTEMPTS, 100);
-            ridesThroughFailover(settings);
             try (WriterSupervisor writer = new WriterSupervisor(settings, WriterEvidence.logFile("cluster-fault-writer"))) {
                 Map<TaskId, Integer> indexOf = new ConcurrentHashMap<>();
                 Process clientA = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
@@ -207,7 +206,6 @@ class ClusterFaultIT {
             Path file = dir.resolve("cdown.h5");
             Map<String, Object> settings = sf.writerSettings(file, "cdown-writer");
             settings.put(WriterConfig.MAX_ATTEMPTS, 100);
-            ridesThroughFailover(settings);
             try (WriterSupervisor writer = new WriterSupervisor(settings, WriterEvidence.logFile("cluster-down-writer"));
                  TaskFacade facade = sf.facade().build()) {
                 Map<TaskId, Integer> expected = new HashMap<>();
@@ -246,18 +244,6 @@ class ClusterFaultIT {
                 assertThat(writer.terminate(30)).as("clean stop").isTrue();
             }
         }
-    }
-
-    /**
-     * The writer's transactional producer waits up to max.block.ms (5 s by default) for a commit,
-     * twice, before it stops on an unknown outcome. A broker's death costs more than that when it
-     * led the transaction coordinator: broker.session.timeout.ms (4 s in the cluster-3 templates)
-     * before it is fenced, then the election and the load of the transaction log on the new
-     * leader, slower still on a loaded machine. 20 s per try covers it.
-     */
-    static void ridesThroughFailover(Map<String, Object> writerSettings) {
-        writerSettings.put("kafka.max.block.ms", 20_000);
-        writerSettings.put("kafka.transaction.timeout.ms", 60_000);
     }
 
     /** SIGKILLs the node leading the most task partitions, starts it again, and returns how long that took. */

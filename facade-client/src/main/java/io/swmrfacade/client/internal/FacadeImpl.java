@@ -46,7 +46,7 @@ public final class FacadeImpl implements TaskFacade {
     /** Everything the builder collected; immutable. */
     public record Settings(String bootstrap, Topics topics, SessionId session, boolean resume, int maxBufferedTasks,
                            long maxBufferedBytes, Duration closeTimeout, Duration clockSkewTolerance,
-                           Map<String, Object> kafka, Clock clock) {
+                           Map<String, Object> kafka, Clock clock, Object meterRegistry) {
     }
 
     private final Settings settings;
@@ -60,6 +60,7 @@ public final class FacadeImpl implements TaskFacade {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ConcurrentLinkedQueue<TaskId> notSent = new ConcurrentLinkedQueue<>();
     private volatile List<TaskId> unjournaled = List.of();
+    private final FacadeMetrics metrics;
 
     public FacadeImpl(Settings settings) {
         this.settings = settings;
@@ -74,6 +75,7 @@ public final class FacadeImpl implements TaskFacade {
                 });
         this.reader = new ResultReader(new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
                 settings.topics(), settings.session(), settings.resume(), settings.clockSkewTolerance(), ledger);
+        this.metrics = FacadeMetrics.of(settings.meterRegistry(), sender::buffered);
         this.senderThread = thread(sender, "sf-facade-sender");
         this.readerThread = thread(reader, "sf-facade-results");
     }
@@ -154,6 +156,7 @@ public final class FacadeImpl implements TaskFacade {
         }
         byte[] key = task.routingKey().isEmpty() ? null : task.routingKey().getBytes(StandardCharsets.UTF_8);
         CompletableFuture<TaskResult> future = ledger.register(id);
+        metrics.submitted(future, System.nanoTime());
         sender.enqueue(new Sender.Pending(id, seq, task.type(), key, value));
         return new TaskHandle(id, seq, future);
     }
@@ -212,6 +215,7 @@ public final class FacadeImpl implements TaskFacade {
         reader.stop();
         join(readerThread, deadline);
         stream.close();
+        metrics.close();
         return report;
     }
 

@@ -43,6 +43,8 @@ public final class FollowLoop implements Runnable {
     private volatile Snapshot snapshot;
     private volatile ReaderException failure;
     private volatile boolean stopping;
+    /** System.nanoTime() when the file was last looked at; 0 before the first look. */
+    private volatile long lastPollNanos;
 
     /**
      * @param onReport receives each throttled report on the follow thread; must not block
@@ -88,6 +90,11 @@ public final class FollowLoop implements Runnable {
     /** Stream windows, rates and recent failures, for the live page. */
     SignalTap signals() {
         return signals;
+    }
+
+    /** {@link System#nanoTime()} when the file was last looked at; 0 before the first look. */
+    public long lastPollNanos() {
+        return lastPollNanos;
     }
 
     /** The error the loop stopped on, or null. */
@@ -159,6 +166,7 @@ public final class FollowLoop implements Runnable {
             }
             lastPollStart = pollStart;
             SwmrFollower.Update update = poll(follower);
+            lastPollNanos = System.nanoTime();
             Instant now = clock.instant();
             long nowMs = now.toEpochMilli();
             FileTracker.Change change = tracker.apply(update, now);

@@ -79,8 +79,10 @@ public final class KafkaClients implements AutoCloseable {
         // A node killed inside a transaction holds back read_committed readers of the partitions it
         // wrote (not the facade, which reads uncommitted) until it restarts, which aborts it at
         // once, or this timeout passes. A transaction stays open while the other producer commits,
-        // which in the worst case (a commit tried twice, each up to max.block.ms) takes 15 s.
-        p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 20_000);
+        // which in the worst case (a commit tried COMMIT_TRIES times, each up to max.block.ms, to
+        // ride through a broker failover) takes 20 s. Not much longer: a survivor taking over this
+        // node's partitions waits for its open transaction's offsets until this timeout passes.
+        p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 25_000);
         // A result echoes up to a whole payload; a dead letter carries the whole task record.
         p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TaskLimits.MAX_RECORD_BYTES);
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());

@@ -26,7 +26,12 @@ import org.slf4j.Logger;
 final class TransactionalProducer {
 
     /** How often a timed-out commitTransaction is tried before the node gives up. */
-    static final int COMMIT_TRIES = 2;
+    /**
+     * A commit is tried this many times, each up to max.block.ms (5 s): 20 s, longer than a
+     * broker failover takes (fencing the dead broker, the election, loading the transaction log
+     * on the new leader; ClusterFaultIT). Kafka allows a timed-out commit to be tried again.
+     */
+    static final int COMMIT_TRIES = 4;
     private static final Duration RETRY_BACKOFF = Duration.ofMillis(200);
 
     private final String transactionalId;

@@ -11,6 +11,7 @@ import io.swmrfacade.coordinator.Coordinator;
 import io.swmrfacade.coordinator.CoordinatorConfig;
 import io.swmrfacade.swmr.SwmrFollower;
 import io.swmrfacade.swmr.TaskRow;
+import io.swmrfacade.testkafka.TestKafka;
 import io.swmrfacade.topology.ClusterConfig;
 import io.swmrfacade.writer.WriterConfig;
 import java.io.BufferedReader;
@@ -29,9 +30,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,28 +41,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PushPluginIT {
 
-    private static KafkaClusterTestKit cluster;
+    /** Fresh per run: the shared test broker may be one that outlives the run ($SF_BOOTSTRAP). */
+    private static final String PREFIX = "push" + System.nanoTime() + ".";
+    private static String bootstrap;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void startKafka() throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        cluster.close();
+        bootstrap = TestKafka.bootstrap();
     }
 
     @Test
@@ -73,13 +59,13 @@ class PushPluginIT {
         Files.copy(builtJar(), plugins.resolve("plugin-example.jar"));
         Path file = dir.resolve("push.h5");
         Map<String, Object> c = new HashMap<>();
-        c.put(ClusterConfig.BOOTSTRAP, cluster.bootstrapServers());
-        c.put(ClusterConfig.TOPIC_PREFIX, "push.");
+        c.put(ClusterConfig.BOOTSTRAP, bootstrap);
+        c.put(ClusterConfig.TOPIC_PREFIX, PREFIX);
         c.put(CoordinatorConfig.PARTITIONS, 2);
         try (Coordinator coordinator = Coordinator.start(new CoordinatorConfig(c), Clock.systemUTC(), Duration.ofSeconds(30))) {
-            Process writer = startWriter(Map.of(ClusterConfig.BOOTSTRAP, cluster.bootstrapServers(), ClusterConfig.TOPIC_PREFIX, "push.",
+            Process writer = startWriter(Map.of(ClusterConfig.BOOTSTRAP, bootstrap, ClusterConfig.TOPIC_PREFIX, PREFIX,
                     WriterConfig.FILE, file.toString(), WriterConfig.ID, "push-writer", WriterConfig.PLUGIN_DIR, plugins.toString()));
-            try (TaskFacade facade = TaskFacade.builder().bootstrap(cluster.bootstrapServers()).topicPrefix("push.").build()) {
+            try (TaskFacade facade = TaskFacade.builder().bootstrap(bootstrap).topicPrefix(PREFIX).build()) {
                 List<String> images = new ArrayList<>();
                 for (int i = 0; i < 9; i++) {
                     images.add("registry.local/app" + i + ":1.0");

@@ -1,0 +1,87 @@
+package io.swmrfacade.testkafka;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * The one real Kafka cluster of a test run, started on first use and stopped when the JVM exits.
+ * Where it comes from is chosen once by {@link BrokerChoice} and logged once. Tests share it and
+ * keep apart by topic prefix. Thread-safe.
+ */
+public final class TestKafka {
+
+    /** The official Apache Kafka image, at the version of the clients the project uses. */
+    public static final String IMAGE = "apache/kafka:4.1.1";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TestKafka.class);
+    private static String bootstrap;
+
+    private TestKafka() {
+    }
+
+    /** The cluster's bootstrap servers; the first call starts it (about 3 s in-JVM). */
+    public static synchronized String bootstrap() {
+        if (bootstrap == null) {
+            BrokerChoice choice = BrokerChoice.choose(System.getenv(),
+                    new LocalDockerProbe(System.getenv(), Path.of(System.getProperty("user.home"))));
+            bootstrap = switch (choice.source()) {
+                case EXTERNAL -> System.getenv(BrokerChoice.BOOTSTRAP_ENV);
+                case CONTAINER -> startContainer();
+                case IN_JVM -> startInJvm();
+            };
+            LOG.info("test Kafka: {} at {} ({})", describe(choice.source()), bootstrap, choice.reason());
+        }
+        return bootstrap;
+    }
+
+    private static String describe(BrokerChoice.Source source) {
+        return switch (source) {
+            case EXTERNAL -> "the broker already running";
+            case CONTAINER -> "Testcontainers " + IMAGE;
+            case IN_JVM -> "in-JVM KafkaClusterTestKit";
+        };
+    }
+
+    @SuppressWarnings("resource") // stopped by the shutdown hook
+    private static String startContainer() {
+        KafkaContainer kafka = new KafkaContainer(DockerImageName.parse(IMAGE))
+                .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
+                .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
+                .withStartupTimeout(Duration.ofSeconds(120));
+        kafka.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(kafka::stop, "test-kafka-stop"));
+        return kafka.getBootstrapServers();
+    }
+
+    private static String startInJvm() {
+        try {
+            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                    .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .setConfigProp("auto.create.topics.enable", "false")
+                    .build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    cluster.close();
+                } catch (Exception e) {
+                    // the JVM is exiting
+                }
+            }, "test-kafka-stop"));
+            return cluster.bootstrapServers();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the in-JVM Kafka cluster: " + e, e);
+        }
+    }
+}
