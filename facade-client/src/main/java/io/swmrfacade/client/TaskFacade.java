@@ -159,6 +159,16 @@ public interface TaskFacade extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Every entry of {@code settings} as by {@link #kafka(String, Object)}: the Kafka client
+         * settings of a role's configuration, say ({@code RoleConfig.kafkaOverrides()}), or of a
+         * client properties file ({@code ClusterConfig.kafkaPassThrough}).
+         */
+        public Builder kafka(Map<String, ?> settings) {
+            Objects.requireNonNull(settings, "settings").forEach(this::kafka);
+            return this;
+        }
+
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

@@ -16,7 +16,8 @@ import org.apache.kafka.common.config.ConfigDef;
  *
  * <p>An environment variable {@code SF_WRITER_FILE} sets the key {@code writer.file}: the
  * {@code SF_} prefix is dropped, {@code _} becomes {@code .} and the rest is lower-cased. Only
- * keys the {@link ConfigDef} defines are taken from the environment.
+ * keys the {@link ConfigDef} defines are taken from the environment. A file's
+ * {@code bootstrap.servers} (the Kafka client's name) counts as {@code bootstrap}.
  */
 public final class ConfigSources {
 
@@ -36,6 +37,11 @@ public final class ConfigSources {
                 throw new IllegalArgumentException("cannot read config file " + propertiesFile + ": " + e.getMessage(), e);
             }
             props.forEach((k, v) -> merged.put(k.toString(), v));
+            // A Kafka client properties file names the servers bootstrap.servers; our key is bootstrap.
+            Object servers = merged.remove(ClusterConfig.KAFKA_BOOTSTRAP_SERVERS);
+            if (servers != null) {
+                merged.putIfAbsent(ClusterConfig.BOOTSTRAP, servers);
+            }
         }
         env.forEach((name, value) -> {
             if (name.startsWith(ENV_PREFIX)) {

@@ -3,6 +3,7 @@ package io.swmrfacade.cli;
 import io.swmrfacade.broker.ClusterPorts;
 import io.swmrfacade.broker.LocalBroker;
 import io.swmrfacade.broker.LocalCluster;
+import io.swmrfacade.broker.SecureBroker;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,8 +44,18 @@ final class BrokerCommand implements Callable<Integer> {
             description = "Longest wait for the broker to start or stop.")
     Duration timeout;
 
+    @Option(names = "--secure", description = "The secure broker instead (SASL_SSL, SCRAM-SHA-512, ACLs; 127.0.0.1:9094,"
+            + " data in var/kafka-secure): start prints its bootstrap and the admin's client config file.")
+    boolean secure;
+
     @Override
     public Integer call() {
+        if (secure) {
+            if (nodes != 1 || node != null || kill || port != null) {
+                throw new ParameterException(spec.commandLine(), "--secure starts one node: drop --nodes, --node, --kill and --port");
+            }
+            return SecureBrokerAction.run(new SecureBroker(Home.dir()), action.name(), timeout);
+        }
         validate();
         LocalCluster cluster = new LocalCluster(Home.dir());
         switch (action) {

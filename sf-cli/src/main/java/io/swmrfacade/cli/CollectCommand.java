@@ -29,7 +29,7 @@ final class CollectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SessionId id = new SessionId(session);
-        TaskFacade facade = TaskFacade.builder().bootstrap(cluster.bootstrap()).topicPrefix(cluster.topicPrefix())
+        TaskFacade facade = cluster.facade()
                 .resume(id).build();
         try {
             return collectAndPrint(facade, id, timeout, json, cluster, "sf collect");
@@ -66,6 +66,9 @@ final class CollectCommand implements Callable<Integer> {
         }
         if (cluster.topicPrefix != null) {
             resume.append(" --topic-prefix ").append(cluster.topicPrefix);
+        }
+        if (cluster.config != null) {
+            resume.append(" --config ").append(cluster.config);
         }
         return "interrupted: " + all.results().size() + " results collected, " + all.missing().size() + " missing"
                 + (all.sessionKnown() ? "" : " (the session's journal was not read to its end yet)")

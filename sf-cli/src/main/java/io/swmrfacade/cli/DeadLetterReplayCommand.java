@@ -66,7 +66,7 @@ final class DeadLetterReplayCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         long deadline = System.nanoTime() + timeout.toNanos();
         DeadLetterRecord letter;
-        try (DeadLetterTopic topic = new DeadLetterTopic(cluster.bootstrap(), new Topics(cluster.topicPrefix()), timeout)) {
+        try (DeadLetterTopic topic = new DeadLetterTopic(cluster.bootstrap(), cluster.kafka(), new Topics(cluster.topicPrefix()), timeout)) {
             letter = topic.read(letterId, timeout);
         }
         if (letter == null) {
@@ -75,7 +75,7 @@ final class DeadLetterReplayCommand implements Callable<Integer> {
         }
         Task task = task(letter);
         SessionId session = DeadLetterSession.of(cluster.topicPrefix(), letterId, letter.letter().getAtUs());
-        try (TaskFacade facade = TaskFacade.builder().bootstrap(cluster.bootstrap()).topicPrefix(cluster.topicPrefix())
+        try (TaskFacade facade = cluster.facade()
                 .resume(session).build()) {
             CollectResult before = facade.collect(Duration.ZERO);
             while (!before.sessionKnown() && System.nanoTime() - deadline < 0) {

@@ -26,10 +26,13 @@ final class DeadLetterTopic implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<TopicPartition> partitions;
 
-    /** Finds the topic's partitions within {@code timeout}; fails with one line if it is not there. */
-    DeadLetterTopic(String bootstrap, Topics topics, Duration timeout) {
+    /**
+     * Finds the topic's partitions within {@code timeout}; fails with one line if it is not there.
+     * {@code kafka} holds Kafka client settings (security ones, say) from the command's --config.
+     */
+    DeadLetterTopic(String bootstrap, Map<String, Object> kafka, Topics topics, Duration timeout) {
         this.topic = topics.deadLetter();
-        Map<String, Object> c = new HashMap<>();
+        Map<String, Object> c = new HashMap<>(kafka);
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -44,7 +44,7 @@ final class DeadLettersCommand implements Callable<Integer> {
         long deadline = limit == null ? System.nanoTime() + Long.MAX_VALUE / 2 : System.nanoTime() + limit.toNanos();
         PrintWriter out = spec.commandLine().getOut();
         Duration connect = limit == null ? Duration.ofSeconds(30) : limit;
-        try (DeadLetterTopic topic = new DeadLetterTopic(cluster.bootstrap(), new Topics(cluster.topicPrefix()), connect)) {
+        try (DeadLetterTopic topic = new DeadLetterTopic(cluster.bootstrap(), cluster.kafka(), new Topics(cluster.topicPrefix()), connect)) {
             long n = topic.readAll(follow, deadline, r -> {
                 out.println(json ? r.json().toString() : r.line());
                 out.flush();

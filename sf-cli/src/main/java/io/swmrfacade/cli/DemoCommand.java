@@ -75,23 +75,24 @@ final class DemoCommand implements Callable<Integer> {
         Thread cleanup = new Thread(() -> stopEverything(kids), "sf-demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
 
-        String bootstrap = cluster.bootstrap != null ? cluster.bootstrap : startBroker();
+        // A --config file may name the cluster (bootstrap.servers) and how to log in to it.
+        String bootstrap = cluster.bootstrap != null || cluster.config != null ? cluster.bootstrap() : startBroker();
         String prefix = cluster.topicPrefix();
+        Map<String, Object> kafka = cluster.kafka();
         say("coordinator, 1 writer, %d readers starting (logs in %s)", readers, logs);
-        kids.start("coordinator", false, "coordinator", "--bootstrap=" + bootstrap, "--topic-prefix=" + prefix);
-        awaitTopics(bootstrap, new Topics(prefix));
-        Process writer = kids.start("writer", false, "writer", "--bootstrap=" + bootstrap, "--topic-prefix=" + prefix,
-                "--file=" + file, "--id=demo-writer");
+        kids.start("coordinator", false, args("coordinator", cluster.childArgs(bootstrap)));
+        awaitTopics(bootstrap, kafka, new Topics(prefix));
+        Process writer = kids.start("writer", false, args("writer", cluster.childArgs(bootstrap), "--file=" + file,
+                "--id=demo-writer"));
         for (int i = 1; i <= readers; i++) {
-            kids.start("reader-" + i, true, "reader", "--bootstrap=" + bootstrap, "--topic-prefix=" + prefix,
-                    "--file=" + file, "--id=reader-" + i);
+            kids.start("reader-" + i, true, args("reader", cluster.childArgs(bootstrap), "--file=" + file, "--id=reader-" + i));
         }
         // The clock starts once the writer takes tasks, so the run shows steady growth from its first second.
-        Duration waited = awaitWriterAssigned(bootstrap, new Topics(prefix), writer);
+        Duration waited = awaitWriterAssigned(bootstrap, kafka, new Topics(prefix), writer);
         say("writer holds every task partition (after %.1f s); submitting for %d s", waited.toMillis() / 1000.0, seconds);
         int exit;
-        try (MonitorWatch monitor = new MonitorWatch(bootstrap, new Topics(prefix).monitor());
-             TaskFacade facade = TaskFacade.builder().bootstrap(bootstrap).topicPrefix(prefix).build()) {
+        try (MonitorWatch monitor = new MonitorWatch(bootstrap, kafka, new Topics(prefix).monitor());
+             TaskFacade facade = cluster.facade().bootstrap(bootstrap).build()) {
             // Holding the partitions is not yet answering: a loaded machine can take seconds more
             // to run the first task. One echo round trip first, so the clock starts on a writer
             // that answers, and the readers' counts grow from the run's first second.
@@ -217,9 +218,11 @@ final class DemoCommand implements Callable<Integer> {
      * Waits until the writer group's members hold every partition of the tasks topic (Admin
      * describeConsumerGroups), at most {@link #WRITER_START_TIMEOUT}; returns how long it took.
      */
-    private static Duration awaitWriterAssigned(String bootstrap, Topics topics, Process writer) throws Exception {
+    private static Duration awaitWriterAssigned(String bootstrap, Map<String, Object> kafka, Topics topics, Process writer)
+            throws Exception {
         String group = (String) WriterConfig.DEFINITION.defaultValues().get(WriterConfig.GROUP);
         Properties p = new Properties();
+        p.putAll(kafka);
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         long start = System.nanoTime();
         long deadline = start + WRITER_START_TIMEOUT.toNanos();
@@ -258,8 +261,9 @@ final class DemoCommand implements Callable<Integer> {
                 .filter(tp -> tp.topic().equals(topic)).distinct().count();
     }
 
-    private static void awaitTopics(String bootstrap, Topics topics) throws Exception {
+    private static void awaitTopics(String bootstrap, Map<String, Object> kafka, Topics topics) throws Exception {
         Properties p = new Properties();
+        p.putAll(kafka);
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try (Admin admin = Admin.create(p)) {
@@ -270,6 +274,15 @@ final class DemoCommand implements Callable<Integer> {
                 Thread.sleep(100);
             }
         }
+    }
+
+    /** A child's command line: the command, the shared options, then its own. */
+    private static String[] args(String command, List<String> shared, String... own) {
+        List<String> all = new java.util.ArrayList<>();
+        all.add(command);
+        all.addAll(shared);
+        all.addAll(List.of(own));
+        return all.toArray(String[]::new);
     }
 
     private static void deleteOldSegments(Path work) throws java.io.IOException {

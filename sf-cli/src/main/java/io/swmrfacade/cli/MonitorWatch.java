@@ -22,8 +22,9 @@ final class MonitorWatch implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopped;
 
-    MonitorWatch(String bootstrap, String topic) {
+    MonitorWatch(String bootstrap, Map<String, Object> kafka, String topic) {
         Properties p = new Properties();
+        p.putAll(kafka);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         TopicPartition tp = new TopicPartition(topic, 0);

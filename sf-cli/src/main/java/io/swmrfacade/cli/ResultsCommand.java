@@ -45,7 +45,7 @@ final class ResultsCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Duration limit = timeout != null ? timeout : follow ? null : Duration.ofSeconds(60);
         long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
-        TaskFacade facade = TaskFacade.builder().bootstrap(cluster.bootstrap()).topicPrefix(cluster.topicPrefix())
+        TaskFacade facade = cluster.facade()
                 .resume(new SessionId(session)).build();
         Thread onCtrlC = new Thread(() -> facade.close(Duration.ofSeconds(2)), "sf-results-close");
         Runtime.getRuntime().addShutdownHook(onCtrlC);

@@ -86,13 +86,14 @@ final class SubmitCommand implements Callable<Integer> {
         PhaseTimes times = new PhaseTimes();
         List<TaskLines.Line> lines = tasks();
         times.mark("read tasks");
-        TaskFacade.Builder builder = TaskFacade.builder().bootstrap(cluster.bootstrap()).topicPrefix(cluster.topicPrefix());
+        TaskFacade.Builder builder = cluster.facade();
         if (session != null) {
             builder.resume(new SessionId(session));
         }
         try (TaskFacade facade = builder.build()) {
             times.mark("facade build");
             List<TaskId> ids = new ArrayList<>(lines.size());
+            List<TaskHandle> handles = new ArrayList<>(lines.size());
             Instant expires = deadline == null ? null : Instant.now().plus(deadline);
             for (TaskLines.Line line : lines) {
                 Task task = Task.of(line.type(), line.payload()).withMaxAttempts(maxAttempts)
@@ -103,6 +104,7 @@ final class SubmitCommand implements Callable<Integer> {
                 }
                 TaskHandle h = facade.submit(task);
                 ids.add(h.id());
+                handles.add(h);
             }
             times.mark("submit " + ids.size());
             if (await) {
@@ -110,14 +112,21 @@ final class SubmitCommand implements Callable<Integer> {
             }
             List<TaskId> notSent = facade.close(timeout);
             times.mark("deliver+close");
-            print(facade.session(), ids, notSent);
+            print(facade.session(), ids, notSent, whyNotSent(handles));
             times.mark("print");
             times.print("sf submit");
             return notSent.isEmpty() ? 0 : Main.ERROR;
         }
     }
 
-    private void print(SessionId s, List<TaskId> ids, List<TaskId> notSent) {
+    /** The first reason the facade gave for a task it could not send (an authorization error, say), or "". */
+    private static String whyNotSent(List<TaskHandle> handles) {
+        return handles.stream().map(h -> h.result().getNow(null))
+                .filter(r -> r != null && r.status() == io.swmrfacade.client.TaskStatus.NOT_SENT && r.error() != null)
+                .map(r -> ": " + r.error()).findFirst().orElse("");
+    }
+
+    private void print(SessionId s, List<TaskId> ids, List<TaskId> notSent, String why) {
         if (json) {
             ObjectNode root = new ObjectMapper().createObjectNode().put("session", s.value());
             ids.forEach(id -> root.withArray("tasks").add(id.value()));
@@ -129,7 +138,7 @@ final class SubmitCommand implements Callable<Integer> {
         ids.forEach(id -> System.out.println("task " + id));
         if (!notSent.isEmpty()) {
             System.err.println("sf submit: " + notSent.size() + " of " + ids.size()
-                    + " tasks were not confirmed by the broker at " + cluster.bootstrap() + " within " + timeout.toSeconds() + " s");
+                    + " tasks were not confirmed by the broker at " + cluster.bootstrap() + " within " + timeout.toSeconds() + " s" + why);
         }
     }
 

@@ -197,9 +197,11 @@ public final class FacadeImpl implements TaskFacade {
         if (senderThread.isAlive()) {
             LOG.warn("[{}] the sender did not stop within the close timeout; reporting its unconfirmed tasks as NOT_SENT", settings.session());
         }
+        String problem = sender.lastProblem();
+        String why = "the facade closed before the broker confirmed the task" + (problem.isEmpty() ? "" : " (last problem: " + problem + ")");
         for (Sender.Pending p : sender.unsent()) {
             notSent.add(p.id());
-            ledger.complete(notSent(p, "the facade closed before the broker confirmed the task"));
+            ledger.complete(notSent(p, why));
         }
         unjournaled = sender.unjournaled().stream().map(Sender.Pending::id).distinct().sorted().toList();
         if (!unjournaled.isEmpty()) {

@@ -18,6 +18,8 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -77,6 +79,8 @@ final class ResultReader implements Runnable {
             }
         } catch (WakeupException e) {
             // close() woke us
+        } catch (AuthenticationException | AuthorizationException e) {
+            deny(e);
         } catch (RuntimeException e) {
             LOG.error("[{}] result reader stopped: {}", session, e.toString(), e);
         } finally {
@@ -110,10 +114,19 @@ final class ResultReader implements Runnable {
             }
             LOG.debug("[{}] reading {}", session, parts);
             return true;
+        } catch (AuthenticationException | AuthorizationException e) {
+            throw e; // not a broker that is not there yet: waiting will not help
         } catch (KafkaException e) {
             LOG.debug("[{}] cannot attach to results yet: {}", session, e.toString());
             return false;
         }
+    }
+
+    /** The broker refused this client's login or its reading of the results: collect says so at once. */
+    private void deny(KafkaException e) {
+        String reason = "cannot read the results of session " + session + " in " + topics.results() + ": " + e.getMessage();
+        LOG.error("[{}] {}", session, reason);
+        ledger.denied(reason);
     }
 
     private TopicPartition partitionOf(String topic, byte[] key) {

@@ -100,6 +100,11 @@ final class Sender implements Runnable {
         return null;
     }
 
+    /** Why the broker last failed to take a task or journal entry, or "" if it took the latest. */
+    String lastProblem() {
+        return lastProblem;
+    }
+
     private String problem() {
         String p = lastProblem;
         return p.isEmpty() ? "; raise TaskFacade.Builder.maxBuffered, or submit more slowly"

@@ -1,6 +1,7 @@
 package io.swmrfacade.client.internal;
 
 import io.swmrfacade.client.CollectResult;
+import io.swmrfacade.client.FacadeException;
 import io.swmrfacade.client.TaskId;
 import io.swmrfacade.client.TaskResult;
 import java.time.Duration;
@@ -34,6 +35,8 @@ public final class SessionLedger {
     private final Condition changed = lock.newCondition();
     private final Consumer<TaskResult> onFirstResult;
     private volatile boolean caughtUp;
+    /** Why the results cannot be read, once the broker refused them for good; null until then. */
+    private volatile String denied;
 
     /**
      * @param caughtUp      false while a resumed session has yet to read its journal
@@ -88,6 +91,15 @@ public final class SessionLedger {
         signal();
     }
 
+    /**
+     * The results cannot be read at all (the broker refused this client's login or its right to
+     * read them): every later {@link #collect} throws at once with {@code reason}.
+     */
+    public void denied(String reason) {
+        denied = reason;
+        signal();
+    }
+
     private void signal() {
         lock.lock();
         try {
@@ -102,7 +114,7 @@ public final class SessionLedger {
         long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
         lock.lock();
         try {
-            while (!(caughtUp && withoutResult.get() == 0)) {
+            while (!(caughtUp && withoutResult.get() == 0) && denied == null) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -111,6 +123,9 @@ public final class SessionLedger {
             }
         } finally {
             lock.unlock();
+        }
+        if (denied != null) {
+            throw new FacadeException(denied);
         }
         List<TaskResult> results = new ArrayList<>();
         List<TaskId> missing = new ArrayList<>();

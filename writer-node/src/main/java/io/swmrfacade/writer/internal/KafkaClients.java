@@ -88,9 +88,9 @@ public final class KafkaClients implements AutoCloseable {
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    /** The transactional ids of this node's producers: the node id, and the node id with {@code .2}. */
+    /** The transactional ids of this node's producers, {@code <topic prefix>writer.<node id>} and that with {@code .2}: an installation's own, so ACLs can keep installations apart. */
     List<String> transactionalIds() {
-        return List.of("sf.writer." + config.nodeId(), "sf.writer." + config.nodeId() + ".2");
+        return List.of(config.topics().prefix() + "writer." + config.nodeId(), config.topics().prefix() + "writer." + config.nodeId() + ".2");
     }
 
     public KafkaConsumer<byte[], byte[]> consumer() {

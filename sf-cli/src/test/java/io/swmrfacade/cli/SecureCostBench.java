@@ -1,0 +1,203 @@
+package io.swmrfacade.cli;
+
+import io.swmrfacade.broker.SecureBroker;
+import io.swmrfacade.client.CollectResult;
+import io.swmrfacade.client.Task;
+import io.swmrfacade.client.TaskFacade;
+import io.swmrfacade.client.TaskHandle;
+import io.swmrfacade.topology.ClusterConfig;
+import io.swmrfacade.topology.ConfigSources;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.common.config.ConfigDef;
+
+/**
+ * What TLS and SASL cost: echo rate and round trip at 1,000 tasks/s through a plaintext broker
+ * and the secure broker ({@link SecureBroker}), both single-node processes from the same jars,
+ * each with its own coordinator check and writer process, measured alternately in one run.
+ * Not a test. {@code bench/run secure [seconds echoTasks rounds]}.
+ */
+public final class SecureCostBench {
+
+    private SecureCostBench() {
+    }
+
+    record Figures(double echoPerSecond, double p50Ms, double p99Ms) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        int echoTasks = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        Path home = SfProcesses.HOME;
+        Path dir = Files.createTempDirectory("sf-secure-bench");
+        List<Process> kids = new ArrayList<>();
+        SecureBroker secure = new SecureBroker(home, dir.resolve("secure"), freePort(), freePort());
+        Process plain = null;
+        try {
+            String plainBootstrap = "127.0.0.1:" + freePort();
+            plain = startPlainBroker(home, dir.resolve("plain"), plainBootstrap, freePort());
+            Path plainConfig = Files.writeString(dir.resolve("plain.properties"), "bootstrap.servers=" + plainBootstrap + "\n");
+            secure.start(Duration.ofSeconds(120));
+            Path admin = secure.adminConfig();
+            run(home, "users", "add", "bench-admin", "--role", "admin", "--tenant", "bench", "--config", admin.toString(),
+                    "--out", dir.resolve("admin.properties").toString());
+            run(home, "users", "add", "bench-writer", "--role", "writer", "--tenant", "bench", "--config", admin.toString(),
+                    "--out", dir.resolve("writer.properties").toString());
+            run(home, "users", "add", "bench-client", "--role", "client", "--tenant", "bench", "--config", admin.toString(),
+                    "--out", dir.resolve("client.properties").toString());
+            awaitPlain(home, plainConfig);
+            run(home, "coordinator", "--check", "--config", dir.resolve("admin.properties").toString());
+            kids.add(start(home, dir.resolve("writer-plain.log"), "writer", "--config", plainConfig.toString(),
+                    "--topic-prefix", "bench.", "--file", dir.resolve("plain.h5").toString(), "--id", "bench-plain"));
+            kids.add(start(home, dir.resolve("writer-secure.log"), "writer", "--config", dir.resolve("writer.properties").toString(),
+                    "--file", dir.resolve("secure.h5").toString(), "--id", "bench-secure"));
+            System.out.printf("secure cost: %d s at 1000 tasks/s, %d echo tasks, %d rounds each, alternating; 2-core host shared%n",
+                    seconds, echoTasks, rounds);
+            for (int r = 1; r <= rounds; r++) {
+                for (String mode : List.of("plaintext", "SASL_SSL")) {
+                    Path config = mode.equals("plaintext") ? plainConfig : dir.resolve("client.properties");
+                    Figures f = measure(config, mode.equals("plaintext") ? "bench." : null, seconds, echoTasks);
+                    System.out.printf("round %d %-9s echo %,8.0f tasks/s   round trip at 1000/s p50 %6.1f ms p99 %6.1f ms%n",
+                            r, mode, f.echoPerSecond(), f.p50Ms(), f.p99Ms());
+                }
+            }
+        } finally {
+            for (Process k : kids) {
+                k.destroy();
+                if (!k.waitFor(20, TimeUnit.SECONDS)) {
+                    k.destroyForcibly();
+                }
+            }
+            secure.stop(Duration.ofSeconds(30));
+            if (plain != null) {
+                plain.destroy();
+                if (!plain.waitFor(30, TimeUnit.SECONDS)) {
+                    plain.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private static Figures measure(Path config, String prefix, int seconds, int echoTasks) throws Exception {
+        Map<String, Object> merged = ConfigSources.merge(ClusterConfig.define(new ConfigDef()), config, Map.of(), Map.of());
+        TaskFacade.Builder b = TaskFacade.builder().bootstrap((String) merged.get(ClusterConfig.BOOTSTRAP))
+                .topicPrefix(prefix != null ? prefix : (String) merged.get(ClusterConfig.TOPIC_PREFIX))
+                .kafka(ClusterConfig.kafkaPassThrough(merged));
+        try (TaskFacade warm = b.build()) {
+            for (int i = 0; i < 200; i++) {
+                warm.submit(Task.of("echo", "w"));
+            }
+            require(warm.collect(Duration.ofSeconds(60)), 200);
+        }
+        long[] latencies = new long[seconds * 1000];
+        try (TaskFacade paced = b.build()) {
+            long start = System.nanoTime();
+            List<TaskHandle> handles = new ArrayList<>(latencies.length);
+            for (int i = 0; i < latencies.length; i++) {
+                long due = start + i * 1_000_000L;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                long sent = System.nanoTime();
+                int at = i;
+                TaskHandle h = paced.submit(Task.of("echo", "x"));
+                h.result().thenRun(() -> latencies[at] = System.nanoTime() - sent);
+                handles.add(h);
+            }
+            require(paced.collect(Duration.ofSeconds(120)), latencies.length);
+        }
+        double echo;
+        try (TaskFacade burst = b.build()) {
+            long start = System.nanoTime();
+            for (int i = 0; i < echoTasks; i++) {
+                burst.submit(Task.of("echo", "e"));
+            }
+            require(burst.collect(Duration.ofSeconds(300)), echoTasks);
+            echo = echoTasks / ((System.nanoTime() - start) / 1e9);
+        }
+        long[] sorted = latencies.clone();
+        Arrays.sort(sorted);
+        return new Figures(echo, sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6);
+    }
+
+    private static void require(CollectResult r, int n) {
+        if (r.results().size() != n || !r.missing().isEmpty()) {
+            throw new IllegalStateException(r.results().size() + " results of " + n + ", " + r.missing().size() + " missing");
+        }
+    }
+
+    /** A one-node plaintext KRaft broker process from the same jars as the secure one. */
+    private static Process startPlainBroker(Path home, Path dir, String bootstrap, int controllerPort) throws Exception {
+        Files.createDirectories(dir.resolve("logs"));
+        Path props = Files.writeString(dir.resolve("server.properties"), String.join("\n",
+                "process.roles=broker,controller", "node.id=1", "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://" + bootstrap + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://" + bootstrap, "inter.broker.listener.name=PLAINTEXT",
+                "controller.listener.names=CONTROLLER", "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "auto.create.topics.enable=false", "offsets.topic.replication.factor=1", "offsets.topic.num.partitions=10",
+                "transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1",
+                "transaction.state.log.num.partitions=10", "group.initial.rebalance.delay.ms=0",
+                "log.dirs=" + dir.resolve("data"), ""));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = home.resolve("broker-config/target/kafka-lib") + File.separator + "*";
+        String log4j = "-Dlog4j2.configurationFile=" + home.resolve("broker-config/local/log4j2.xml");
+        Process format = new ProcessBuilder(java, log4j, "-Dkafka.logs.dir=" + dir.resolve("logs"), "-cp", cp, "kafka.tools.StorageTool",
+                "format", "--cluster-id", org.apache.kafka.common.Uuid.randomUuid().toString(), "--config", props.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("format.log").toFile()).start();
+        if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+            throw new IllegalStateException("formatting the plaintext broker failed: see " + dir.resolve("format.log"));
+        }
+        return new ProcessBuilder(java, "-Xms256m", "-Xmx1g", log4j, "-Dkafka.logs.dir=" + dir.resolve("logs"), "-cp", cp,
+                "kafka.Kafka", props.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("broker.log").toFile()).start();
+    }
+
+    /** Until the plaintext broker takes the coordinator's topic check (it may still be starting). */
+    private static void awaitPlain(Path home, Path config) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (true) {
+            Process p = new ProcessBuilder(home.resolve("bin/sf").toString(), "coordinator", "--check", "--config", config.toString(),
+                    "--topic-prefix", "bench.").directory(home.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the plaintext broker did not take the topic check within 90 s");
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private static void run(Path home, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/sf").toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(home.toFile()).inheritIO().start();
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("sf " + String.join(" ", args) + " failed");
+        }
+    }
+
+    private static Process start(Path home, Path log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/sf").toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
