@@ -12,7 +12,7 @@ import java.time.Instant;
  * file's lock, and whether it is stalled (holds the lock but nothing was flushed for the stall
  * time).
  *
- * <p>The lock is judged from {@code <file>.lock}, which a writer fills with {@code pid N} when it
+ * <p>The lock is judged from {@code <file>.lock}, which a writer fills with {@code pid N token T} when it
  * takes the OS lock: the holder is the process {@code N}, if alive on this host. Trying the lock
  * instead would, for an instant, keep a starting writer out. Thread-safe.
  */
@@ -42,7 +42,8 @@ final class WriterWatch {
             return -1;
         }
         try {
-            long pid = Long.parseLong(text.substring(4).trim());
+            // "pid N token T": the token is the writer's own check that it locked this very file.
+            long pid = Long.parseLong(text.substring(4).trim().split("\\s+", 2)[0]);
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) ? pid : -1;
         } catch (NumberFormatException e) {
             return -1;

@@ -2,6 +2,7 @@ package io.swmrfacade.reader.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.swmrfacade.swmr.WriterLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,5 +49,16 @@ class WriterWatchTest {
 
         Files.writeString(dir.resolve("run.h5.lock"), "garbage");
         assertThat(watch.lockHolder()).isEqualTo(-1);
+    }
+
+    @Test
+    void the_lock_holder_is_read_from_the_lock_file_a_real_writer_lock_writes(@TempDir Path dir) throws Exception {
+        // Regression: the writer's lock file became "pid N token T" and the page showed "no writer".
+        Path base = dir.resolve("run.h5");
+        WriterWatch watch = new WriterWatch(base, STALL);
+        try (WriterLock lock = WriterLock.acquire(base)) {
+            assertThat(watch.lockHolder()).isEqualTo(ProcessHandle.current().pid());
+        }
+        assertThat(watch.lockHolder()).as("released: the lock file is gone").isEqualTo(-1);
     }
 }
