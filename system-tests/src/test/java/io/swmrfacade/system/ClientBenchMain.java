@@ -219,7 +219,7 @@ public final class ClientBenchMain {
     private static double producerPerformance(String bootstrap, int records, int run) throws Exception {
         String topic = "bench-pp-" + run + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+            admin.createTopics(List.of(KafkaPingPong.benchTopic(admin, topic))).all().get();
         }
         String jar = System.getProperty("kafka.tools.jar", Path.of(System.getProperty("user.home"),
                 ".m2/repository/org/apache/kafka/kafka-tools/4.1.1/kafka-tools-4.1.1.jar").toString());
