@@ -118,7 +118,10 @@ class ManyHostsIT {
                 assertThat(inFiles).isEqualTo(committed.keySet());
 
                 List<String> w1States = states(monitorOut, "w1");
-                assertThat(String.join(" ", w1States)).as("w1 as the monitor host saw it").matches("(ALIVE )+(DEAD )+(ALIVE ?)+.*");
+                // Before the cut a writer JVM starting on a loaded machine may miss its heartbeats for
+                // longer than the worker timeout, and the monitor then rightly says DEAD: what counts is
+                // alive, then dead through the cut, then alive again.
+                assertThat(String.join(" ", w1States)).as("w1 as the monitor host saw it").matches("(.* )?ALIVE (DEAD )+ALIVE.*");
 
                 Path run2 = dir.resolve("client-lossy.properties");
                 String impairment = impair(hosts, "client");
