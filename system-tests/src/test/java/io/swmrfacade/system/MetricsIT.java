@@ -12,6 +12,9 @@ import io.swmrfacade.metrics.PrometheusEndpoint;
 import io.swmrfacade.reader.ReaderConfig;
 import io.swmrfacade.reader.ReaderNode;
 import io.swmrfacade.topology.ClusterConfig;
+import io.swmrfacade.writer.TaskHandler;
+import io.swmrfacade.writer.TaskInput;
+import io.swmrfacade.writer.TaskOutput;
 import io.swmrfacade.writer.WriterConfig;
 import io.swmrfacade.writer.WriterNode;
 import java.io.IOException;
@@ -26,7 +29,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,13 +52,32 @@ class MetricsIT {
     @TempDir
     Path dir;
 
+    /** Tasks of type {@code gate} run until the test opens the gate: tasks running for as long as a scrape needs. */
+    private static final class Gate implements TaskHandler {
+        final CountDownLatch open = new CountDownLatch(1);
+
+        @Override
+        public String type() {
+            return "gate";
+        }
+
+        @Override
+        public TaskOutput run(TaskInput input) throws InterruptedException {
+            if (!open.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never opened the gate");
+            }
+            return TaskOutput.of("through");
+        }
+    }
+
     @Test
     void coordinator_writer_reader_and_client_metrics_move_with_the_tasks_and_pass_promtool() throws Exception {
         Path file = dir.resolve("metrics.h5");
+        Gate gate = new Gate();
         try (Installation sf = new Installation("metrics", 2);
              Coordinator coordinator = Coordinator.start(new CoordinatorConfig(Map.of(ClusterConfig.BOOTSTRAP, sf.bootstrap,
                      ClusterConfig.TOPIC_PREFIX, sf.prefix, CoordinatorConfig.METRICS_PORT, 0)), Clock.systemUTC(), Duration.ofSeconds(30));
-             WriterNode writer = writerWithMetrics(sf, file, "metrics-writer", Map.of());
+             WriterNode writer = writerWithMetrics(sf, file, "metrics-writer", Map.of(), List.of(gate));
              ReaderNode reader = ReaderNode.start(new ReaderConfig(Map.of(ReaderConfig.FILE, file.toString(),
                      ReaderConfig.METRICS_PORT, 0, ReaderConfig.MONITOR_ENABLED, false)), Clock.systemUTC(),
                      new PrintStream(OutputStream.nullOutputStream()));
@@ -102,18 +126,22 @@ class MetricsIT {
                         assertThat(value(w, "sf_writer_tasks_inflight")).isZero();
                     });
 
-            // Scraped while the next tasks run: the numbers only go up, to the new total. Ten
-            // 0.3 s sleeps at the node's default limit of 4 at once: some wait a whole sleep for a slot.
+            // Scraped while the next tasks run: the numbers only go up, to the new total. Ten gate
+            // tasks at the node's default limit of 4 at once: 4 run until the gate opens, at least
+            // one more is taken and waits for a slot meanwhile, and the gate opens 0.5 s after the
+            // scrape saw that, so both the run and the wait of some last at least 0.5 s.
             for (int i = 0; i < 10; i++) {
-                facade.submit(Task.of("sleep", "0.3"));
+                facade.submit(Task.of("gate", "g" + i));
             }
             facade.submit(Task.of("no-such-type", "x"));
-            Awaitility.await("the writer shows sleeps running").atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+            Awaitility.await("the writer shows 4 gate tasks running and more taken").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
                         String w = scrape(writerUrl);
-                        assertThat(value(w, "sf_writer_tasks_running")).isBetween(1.0, 4.0);
-                        assertThat(value(w, "sf_writer_tasks_inflight")).isGreaterThanOrEqualTo(value(w, "sf_writer_tasks_running"));
+                        assertThat(value(w, "sf_writer_tasks_running")).isEqualTo(4);
+                        assertThat(value(w, "sf_writer_tasks_inflight")).isGreaterThan(4);
                     });
+            Thread.sleep(500);
+            gate.open.countDown();
             assertThat(facade.collect(Duration.ofSeconds(60)).complete()).isTrue();
             Awaitility.await("the coordinator and the reader see the next tasks").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
@@ -129,14 +157,14 @@ class MetricsIT {
             assertThat(value(scrape(coordinatorUrl), "sf_coordinator_consumer_lag_records")).isGreaterThanOrEqualTo(0);
             String writer2 = scrape(writerUrl);
             assertThat(value(writer2, "sf_writer_tasks_total{status=\"OK\",type=\"echo\"}")).isEqualTo(10);
-            assertThat(value(writer2, "sf_writer_tasks_total{status=\"OK\",type=\"sleep\"}")).isEqualTo(10);
+            assertThat(value(writer2, "sf_writer_tasks_total{status=\"OK\",type=\"gate\"}")).isEqualTo(10);
             assertThat(value(writer2, "sf_writer_tasks_total{status=\"REJECTED\",type=\"other\"}")).isEqualTo(1);
             assertThat(writer2).doesNotContain("no-such-type");
             assertThat(value(writer2, "sf_writer_queue_wait_seconds_count")).isEqualTo(20); // the rejected one never waited for a handler
-            assertThat(value(writer2, "sf_writer_queue_wait_seconds_max")).isGreaterThanOrEqualTo(0.25);
+            assertThat(value(writer2, "sf_writer_queue_wait_seconds_max")).isGreaterThanOrEqualTo(0.5);
             assertThat(value(writer2, "sf_writer_run_seconds_count")).isEqualTo(20);
-            assertThat(value(writer2, "sf_writer_run_seconds_max")).isGreaterThanOrEqualTo(0.29);
-            assertThat(value(writer2, "sf_writer_run_seconds_sum")).isGreaterThanOrEqualTo(10 * 0.29);
+            assertThat(value(writer2, "sf_writer_run_seconds_max")).isGreaterThanOrEqualTo(0.5);
+            assertThat(value(writer2, "sf_writer_run_seconds_sum")).isGreaterThanOrEqualTo(4 * 0.5);
             assertThat(value(writer2, "sf_writer_submit_to_result_seconds_count")).isEqualTo(21);
             assertThat(value(writer2, "sf_writer_flush_seconds_count")).isGreaterThan(value(writer1, "sf_writer_flush_seconds_count"));
             assertThat(value(writer2, "sf_writer_file_size_bytes")).isGreaterThanOrEqualTo(value(writer1, "sf_writer_file_size_bytes"));
@@ -163,7 +191,7 @@ class MetricsIT {
             Awaitility.await("the broker has every task").atMost(Duration.ofSeconds(60)).until(() -> facade.stats().buffered() == 0);
             // A poll takes up to 1,000 records; at 50 in flight the node then stops fetching until
             // the tasks it holds are done: the rest wait on the topic, seconds long, as lag.
-            try (WriterNode writer = writerWithMetrics(sf, file, "lag-writer", Map.of(WriterConfig.MAX_INFLIGHT, 50))) {
+            try (WriterNode writer = writerWithMetrics(sf, file, "lag-writer", Map.of(WriterConfig.MAX_INFLIGHT, 50), List.of())) {
                 String url = "http://127.0.0.1:" + writer.metricsPort() + "/metrics";
                 double startSize = value(scrape(url), "sf_writer_file_size_bytes");
                 Awaitility.await("the writer reports lag on the tasks topic").atMost(Duration.ofSeconds(60))
@@ -185,12 +213,13 @@ class MetricsIT {
         }
     }
 
-    /** A writer of {@code sf} serving metrics on a free port, with {@code extra} settings. */
-    private static WriterNode writerWithMetrics(Installation sf, Path file, String id, Map<String, Object> extra) {
+    /** A writer of {@code sf} serving metrics on a free port, with {@code extra} settings and {@code handlers}. */
+    private static WriterNode writerWithMetrics(Installation sf, Path file, String id, Map<String, Object> extra,
+                                                List<TaskHandler> handlers) {
         Map<String, Object> settings = new java.util.HashMap<>(sf.writerSettings(file, id));
         settings.put(WriterConfig.METRICS_PORT, 0);
         settings.putAll(extra);
-        return WriterNode.start(new WriterConfig(settings), Clock.systemUTC());
+        return WriterNode.start(new WriterConfig(settings), Clock.systemUTC(), handlers);
     }
 
     private static void submitAndCollect(TaskFacade facade, int n) {

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,13 +34,15 @@ import org.apache.kafka.common.MetricName;
  *       handler start), {@code sf.writer.run} (handler start to end, retries included),
  *       {@code sf.writer.flush} (each file flush), {@code sf.writer.submit.to.result} (the task's
  *       {@code submitted_at} to its result sent, after the flush, as this node's clock sees it);
- *   <li>gauges read at scrape time: tasks running and in flight, consumer lag on the tasks topic,
+ *   <li>gauges read at scrape time: tasks running and in flight (start recorded or being recorded,
+ *       not yet ended), consumer lag on the tasks topic,
  *       the segment written and its size on disk; {@link MeteredTransactions} adds the open
  *       transactions.
  * </ul>
  *
- * <p>The hooks run on the loop thread only and take no lock; per task they cost a few array and
- * hash-map reads and the counter and timer updates, and allocate nothing of their own. A task's
+ * <p>The hooks run on the loop thread only and take no lock; per task they cost a monotonic
+ * clock read, a few array and hash-map reads and the counter and timer updates, and allocate
+ * nothing of their own. A task's
  * taken time waits in a ring indexed by its arrival number ({@link #ringSize}); one that waits
  * behind more than the ring's size of later arrivals is left out of the queue-wait timer (its
  * slot was reused).
@@ -49,17 +52,19 @@ final class MicrometerWriterMetrics implements WriterMetrics {
 
     /** Tag value of types no handler serves. */
     static final String OTHER_TYPE = "other";
+    /** Taken times are read from the monotonic clock and placed on the wall clock read at most this often. */
+    static final long ANCHOR_NANOS = 1_000_000_000L;
 
     /**
      * Where the gauges and the recorded status come from.
      *
      * @param running         tasks whose handlers run now (any thread)
-     * @param inFlight        tasks taken and not yet finished (any thread)
+     * @param inFlight        tasks whose start is being recorded, ready or running (any thread)
      * @param consumerMetrics the task consumer's metrics (thread-safe in Kafka's clients)
      * @param tasksTopic      the topic whose lag counts
      * @param segment         the segment written now (loop thread; read after each flush)
      * @param segmentFile     that segment's file (loop thread)
-     * @param recordedStatus  the status number the file holds for a task id just recorded (loop thread)
+     * @param recordedStatus  the status number the file holds for a task id just recorded, -1 if unknown (loop thread)
      */
     record Sources(IntSupplier running, IntSupplier inFlight, Supplier<Map<MetricName, ? extends Metric>> consumerMetrics,
                    String tasksTopic, IntSupplier segment, Supplier<Path> segmentFile, ToIntFunction<String> recordedStatus) {
@@ -67,6 +72,7 @@ final class MicrometerWriterMetrics implements WriterMetrics {
 
     private final MeterRegistry registry;
     private final Clock clock;
+    private final LongSupplier nanoTime;
     private final Sources sources;
     /** Counters by type, each indexed by status number; read-only once built. */
     private final Map<String, Counter[]> tasks = new HashMap<>();
@@ -77,6 +83,9 @@ final class MicrometerWriterMetrics implements WriterMetrics {
     private final long[] takenUs;
     private final long[] takenSeq;
     private final int mask;
+    /** The wall clock (epoch us) and the monotonic clock (ns) read together, to place taken times; loop thread. */
+    private long anchorUs;
+    private long anchorNanos;
     /** submitted_at of the outcomes recorded since the last flush. */
     private long[] unsent = new long[256];
     private int unsentCount;
@@ -87,10 +96,14 @@ final class MicrometerWriterMetrics implements WriterMetrics {
      * @param types       the types the node's handlers serve, tagged by name
      * @param maxInflight the node's bound on tasks taken and not finished, which sizes the ring of taken times
      */
-    MicrometerWriterMetrics(MeterRegistry registry, Clock clock, Set<String> types, int maxInflight, Sources sources) {
+    MicrometerWriterMetrics(MeterRegistry registry, Clock clock, LongSupplier nanoTime, Set<String> types, int maxInflight,
+                            Sources sources) {
         this.registry = registry;
         this.clock = clock;
+        this.nanoTime = nanoTime;
         this.sources = sources;
+        this.anchorUs = EpochMicros.now(clock);
+        this.anchorNanos = nanoTime.getAsLong();
         for (String type : types) {
             tasks.put(type, counters(type));
         }
@@ -114,7 +127,7 @@ final class MicrometerWriterMetrics implements WriterMetrics {
         Gauge.builder("sf.writer.tasks.running", sources.running(), IntSupplier::getAsInt)
                 .description("Tasks whose handlers run now").strongReference(true).register(registry);
         Gauge.builder("sf.writer.tasks.inflight", sources.inFlight(), IntSupplier::getAsInt)
-                .description("Tasks taken from Kafka and not yet finished: waiting for a slot, starting or running")
+                .description("Tasks out of waiting: start being recorded, ready for a slot, or running (a type takes up to twice its limit)")
                 .strongReference(true).register(registry);
         Gauge.builder("sf.writer.consumer.lag", this, MicrometerWriterMetrics::consumerLag).baseUnit("records")
                 .description("Records on the tasks topic's partitions this node owns that it has not fetched yet,"
@@ -151,10 +164,21 @@ final class MicrometerWriterMetrics implements WriterMetrics {
                 .minimumExpectedValue(min).maximumExpectedValue(max).register(registry);
     }
 
+    /**
+     * Notes when {@code t} was taken, in the clock's microseconds like the outcome's start. The clock
+     * is read at most once a second ({@link #ANCHOR_NANOS}), as reading it allocates; in between
+     * the monotonic clock measures from that reading, off by the wall clock's slew since (NTP
+     * slews at most 0.5 ms a second).
+     */
     @Override
     public void taken(Inflight t) {
+        long now = nanoTime.getAsLong();
+        if (now - anchorNanos >= ANCHOR_NANOS) {
+            anchorUs = EpochMicros.now(clock);
+            anchorNanos = now;
+        }
         int i = (int) (t.seq() & mask);
-        takenUs[i] = EpochMicros.now(clock);
+        takenUs[i] = anchorUs + (now - anchorNanos) / 1_000;
         takenSeq[i] = t.seq();
     }
 
@@ -175,6 +199,9 @@ final class MicrometerWriterMetrics implements WriterMetrics {
         }
         // The file's status, not the outcome's: recording turns an OK whose samples cannot be stored into REJECTED.
         int status = sources.recordedStatus().applyAsInt(t.id());
+        if (status < 0) {
+            status = o.status().getNumber();
+        }
         if (status >= 0 && status < byStatus.length && byStatus[status] != null) {
             byStatus[status].increment();
         }

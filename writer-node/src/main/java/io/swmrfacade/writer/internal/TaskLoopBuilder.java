@@ -120,9 +120,13 @@ public final class TaskLoopBuilder {
         if (registry == null) {
             return WriterMetrics.NONE;
         }
-        return new MicrometerWriterMetrics(registry, clock, handlers.types(), config.getInt(WriterConfig.MAX_INFLIGHT),
-                new MicrometerWriterMetrics.Sources(lanes::running, lanes::inFlight, kafka.consumer()::metrics,
-                        config.topics().tasks(), file::segment, file::currentFile, id -> index.get(id).row().status()));
+        MicrometerWriterMetrics.Sources sources = new MicrometerWriterMetrics.Sources(lanes::running, lanes::inFlight,
+                kafka.consumer()::metrics, config.topics().tasks(), file::segment, file::currentFile, id -> {
+                    AppliedIndex.Applied a = index.get(id);
+                    return a == null ? -1 : a.row().status();
+                });
+        return new MicrometerWriterMetrics(registry, clock, System::nanoTime, handlers.types(),
+                config.getInt(WriterConfig.MAX_INFLIGHT), sources);
     }
 
     private static ThreadFactory daemon(String name) {

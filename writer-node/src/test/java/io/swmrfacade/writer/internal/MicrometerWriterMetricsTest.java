@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.Metrics;
@@ -40,9 +41,19 @@ class MicrometerWriterMetricsTest {
     private static final TopicPartition P0 = new TopicPartition("sf.tasks", 0);
     private static final ProducerRecord<byte[], byte[]> RESULT = new ProducerRecord<>("sf.results", new byte[1]);
 
-    /** A clock at a microsecond the test sets. */
+    /** A wall clock at a microsecond the test sets, and a monotonic clock that moves with it unless the test steps the wall clock alone. */
     private static final class SetClock extends Clock {
         volatile long us = 1_700_000_000_000_000L;
+        volatile long nanos = 5_000_000_000L;
+
+        void advance(long micros) {
+            us += micros;
+            nanos += micros * 1000;
+        }
+
+        long nanoTime() {
+            return nanos;
+        }
 
         @Override
         public ZoneId getZone() {
@@ -77,9 +88,13 @@ class MicrometerWriterMetricsTest {
         registry.close();
     }
 
-    private MicrometerWriterMetrics metrics(MeterRegistry r, Clock c) throws Exception {
+    private MicrometerWriterMetrics metrics() throws Exception {
+        return metrics(registry, clock, clock::nanoTime);
+    }
+
+    private MicrometerWriterMetrics metrics(MeterRegistry r, Clock c, LongSupplier nanoTime) throws Exception {
         segmentFile.compareAndSet(null, Files.write(dir.resolve("run.h5"), new byte[100]));
-        return new MicrometerWriterMetrics(r, c, Set.of("echo", "sleep"), 10_000, new MicrometerWriterMetrics.Sources(
+        return new MicrometerWriterMetrics(r, c, nanoTime, Set.of("echo", "sleep"), 10_000, new MicrometerWriterMetrics.Sources(
                 () -> 3, () -> 7, kafka::metrics, "sf.tasks", segment::get, segmentFile::get, id -> recordedStatus.get()));
     }
 
@@ -102,7 +117,7 @@ class MicrometerWriterMetricsTest {
 
     @Test
     void every_status_of_every_served_type_exists_at_zero_and_unserved_types_count_as_other() throws Exception {
-        MicrometerWriterMetrics m = metrics(registry, clock);
+        MicrometerWriterMetrics m = metrics();
         for (String type : new String[] {"echo", "sleep", "other"}) {
             for (String status : new String[] {"OK", "FAILED", "REJECTED", "WORKER_CRASHED", "EXPIRED"}) {
                 assertThat(tasks(status, type)).isZero();
@@ -123,7 +138,7 @@ class MicrometerWriterMetricsTest {
 
     @Test
     void tasks_count_by_the_status_the_file_holds_not_the_one_the_handler_returned() throws Exception {
-        MicrometerWriterMetrics m = metrics(registry, clock);
+        MicrometerWriterMetrics m = metrics();
         Function<Outcome, ProducerRecord<byte[], byte[]>> record = m.recording(o -> RESULT);
         Inflight ok = task(0, "echo", 0);
         Inflight badStream = task(1, "echo", 0);
@@ -134,11 +149,16 @@ class MicrometerWriterMetricsTest {
         record.apply(ran(badStream, clock.us, clock.us));
         assertThat(tasks("OK", "echo")).isEqualTo(1);
         assertThat(tasks("REJECTED", "echo")).isEqualTo(1);
+        recordedStatus.set(-1); // the file cannot say: the outcome's status counts
+        Inflight failed = task(2, "echo", 0);
+        record.apply(new Outcome(failed, TaskStatus.FAILED, new byte[0], null, clock.us, clock.us, 1, true));
+        assertThat(tasks("FAILED", "echo")).isEqualTo(1);
     }
 
     @Test
     void queue_wait_runs_from_taken_to_handler_start_and_run_time_from_start_to_end() throws Exception {
-        MicrometerWriterMetrics m = metrics(registry, clock);
+        MicrometerWriterMetrics m = metrics();
+        clock.advance(300_000);
         Inflight t = task(0, "sleep", 0);
         long taken = clock.us;
         m.taken(t);
@@ -149,8 +169,27 @@ class MicrometerWriterMetricsTest {
     }
 
     @Test
+    void taken_times_read_the_wall_clock_at_most_once_a_second_and_the_monotonic_clock_between() throws Exception {
+        MicrometerWriterMetrics m = metrics();
+        Function<Outcome, ProducerRecord<byte[], byte[]>> record = m.recording(o -> RESULT);
+        clock.us += 700_000; // the wall clock steps; within the second, taken times do not see it
+        clock.nanos += 200_000_000;
+        Inflight early = task(0, "sleep", 0);
+        m.taken(early);
+        long startedUs = clock.us;
+        record.apply(ran(early, startedUs, startedUs));
+        assertThat(timer("sf.writer.queue.wait").max(TimeUnit.MICROSECONDS)).isEqualTo(700_000 - 200_000);
+
+        clock.advance(1_000_000); // a second on: the clock is read again
+        Inflight late = task(1, "sleep", 0);
+        m.taken(late);
+        record.apply(ran(late, clock.us + 123, clock.us + 123));
+        assertThat(timer("sf.writer.queue.wait").totalTime(TimeUnit.MICROSECONDS)).isEqualTo(700_000 - 200_000 + 123);
+    }
+
+    @Test
     void a_task_whose_taken_time_was_overwritten_is_left_out_of_queue_wait_rather_than_mismeasured() throws Exception {
-        MicrometerWriterMetrics m = metrics(registry, clock);
+        MicrometerWriterMetrics m = metrics();
         Inflight waiting = task(0, "sleep", 0);
         m.taken(waiting);
         clock.us += 5_000_000;
@@ -163,7 +202,7 @@ class MicrometerWriterMetricsTest {
 
     @Test
     void submit_to_result_is_timed_once_the_flush_after_the_outcomes_returns() throws Exception {
-        MicrometerWriterMetrics m = metrics(registry, clock);
+        MicrometerWriterMetrics m = metrics();
         Function<Outcome, ProducerRecord<byte[], byte[]>> record = m.recording(o -> RESULT);
         AtomicInteger flushes = new AtomicInteger();
         Runnable flush = m.flushing(flushes::incrementAndGet);
@@ -188,7 +227,7 @@ class MicrometerWriterMetricsTest {
 
     @Test
     void a_failed_flush_sends_no_results_and_times_nothing() throws Exception {
-        MicrometerWriterMetrics m = metrics(registry, clock);
+        MicrometerWriterMetrics m = metrics();
         Inflight t = task(0, "echo", clock.us);
         m.recording(o -> RESULT).apply(ran(t, clock.us, clock.us));
         Runnable broken = m.flushing(() -> {
@@ -202,7 +241,7 @@ class MicrometerWriterMetricsTest {
 
     @Test
     void segment_and_file_size_follow_the_segment_written_as_of_the_last_flush() throws Exception {
-        MicrometerWriterMetrics m = metrics(registry, clock);
+        MicrometerWriterMetrics m = metrics();
         assertThat(registry.get("sf.writer.segment").gauge().value()).isZero();
         assertThat(registry.get("sf.writer.file.size").gauge().value()).isEqualTo(100);
         Files.write(segmentFile.get(), new byte[300]);
@@ -219,7 +258,7 @@ class MicrometerWriterMetricsTest {
 
     @Test
     void consumer_lag_sums_the_records_lag_of_the_tasks_topic_partitions_only() throws Exception {
-        metrics(registry, clock);
+        metrics();
         assertThat(registry.get("sf.writer.consumer.lag").gauge().value()).isZero();
         lag("sf_tasks", 0, 40);
         lag("sf_tasks", 1, 2);
@@ -258,7 +297,7 @@ class MicrometerWriterMetricsTest {
 
     @Test
     void hooks_allocate_nothing_per_task_once_warm() throws Exception {
-        MicrometerWriterMetrics m = metrics(registry, Clock.systemUTC());
+        MicrometerWriterMetrics m = metrics(registry, Clock.systemUTC(), System::nanoTime);
         Function<Outcome, ProducerRecord<byte[], byte[]>> record = m.recording(o -> RESULT);
         Runnable flush = m.flushing(() -> { });
         Inflight[] tasks = new Inflight[1024];
