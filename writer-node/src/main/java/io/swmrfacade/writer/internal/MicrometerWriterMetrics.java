@@ -34,19 +34,17 @@ import org.apache.kafka.common.MetricName;
  *       handler start), {@code sf.writer.run} (handler start to end, retries included),
  *       {@code sf.writer.flush} (each file flush), {@code sf.writer.submit.to.result} (the task's
  *       {@code submitted_at} to its result sent, after the flush, as this node's clock sees it);
- *   <li>gauges read at scrape time: tasks running and in flight (start recorded or being recorded,
- *       not yet ended), consumer lag on the tasks topic,
- *       the segment written and its size on disk; {@link MeteredTransactions} adds the open
- *       transactions.
+ *   <li>gauges read at scrape time: tasks running and in flight (start recorded or being
+ *       recorded, not yet ended), consumer lag on the tasks topic, the segment written and its
+ *       size on disk; {@link MeteredTransactions} adds the open transactions.
  * </ul>
  *
  * <p>The hooks run on the loop thread only and take no lock; per task they cost a monotonic
  * clock read, a few array and hash-map reads and the counter and timer updates, and allocate
- * nothing of their own. A task's
- * taken time waits in a ring indexed by its arrival number ({@link #ringSize}); one that waits
- * behind more than the ring's size of later arrivals is left out of the queue-wait timer (its
- * slot was reused).
- * Gauges are read on the scrape thread, from thread-safe sources.
+ * nothing of their own. A task's taken time waits in a ring indexed by its arrival number
+ * ({@link #ringSize}); one that waits behind more than the ring's size of later arrivals is left
+ * out of the queue-wait timer (its slot was reused). Gauges are read on the scrape thread, from
+ * thread-safe sources.
  */
 final class MicrometerWriterMetrics implements WriterMetrics {
 
@@ -114,20 +112,25 @@ final class MicrometerWriterMetrics implements WriterMetrics {
         Arrays.fill(takenSeq, -1);
         this.mask = size - 1;
         this.queueWait = timer("sf.writer.queue.wait", "From a task taken from Kafka to its handler's start",
-                Duration.ofMillis(1).dividedBy(10), Duration.ofMinutes(10));
+                Duration.ofNanos(100_000), Duration.ofMinutes(10));
         this.run = timer("sf.writer.run", "From a handler's start to its end, retries and their backoff included",
-                Duration.ofMillis(1).dividedBy(10), Duration.ofHours(1));
+                Duration.ofNanos(100_000), Duration.ofHours(1));
         this.flush = timer("sf.writer.flush", "One flush of the file (what readers see next)",
-                Duration.ofMillis(1).dividedBy(100), Duration.ofSeconds(10));
+                Duration.ofNanos(10_000), Duration.ofSeconds(10));
         this.submitToResult = timer("sf.writer.submit.to.result",
                 "From a task's submitted_at (the client's clock) to its result sent, by this node's clock",
                 Duration.ofMillis(1), Duration.ofMinutes(10));
         this.segment = sources.segment().getAsInt();
         this.segmentFile = sources.segmentFile().get();
+        registerGauges();
+    }
+
+    private void registerGauges() {
         Gauge.builder("sf.writer.tasks.running", sources.running(), IntSupplier::getAsInt)
                 .description("Tasks whose handlers run now").strongReference(true).register(registry);
         Gauge.builder("sf.writer.tasks.inflight", sources.inFlight(), IntSupplier::getAsInt)
-                .description("Tasks out of waiting: start being recorded, ready for a slot, or running (a type takes up to twice its limit)")
+                .description("Tasks out of waiting: start being recorded, ready for a slot, or running"
+                        + " (a type takes up to twice its limit)")
                 .strongReference(true).register(registry);
         Gauge.builder("sf.writer.consumer.lag", this, MicrometerWriterMetrics::consumerLag).baseUnit("records")
                 .description("Records on the tasks topic's partitions this node owns that it has not fetched yet,"
