@@ -29,6 +29,9 @@ final class WriterCommand implements Callable<Integer> {
     @Option(names = "--plugin-dir", description = "Folder of plugin jars with TaskHandler implementations (default: none).")
     String pluginDir;
 
+    @Option(names = "--metrics-port", description = "Serve Prometheus metrics on GET /metrics; 0 any free port (default off).")
+    Integer metricsPort;
+
     @Option(names = "--enable-crash-handler", description = "Enable the 'crash' task type (halts the node; for fault tests).")
     boolean crash;
 
@@ -42,12 +45,14 @@ final class WriterCommand implements Callable<Integer> {
         CoordinatorCommand.put(flags, WriterConfig.ID, id);
         CoordinatorCommand.put(flags, WriterConfig.CONCURRENCY, concurrency == null ? null : String.join(",", concurrency));
         CoordinatorCommand.put(flags, WriterConfig.PLUGIN_DIR, pluginDir);
+        CoordinatorCommand.put(flags, WriterConfig.METRICS_PORT, metricsPort);
         if (crash) {
             flags.put(WriterConfig.CRASH_HANDLER, true);
         }
         WriterConfig config = new WriterConfig(cluster.settings(WriterConfig.DEFINITION, flags));
         WriterNode node = WriterNode.start(config, Clock.systemUTC());
-        System.out.println("writer " + node.nodeId() + " writing " + node.file() + " from " + config.bootstrap() + "; Ctrl-C stops it");
+        System.out.println("writer " + node.nodeId() + " writing " + node.file() + " from " + config.bootstrap()
+                + (node.metricsPort() < 0 ? "" : "; metrics on port " + node.metricsPort()) + "; Ctrl-C stops it");
         new Lifecycle(node::close, parentPid).endingWith(() -> node.awaitTermination(java.time.Duration.ofDays(3650)))
                 .awaitStopThenClose();
         if (node.failure() != null) {

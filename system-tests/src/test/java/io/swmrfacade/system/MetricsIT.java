@@ -12,6 +12,10 @@ import io.swmrfacade.metrics.PrometheusEndpoint;
 import io.swmrfacade.reader.ReaderConfig;
 import io.swmrfacade.reader.ReaderNode;
 import io.swmrfacade.topology.ClusterConfig;
+import io.swmrfacade.writer.TaskHandler;
+import io.swmrfacade.writer.TaskInput;
+import io.swmrfacade.writer.TaskOutput;
+import io.swmrfacade.writer.WriterConfig;
 import io.swmrfacade.writer.WriterNode;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,7 +29,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,8 +40,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Prometheus endpoints of the coordinator and the reader, and the client's meters on a
- * user's registry, scraped while tasks run: the values move with the tasks, and every scrape
+ * The Prometheus endpoints of the coordinator, the writer and the reader, and the client's meters
+ * on a user's registry, scraped while tasks run: the values move with the tasks, and every scrape
  * passes {@code promtool check metrics}.
  */
 class MetricsIT {
@@ -46,13 +52,32 @@ class MetricsIT {
     @TempDir
     Path dir;
 
+    /** Tasks of type {@code gate} run until the test opens the gate: tasks running for as long as a scrape needs. */
+    private static final class Gate implements TaskHandler {
+        final CountDownLatch open = new CountDownLatch(1);
+
+        @Override
+        public String type() {
+            return "gate";
+        }
+
+        @Override
+        public TaskOutput run(TaskInput input) throws InterruptedException {
+            if (!open.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never opened the gate");
+            }
+            return TaskOutput.of("through");
+        }
+    }
+
     @Test
-    void coordinator_reader_and_client_metrics_move_with_the_tasks_and_pass_promtool() throws Exception {
+    void coordinator_writer_reader_and_client_metrics_move_with_the_tasks_and_pass_promtool() throws Exception {
         Path file = dir.resolve("metrics.h5");
+        Gate gate = new Gate();
         try (Installation sf = new Installation("metrics", 2);
              Coordinator coordinator = Coordinator.start(new CoordinatorConfig(Map.of(ClusterConfig.BOOTSTRAP, sf.bootstrap,
                      ClusterConfig.TOPIC_PREFIX, sf.prefix, CoordinatorConfig.METRICS_PORT, 0)), Clock.systemUTC(), Duration.ofSeconds(30));
-             WriterNode writer = sf.writer(file, "metrics-writer");
+             WriterNode writer = writerWithMetrics(sf, file, "metrics-writer", Map.of(), List.of(gate));
              ReaderNode reader = ReaderNode.start(new ReaderConfig(Map.of(ReaderConfig.FILE, file.toString(),
                      ReaderConfig.METRICS_PORT, 0, ReaderConfig.MONITOR_ENABLED, false)), Clock.systemUTC(),
                      new PrintStream(OutputStream.nullOutputStream()));
@@ -61,6 +86,7 @@ class MetricsIT {
             String coordinatorUrl = "http://127.0.0.1:" + coordinator.metricsPort() + "/metrics";
             String readerUrl = "http://127.0.0.1:" + reader.metricsPort() + "/metrics";
             String clientUrl = "http://127.0.0.1:" + client.port() + "/metrics";
+            String writerUrl = "http://127.0.0.1:" + writer.metricsPort() + "/metrics";
 
             submitAndCollect(facade, 10);
             Awaitility.await("the coordinator and the reader see 10 OK tasks").atMost(Duration.ofSeconds(30))
@@ -79,12 +105,43 @@ class MetricsIT {
             assertThat(value(client1, "sf_client_submit_to_result_seconds_count")).isEqualTo(10);
             assertThat(value(client1, "sf_client_buffered")).isZero();
             assertThat(value(scrape(coordinatorUrl), "sf_coordinator_workers{alive=\"true\"}")).isEqualTo(1);
+            String writer1 = scrape(writerUrl);
+            assertThat(value(writer1, "sf_writer_tasks_total{status=\"OK\",type=\"echo\"}")).isEqualTo(10);
+            assertThat(value(writer1, "sf_writer_tasks_total{status=\"FAILED\",type=\"echo\"}")).isZero();
+            assertThat(value(writer1, "sf_writer_queue_wait_seconds_count")).isEqualTo(10);
+            assertThat(value(writer1, "sf_writer_run_seconds_count")).isEqualTo(10);
+            assertThat(value(writer1, "sf_writer_submit_to_result_seconds_count")).isEqualTo(10);
+            assertThat(value(writer1, "sf_writer_submit_to_result_seconds_max")).isBetween(0.0, 60.0);
+            assertThat(value(writer1, "sf_writer_flush_seconds_count")).isBetween(1.0, 10.0);
+            assertThat(value(writer1, "sf_writer_segment")).isZero();
+            assertThat(value(writer1, "sf_writer_file_size_bytes")).isPositive();
+            assertThat(value(writer1, "sf_writer_tasks_running")).isZero();
+            Awaitility.await("the writer commits and has caught up").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                        String w = scrape(writerUrl);
+                        assertThat(value(w, "sf_writer_commits_total{outcome=\"committed\"}")).isPositive();
+                        assertThat(value(w, "sf_writer_transactions_open")).isZero();
+                        assertThat(value(w, "sf_writer_transactions_records")).isZero();
+                        assertThat(value(w, "sf_writer_consumer_lag_records")).isZero();
+                        assertThat(value(w, "sf_writer_tasks_inflight")).isZero();
+                    });
 
-            // Scraped while the next tasks run: the numbers only go up, to the new total.
+            // Scraped while the next tasks run: the numbers only go up, to the new total. Ten gate
+            // tasks at the node's default limit of 4 at once: 4 run until the gate opens, at least
+            // one more is taken and waits for a slot meanwhile, and the gate opens 0.5 s after the
+            // scrape saw that, so both the run and the wait of some last at least 0.5 s.
             for (int i = 0; i < 10; i++) {
-                facade.submit(Task.of("sleep", "0.05"));
+                facade.submit(Task.of("gate", "g" + i));
             }
             facade.submit(Task.of("no-such-type", "x"));
+            Awaitility.await("the writer shows 4 gate tasks running and more taken").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+                        String w = scrape(writerUrl);
+                        assertThat(value(w, "sf_writer_tasks_running")).isEqualTo(4);
+                        assertThat(value(w, "sf_writer_tasks_inflight")).isGreaterThan(4);
+                    });
+            Thread.sleep(500);
+            gate.open.countDown();
             assertThat(facade.collect(Duration.ofSeconds(60)).complete()).isTrue();
             Awaitility.await("the coordinator and the reader see the next tasks").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
@@ -98,15 +155,71 @@ class MetricsIT {
             assertThat(value(client2, "sf_client_submit_to_result_seconds_count")).isEqualTo(21);
             assertThat(value(scrape(readerUrl), "sf_reader_file_size_bytes")).isGreaterThanOrEqualTo(value(reader1, "sf_reader_file_size_bytes"));
             assertThat(value(scrape(coordinatorUrl), "sf_coordinator_consumer_lag_records")).isGreaterThanOrEqualTo(0);
+            String writer2 = scrape(writerUrl);
+            assertThat(value(writer2, "sf_writer_tasks_total{status=\"OK\",type=\"echo\"}")).isEqualTo(10);
+            assertThat(value(writer2, "sf_writer_tasks_total{status=\"OK\",type=\"gate\"}")).isEqualTo(10);
+            assertThat(value(writer2, "sf_writer_tasks_total{status=\"REJECTED\",type=\"other\"}")).isEqualTo(1);
+            assertThat(writer2).doesNotContain("no-such-type");
+            assertThat(value(writer2, "sf_writer_queue_wait_seconds_count")).isEqualTo(20); // the rejected one never waited for a handler
+            assertThat(value(writer2, "sf_writer_queue_wait_seconds_max")).isGreaterThanOrEqualTo(0.5);
+            assertThat(value(writer2, "sf_writer_run_seconds_count")).isEqualTo(20);
+            assertThat(value(writer2, "sf_writer_run_seconds_max")).isGreaterThanOrEqualTo(0.5);
+            assertThat(value(writer2, "sf_writer_run_seconds_sum")).isGreaterThanOrEqualTo(4 * 0.5);
+            assertThat(value(writer2, "sf_writer_submit_to_result_seconds_count")).isEqualTo(21);
+            assertThat(value(writer2, "sf_writer_flush_seconds_count")).isGreaterThan(value(writer1, "sf_writer_flush_seconds_count"));
+            assertThat(value(writer2, "sf_writer_file_size_bytes")).isGreaterThanOrEqualTo(value(writer1, "sf_writer_file_size_bytes"));
 
             assertThat(writer.failure()).isNull();
             assumeTrue(Files.isExecutable(PROMTOOL), "promtool is not installed (Debian package prometheus): text not validated");
-            for (String url : new String[] {coordinatorUrl, readerUrl, clientUrl}) {
+            for (String url : new String[] {coordinatorUrl, writerUrl, readerUrl, clientUrl}) {
                 String text = scrape(url);
                 String problems = promtool(text);
                 assertThat(problems).as("promtool check metrics on %s:%n%s", url, text).isEmpty();
             }
         }
+    }
+
+    @Test
+    void writer_lag_shows_a_backlog_until_a_late_writer_takes_it_and_the_file_grows() throws Exception {
+        Path file = dir.resolve("backlog.h5");
+        int n = 1500;
+        try (Installation sf = new Installation("metrics-lag", 2);
+             TaskFacade facade = sf.facade().build()) {
+            for (int i = 0; i < n; i++) {
+                facade.submit(Task.of("sleep", "0.005"));
+            }
+            Awaitility.await("the broker has every task").atMost(Duration.ofSeconds(60)).until(() -> facade.stats().buffered() == 0);
+            // A poll takes up to 1,000 records; at 50 in flight the node then stops fetching until
+            // the tasks it holds are done: the rest wait on the topic, seconds long, as lag.
+            try (WriterNode writer = writerWithMetrics(sf, file, "lag-writer", Map.of(WriterConfig.MAX_INFLIGHT, 50), List.of())) {
+                String url = "http://127.0.0.1:" + writer.metricsPort() + "/metrics";
+                double startSize = value(scrape(url), "sf_writer_file_size_bytes");
+                Awaitility.await("the writer reports lag on the tasks topic").atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+                            String w = scrape(url);
+                            assertThat(value(w, "sf_writer_consumer_lag_records")).isBetween(1.0, (double) n);
+                            assertThat(value(w, "sf_writer_tasks_inflight")).isPositive();
+                        });
+                CollectResult all = facade.collect(Duration.ofSeconds(120));
+                assertThat(all.allSucceeded()).as("missing %s", all.missing()).isTrue();
+                Awaitility.await("the lag is gone").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                        .untilAsserted(() -> assertThat(value(scrape(url), "sf_writer_consumer_lag_records")).isZero());
+                String end = scrape(url);
+                assertThat(value(end, "sf_writer_tasks_total{status=\"OK\",type=\"sleep\"}")).isEqualTo(n);
+                assertThat(value(end, "sf_writer_queue_wait_seconds_count")).isEqualTo(n);
+                assertThat(value(end, "sf_writer_file_size_bytes")).isGreaterThan(startSize);
+                assertThat(writer.failure()).isNull();
+            }
+        }
+    }
+
+    /** A writer of {@code sf} serving metrics on a free port, with {@code extra} settings and {@code handlers}. */
+    private static WriterNode writerWithMetrics(Installation sf, Path file, String id, Map<String, Object> extra,
+                                                List<TaskHandler> handlers) {
+        Map<String, Object> settings = new java.util.HashMap<>(sf.writerSettings(file, id));
+        settings.put(WriterConfig.METRICS_PORT, 0);
+        settings.putAll(extra);
+        return WriterNode.start(new WriterConfig(settings), Clock.systemUTC(), handlers);
     }
 
     private static void submitAndCollect(TaskFacade facade, int n) {

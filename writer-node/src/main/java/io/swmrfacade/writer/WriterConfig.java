@@ -31,6 +31,8 @@ public final class WriterConfig extends RoleConfig {
     public static final String CRASH_HANDLER = "writer.crash.handler.enabled";
     public static final String SHUTDOWN_TIMEOUT_MS = "writer.shutdown.timeout.ms";
     public static final String HEARTBEAT_MS = "writer.heartbeat.ms";
+    public static final String METRICS_PORT = "writer.metrics.port";
+    public static final String METRICS_ADDRESS = "writer.metrics.address";
 
     public static final ConfigDef DEFINITION = ClusterConfig.define(new ConfigDef())
             .define(FILE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -63,7 +65,11 @@ public final class WriterConfig extends RoleConfig {
             .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(0), Importance.MEDIUM,
                     "On stop, how long running tasks may finish before they are interrupted and handed back.")
             .define(HEARTBEAT_MS, Type.LONG, 1_000L, Range.atLeast(10), Importance.LOW,
-                    "Interval of heartbeats on the heartbeats topic.");
+                    "Interval of heartbeats on the heartbeats topic.")
+            .define(METRICS_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.MEDIUM,
+                    "Port of the Prometheus endpoint (GET /metrics on writer.metrics.address); -1 off, 0 any free port.")
+            .define(METRICS_ADDRESS, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.LOW,
+                    "Address the Prometheus endpoint listens on; 0.0.0.0 lets scrapers on other hosts in.");
 
     private final Map<String, Duration> typeTimeouts;
     private final String nodeId;
@@ -139,6 +145,11 @@ public final class WriterConfig extends RoleConfig {
     /** The time limit of one task of {@code type}: its entry in {@link #TYPE_TIMEOUTS}, else {@link #TASK_TIMEOUT_MS}. */
     public Duration timeoutFor(String type) {
         return typeTimeouts.getOrDefault(type, taskTimeout());
+    }
+
+    /** {@link #METRICS_PORT}: -1 off, 0 any free port. */
+    public int metricsPort() {
+        return getInt(METRICS_PORT);
     }
 
     public Duration shutdownTimeout() {

@@ -1,5 +1,6 @@
 package io.swmrfacade.writer;
 
+import io.swmrfacade.metrics.PrometheusEndpoint;
 import io.swmrfacade.swmr.SwmrWriter;
 import io.swmrfacade.writer.internal.Heartbeats;
 import io.swmrfacade.writer.internal.KafkaClients;
@@ -29,11 +30,13 @@ public final class WriterNode implements AutoCloseable {
     private final TaskLoop loop;
     private final Thread thread;
     private final Heartbeats heartbeats;
+    private final PrometheusEndpoint metrics;
 
-    private WriterNode(WriterConfig config, TaskLoop loop, Heartbeats heartbeats) {
+    private WriterNode(WriterConfig config, TaskLoop loop, Heartbeats heartbeats, PrometheusEndpoint metrics) {
         this.config = config;
         this.loop = loop;
         this.heartbeats = heartbeats;
+        this.metrics = metrics;
         this.thread = new Thread(loop, "sf-writer-loop");
     }
 
@@ -46,9 +49,28 @@ public final class WriterNode implements AutoCloseable {
         return start(config, clock, List.of());
     }
 
-    /** As {@link #start(WriterConfig, Clock)}, with handlers given in code besides the built-ins and plugins. */
+    /**
+     * As {@link #start(WriterConfig, Clock)}, with handlers given in code besides the built-ins and plugins.
+     *
+     * @throws java.io.UncheckedIOException naming the address if {@link WriterConfig#METRICS_PORT} cannot be bound
+     */
     public static WriterNode start(WriterConfig config, Clock clock, List<TaskHandler> handlers) {
         long startCalled = System.currentTimeMillis();
+        // First, so that a taken port fails the start before the file is opened.
+        PrometheusEndpoint metrics = config.metricsPort() == PrometheusEndpoint.OFF ? null
+                : PrometheusEndpoint.start(config.getString(WriterConfig.METRICS_ADDRESS), config.metricsPort());
+        try {
+            return start(config, clock, handlers, startCalled, metrics);
+        } catch (RuntimeException | Error e) {
+            if (metrics != null) {
+                metrics.close();
+            }
+            throw e;
+        }
+    }
+
+    private static WriterNode start(WriterConfig config, Clock clock, List<TaskHandler> handlers, long startCalled,
+                                    PrometheusEndpoint metrics) {
         // Opening the file (HDF5's native library) and making the Kafka clients (their classes)
         // take most of a cold start and need nothing from each other: do them side by side.
         CompletableFuture<KafkaClients> clients = CompletableFuture.supplyAsync(() -> new KafkaClients(config), r -> {
@@ -68,7 +90,8 @@ public final class WriterNode implements AutoCloseable {
         TaskLoop loop;
         try {
             kafka = await(clients);
-            loop = new TaskLoopBuilder(config, clock).handlers(handlers).startedAt(startCalled, fileOpened).build(kafka, file);
+            loop = new TaskLoopBuilder(config, clock).handlers(handlers).startedAt(startCalled, fileOpened)
+                    .metrics(metrics == null ? null : metrics.registry()).build(kafka, file);
         } catch (RuntimeException e) {
             if (kafka != null) {
                 kafka.close();
@@ -76,9 +99,13 @@ public final class WriterNode implements AutoCloseable {
             file.close();
             throw e;
         }
-        WriterNode node = new WriterNode(config, loop, new Heartbeats(config, clock, loop, file));
+        WriterNode node = new WriterNode(config, loop, new Heartbeats(config, clock, loop, file), metrics);
         node.thread.start();
         LOG.info("[{}] writer node started on {} (file {})", config.nodeId(), config.bootstrap(), config.file());
+        if (metrics != null) {
+            LOG.info("[{}] metrics on http://{}:{}/metrics", config.nodeId(), config.getString(WriterConfig.METRICS_ADDRESS),
+                    metrics.port());
+        }
         return node;
     }
 
@@ -99,6 +126,11 @@ public final class WriterNode implements AutoCloseable {
 
     public Path file() {
         return config.file();
+    }
+
+    /** The bound port of the Prometheus endpoint, or {@link PrometheusEndpoint#OFF} when metrics are off. */
+    public int metricsPort() {
+        return metrics == null ? PrometheusEndpoint.OFF : metrics.port();
     }
 
     public long tasksDone() {
@@ -136,6 +168,9 @@ public final class WriterNode implements AutoCloseable {
             LOG.warn("[{}] writer loop still running after {} ms", config.nodeId(), timeout.toMillis());
         }
         heartbeats.close();
+        if (metrics != null) {
+            metrics.close();
+        }
     }
 
     /** {@link #close(Duration)} with the shutdown timeout plus 10 s for Kafka and the file. */

@@ -51,6 +51,7 @@ final class Intake {
     private final KeyGate keys;
     private final Lanes lanes;
     private final Sink sink;
+    private final WriterMetrics metrics;
     /** Fetched records of partitions that hold the most open tasks they may; taken in order as tasks finish. */
     private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> backlog = new HashMap<>();
     private long arrivals;
@@ -62,7 +63,7 @@ final class Intake {
      */
     Intake(OffsetTracker offsets, ResultRecords records, Function<String, ProducerRecord<byte[], byte[]>> replays,
            Function<TaskRequest, String> rejection, ToIntFunction<String> priorStarts, int defaultMaxAttempts,
-           KeyGate keys, Lanes lanes, Sink sink, Clock clock, LogContext logs) {
+           KeyGate keys, Lanes lanes, Sink sink, Clock clock, LogContext logs, WriterMetrics metrics) {
         this.offsets = offsets;
         this.records = records;
         this.replays = replays;
@@ -72,6 +73,7 @@ final class Intake {
         this.keys = keys;
         this.lanes = lanes;
         this.sink = sink;
+        this.metrics = metrics;
         this.clock = clock;
         this.log = logs.logger(Intake.class);
     }
@@ -137,6 +139,7 @@ final class Intake {
         }
         int max = task.getMaxAttempts() > 0 ? task.getMaxAttempts() : defaultMaxAttempts;
         Inflight t = new Inflight(task, tp, r.offset(), epoch, arrivals++, priorStarts.applyAsInt(task.getTaskId()), max);
+        metrics.taken(t);
         ProducerRecord<byte[], byte[]> replay = replays.apply(task.getTaskId());
         if (replay != null) {
             // Already in the file: a replay. Publish the stored result again; never run it twice.

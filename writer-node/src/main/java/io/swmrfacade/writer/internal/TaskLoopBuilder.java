@@ -1,5 +1,6 @@
 package io.swmrfacade.writer.internal;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.swmrfacade.swmr.SwmrWriter;
 import io.swmrfacade.writer.TaskHandler;
 import io.swmrfacade.writer.WriterConfig;
@@ -30,6 +31,7 @@ public final class TaskLoopBuilder {
     private List<TaskHandler> extraHandlers = List.of();
     private long startCalledMs = System.currentTimeMillis();
     private long fileOpenedMs = startCalledMs;
+    private MeterRegistry registry;
 
     public TaskLoopBuilder(WriterConfig config, Clock clock) {
         this.config = config;
@@ -52,6 +54,12 @@ public final class TaskLoopBuilder {
     public TaskLoopBuilder startedAt(long startCalledMs, long fileOpenedMs) {
         this.startCalledMs = startCalledMs;
         this.fileOpenedMs = fileOpenedMs;
+        return this;
+    }
+
+    /** The registry the node's meters go on ({@link MicrometerWriterMetrics}); null (the default): none are kept. */
+    public TaskLoopBuilder metrics(MeterRegistry registry) {
+        this.registry = registry;
         return this;
     }
 
@@ -84,18 +92,20 @@ public final class TaskLoopBuilder {
             return h != null && h.maxConcurrency() > 0 ? h.maxConcurrency() : fallback;
         }, keys);
 
+        WriterMetrics metrics = metrics(handlers, lanes, kafka, file, index);
+
         AtomicBoolean stopping = new AtomicBoolean();
         OffsetTracker offsets = new OffsetTracker();
         Attempts attempts = new Attempts(config, clock, logs);
-        Transactions txns = new TwoProducerTransactions(kafka.transactionalIds(), kafka::newTransactionalProducer,
-                config.nodeId(), logs);
+        Transactions txns = metrics.transactions(new TwoProducerTransactions(kafka.transactionalIds(),
+                kafka::newTransactionalProducer, config.nodeId(), logs));
         PollWakeup wakeup = new PollWakeup(kafka.consumer());
-        Publishing publishing = new Publishing(txns, offsets, recorder::record, file::flush, attempts::clear,
-                kafka.consumer()::groupMetadata, System::nanoTime, logs);
+        Publishing publishing = new Publishing(txns, offsets, metrics.recording(recorder::record), metrics.flushing(file::flush),
+                attempts::clear, kafka.consumer()::groupMetadata, System::nanoTime, logs);
         Starts starts = new Starts(lanes, keys, attempts, pool, runner::run, publishing::finished, wakeup::wake,
                 stopping::get, clock, logs);
         Intake intake = new Intake(offsets, records, recorder::replay, checks::rejection, attempts::starts,
-                config.getInt(WriterConfig.MAX_ATTEMPTS), keys, lanes, publishing, clock, logs);
+                config.getInt(WriterConfig.MAX_ATTEMPTS), keys, lanes, publishing, clock, logs, metrics);
         NodeStartup startup = new NodeStartup(startCalledMs, fileOpenedMs, System.currentTimeMillis(), log);
         Rebalance rebalance = new Rebalance(kafka.consumer(), wakeup, publishing, starts, intake, offsets, attempts, startup, logs);
 
@@ -103,6 +113,20 @@ public final class TaskLoopBuilder {
         return new TaskLoop(new TaskLoop.Parts(log, kafka, config.topics().tasks(), config.getInt(WriterConfig.MAX_INFLIGHT),
                 config.shutdownTimeout(), () -> AttemptsTopic.ensure(config, logs), startup, wakeup, intake, starts, publishing,
                 rebalance, lanes, keys, offsets, attempts, txns, pool, timers, file, stopping));
+    }
+
+    /** The node's meters on the registry given, or {@link WriterMetrics#NONE} (nothing wrapped) without one. */
+    private WriterMetrics metrics(HandlerRegistry handlers, Lanes lanes, KafkaClients kafka, SwmrWriter file, AppliedIndex index) {
+        if (registry == null) {
+            return WriterMetrics.NONE;
+        }
+        MicrometerWriterMetrics.Sources sources = new MicrometerWriterMetrics.Sources(lanes::running, lanes::inFlight,
+                kafka.consumer()::metrics, config.topics().tasks(), file::segment, file::currentFile, id -> {
+                    AppliedIndex.Applied a = index.get(id);
+                    return a == null ? -1 : a.row().status();
+                });
+        return new MicrometerWriterMetrics(registry, clock, System::nanoTime, handlers.types(),
+                config.getInt(WriterConfig.MAX_INFLIGHT), sources);
     }
 
     private static ThreadFactory daemon(String name) {

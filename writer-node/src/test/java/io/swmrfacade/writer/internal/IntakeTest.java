@@ -58,7 +58,7 @@ class IntakeTest {
         };
         intake = new Intake(offsets, new ResultRecords(new Topics("sf."), "node-1"), stored::get,
                 task -> task.getType().equals("nope") ? "unknown task type 'nope'" : null,
-                id -> starts.getOrDefault(id, 0), 3, keys, lanes, sink, CLOCK, new LogContext("[node-1] "));
+                id -> starts.getOrDefault(id, 0), 3, keys, lanes, sink, CLOCK, new LogContext("[node-1] "), WriterMetrics.NONE);
     }
 
     private static ConsumerRecord<byte[], byte[]> record(long offset, byte[] value) {
