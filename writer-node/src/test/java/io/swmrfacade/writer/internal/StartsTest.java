@@ -49,6 +49,7 @@ class StartsTest {
     private final AtomicInteger wakes = new AtomicInteger();
     private final List<Inflight> ran = new ArrayList<>();
     private final AtomicBoolean poolDown = new AtomicBoolean();
+    private final CancelBook cancels = new CancelBook();
     private long seq;
 
     private Starts starts() {
@@ -60,7 +61,8 @@ class StartsTest {
         }, t -> {
             ran.add(t);
             return new Outcome(t, TaskStatus.OK, new byte[0], null, 1, 2, t.priorStarts() + 1, true);
-        }, finished::add, wakes::incrementAndGet, () -> false, Clock.fixed(NOW, ZoneOffset.UTC), new LogContext());
+        }, finished::add, wakes::incrementAndGet, () -> false, new QueueChecks(cancels, Clock.fixed(NOW, ZoneOffset.UTC)),
+                Clock.fixed(NOW, ZoneOffset.UTC), new LogContext());
     }
 
     private Inflight task(String key, long deadlineUs) {
