@@ -143,4 +143,45 @@ class StartsTest {
             assertThat(o.handedBack()).isTrue();
         });
     }
+
+    @Test
+    void a_cancelled_waiting_task_is_answered_at_once_without_a_slot_or_a_start_record() {
+        Starts s = starts();
+        List<Inflight> tasks = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            tasks.add(task("", 0));
+        }
+        s.startBatch();
+        assertThat(recorder.batches).singleElement().satisfies(b -> assertThat(b).hasSize(4));
+        Inflight waiting = tasks.get(5);
+        cancels.add(io.swmrfacade.proto.v1.CancelRequest.newBuilder().setTaskId(waiting.id()).setRequestedBy("ann").build());
+        s.startBatch();
+        assertThat(recorder.batches).hasSize(1);
+        assertThat(finished).singleElement().satisfies(o -> {
+            assertThat(o.task()).isEqualTo(waiting);
+            assertThat(o.status()).isEqualTo(TaskStatus.CANCELLED);
+            assertThat(o.started()).isFalse();
+            assertThat(new String(o.output())).isEqualTo("cancelled by ann before it started");
+        });
+        recorder.callbacks.get(0).accept(true);
+        assertThat(ran).containsExactly(tasks.get(0), tasks.get(1));
+        assertThat(ran).doesNotContain(waiting);
+    }
+
+    @Test
+    void a_cancelled_waiting_task_of_a_routing_key_lets_the_next_of_its_key_in() {
+        Starts s = starts();
+        Inflight first = task("k", 0);
+        Inflight cancelled = task("k", 0);
+        Inflight third = task("k", 0);
+        cancels.add(io.swmrfacade.proto.v1.CancelRequest.newBuilder().setTaskId(cancelled.id()).build());
+        s.startBatch();
+        assertThat(finished).extracting(Outcome::task).containsExactly(cancelled);
+        assertThat(recorder.batches).containsExactly(List.of(first, third));
+        recorder.callbacks.get(0).accept(true);
+        assertThat(ran).containsExactly(first);
+        s.release(List.of(first));
+        s.startBatch();
+        assertThat(ran).containsExactly(first, third);
+    }
 }
