@@ -75,7 +75,7 @@ class RunSignalsTest {
 
     private TaskRunner runner(TaskHandler handler) {
         WriterConfig config = new WriterConfig(Map.of(WriterConfig.FILE, "x.h5"));
-        return new TaskRunner(config, new HandlerRegistry(List.of(handler), null), timers, new QueueChecks(cancels, Clock.systemUTC()),
+        return new TaskRunner(config, new HandlerRegistry(List.of(handler), ""), timers, new QueueChecks(cancels, Clock.systemUTC()),
                 Clock.systemUTC());
     }
 
