@@ -33,6 +33,22 @@ final class CancelsTopic {
     private CancelsTopic() {
     }
 
+    /** The tasks topic's retention.ms; seven days (Kafka's default) if it cannot be read, with a warning. */
+    private static String retention(Admin admin, String tasks, LogContext logs) throws InterruptedException, TimeoutException {
+        ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, tasks);
+        try {
+            Config c = admin.describeConfigs(List.of(res)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(res);
+            ConfigEntry retention = c.get(TopicConfig.RETENTION_MS_CONFIG);
+            if (retention != null && retention.value() != null) {
+                return retention.value();
+            }
+        } catch (ExecutionException e) {
+            logs.logger(CancelsTopic.class).warn("cannot read the retention of {} ({}); the cancels topic keeps 7 days",
+                    tasks, e.getCause() == null ? e.toString() : e.getCause().toString());
+        }
+        return Long.toString(Duration.ofDays(7).toMillis());
+    }
+
     /** @throws WriterNodeException if the tasks topic does not exist or the broker does not answer in time */
     static void ensure(WriterConfig config, LogContext logs) {
         Map<String, Object> p = new HashMap<>(config.kafkaOverrides());
@@ -48,11 +64,8 @@ final class CancelsTopic {
             if (t == null) {
                 throw new WriterNodeException("topic " + tasks + " does not exist: start the coordinator, which creates it");
             }
-            ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, tasks);
-            Config taskConfig = admin.describeConfigs(List.of(res)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(res);
-            ConfigEntry retention = taskConfig.get(TopicConfig.RETENTION_MS_CONFIG);
             TopicSpec spec = TopicSpec.cancels(config.topics(), (short) t.partitions().get(0).replicas().size(),
-                    retention == null ? Long.toString(Duration.ofDays(7).toMillis()) : retention.value());
+                    retention(admin, tasks, logs));
             try {
                 admin.createTopics(List.of(new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor())
                         .configs(spec.config()))).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
