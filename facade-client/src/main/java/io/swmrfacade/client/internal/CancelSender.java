@@ -65,34 +65,54 @@ final class CancelSender implements AutoCloseable {
     }
 
     private void deliver(ProducerRecord<byte[], byte[]> record, String what, CompletableFuture<Void> done) {
-        long giveUp = System.nanoTime() + TOPIC_WAIT.toNanos();
-        while (!done.isDone()) {
-            try {
-                producer.send(record, (meta, e) -> {
-                    if (e == null) {
-                        done.complete(null);
-                    } else {
-                        done.completeExceptionally(new FacadeException("the broker did not take the cancel of " + what + ": " + e.getMessage(), e));
-                    }
-                });
-                return;
-            } catch (TimeoutException e) {
-                // The topic's metadata is not there yet (a fresh installation: no writer node has created the topic).
-                if (System.nanoTime() > giveUp) {
+        attempt(record, what, done, System.nanoTime() + TOPIC_WAIT.toNanos());
+    }
+
+    /**
+     * One send; a send whose topic metadata did not come within the producer's max.block.ms (the
+     * facade's is 100 ms: a fresh producer, or a topic no node has created yet) is tried again on
+     * this thread until {@code giveUpNanos}.
+     */
+    private void attempt(ProducerRecord<byte[], byte[]> record, String what, CompletableFuture<Void> done, long giveUpNanos) {
+        try {
+            producer.send(record, (meta, e) -> {
+                if (e == null) {
+                    done.complete(null);
+                } else if (e instanceof TimeoutException && System.nanoTime() < giveUpNanos) {
+                    retryLater(record, what, done, giveUpNanos);
+                } else if (e instanceof TimeoutException) {
                     done.completeExceptionally(new FacadeException("cannot send the cancel of " + what + ": topic " + topic
-                            + " not found within " + TOPIC_WAIT.toSeconds() + " s (writer nodes create it when they start)", e));
-                    return;
+                            + " not found within " + TOPIC_WAIT.toSeconds() + " s (writer nodes create it when they start): "
+                            + e.getMessage(), e));
+                } else {
+                    done.completeExceptionally(new FacadeException("the broker did not take the cancel of " + what + ": " + e.getMessage(), e));
                 }
+            });
+        } catch (TimeoutException e) {
+            if (System.nanoTime() < giveUpNanos) {
+                retryLater(record, what, done, giveUpNanos);
+            } else {
+                done.completeExceptionally(new FacadeException("cannot send the cancel of " + what + ": topic " + topic
+                        + " not found within " + TOPIC_WAIT.toSeconds() + " s (writer nodes create it when they start)", e));
+            }
+        } catch (KafkaException | IllegalStateException e) {
+            done.completeExceptionally(new FacadeException("cannot send the cancel of " + what + ": " + e.getMessage(), e));
+        }
+    }
+
+    private void retryLater(ProducerRecord<byte[], byte[]> record, String what, CompletableFuture<Void> done, long giveUpNanos) {
+        try {
+            thread.execute(() -> {
                 try {
                     Thread.sleep(RETRY_PAUSE_MS);
                 } catch (InterruptedException ie) {
                     done.completeExceptionally(new FacadeException("the facade closed before the cancel of " + what + " was sent"));
                     return;
                 }
-            } catch (KafkaException | IllegalStateException e) {
-                done.completeExceptionally(new FacadeException("cannot send the cancel of " + what + ": " + e.getMessage(), e));
-                return;
-            }
+                attempt(record, what, done, giveUpNanos);
+            });
+        } catch (RejectedExecutionException e) {
+            done.completeExceptionally(new FacadeException("the facade closed before the cancel of " + what + " was sent"));
         }
     }
 
