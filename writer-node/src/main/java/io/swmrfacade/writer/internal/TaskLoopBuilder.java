@@ -104,13 +104,27 @@ public final class TaskLoopBuilder {
 
         log.info("file {} holds {} tasks; handlers {}", file.currentFile(), index.size(), handlers.types());
         return new TaskLoop(new TaskLoop.Parts(log, kafka, config.topics().tasks(), config.getInt(WriterConfig.MAX_INFLIGHT),
-                config.shutdownTimeout(), () -> {
-                    AttemptsTopic.ensure(config, logs);
+                config.shutdownTimeout(), () -> sideBySide(() -> AttemptsTopic.ensure(config, logs), () -> {
                     // No task starts before the cancels made while this node was down are known.
                     CancelsTopic.ensure(config, logs);
                     cancels.startAndCatchUp();
-                }, startup, wakeup, intake, starts, publishing,
+                }), startup, wakeup, intake, starts, publishing,
                 rebalance, lanes, keys, offsets, attempts, txns, pool, timers, file, stopping, cancels));
+    }
+
+    /** Runs {@code second} on a thread of its own while this thread runs {@code first}; rethrows what either threw. */
+    private static void sideBySide(Runnable first, Runnable second) {
+        java.util.concurrent.CompletableFuture<Void> other = java.util.concurrent.CompletableFuture.runAsync(second,
+                r -> daemon("sf-start-cancels").newThread(r).start());
+        first.run();
+        try {
+            other.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
     }
 
     private static ThreadFactory daemon(String name) {
