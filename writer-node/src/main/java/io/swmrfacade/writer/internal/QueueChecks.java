@@ -6,7 +6,7 @@ import java.time.Clock;
 /**
  * Whether a task that has not started yet must not start: cancelled (CANCELLED) or past its
  * deadline (EXPIRED). Asked when a task is taken in ({@link Intake}), while it waits in its lane
- * ({@link Starts#startBatch}, which sweeps the lanes when a cancel arrives and every
+ * ({@link Starts#startBatch}, and {@link WaitingSweep} when a cancel arrives and every
  * {@link #SWEEP_MS} ms), and once more on its worker thread just before its handler runs
  * ({@link TaskRunner}). Each of those answers the task once, and the task leaves the queue there.
  *

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 
 /**
  * Starts tasks: asks the {@link Lanes} which may start, answers those cancelled or past their
- * deadline instead ({@link QueueChecks}, also sweeping the waiting ones),
+ * deadline instead ({@link QueueChecks}; {@link WaitingSweep} for those still waiting),
  * records their starts durably ({@link StartRecorder}) and runs them on the worker pool once the
  * records are acknowledged, without the loop waiting. Frees lane slots and routing keys
  * ({@link KeyGate}) when tasks end.
@@ -36,8 +36,7 @@ final class Starts {
     private final Runnable wake;
     private final BooleanSupplier stopping;
     private final QueueChecks checks;
-    private long sweptGeneration;
-    private long sweptAtMs;
+    private final WaitingSweep sweep;
     /** Batches whose starts could not be recorded: they did not run and wait for another try. */
     private final ConcurrentLinkedQueue<List<Inflight>> unrecorded = new ConcurrentLinkedQueue<>();
 
@@ -58,6 +57,7 @@ final class Starts {
         this.wake = wake;
         this.stopping = stopping;
         this.checks = checks;
+        this.sweep = new WaitingSweep(lanes, checks, this::releaseKey, finished, clock);
         this.clock = clock;
         this.log = logs.logger(Starts.class);
     }
@@ -68,7 +68,7 @@ final class Starts {
      * thread, which also runs them if they have slots), while the loop goes on.
      */
     void startBatch() {
-        sweepWaiting();
+        sweep.sweep();
         runReady();
         List<Inflight> toRecord = lanes.toRecord();
         if (toRecord.isEmpty()) {
@@ -103,31 +103,6 @@ final class Starts {
                 wake.run();
             }
         });
-    }
-
-    /**
-     * Answers the waiting tasks that were cancelled or passed their deadline, so that they need not
-     * wait for a slot to learn it: after each new cancel, and every {@link QueueChecks#SWEEP_MS} ms.
-     */
-    private void sweepWaiting() {
-        long generation = checks.cancels().generation();
-        long nowMs = clock.millis();
-        if (generation == sweptGeneration && nowMs - sweptAtMs < QueueChecks.SWEEP_MS) {
-            return;
-        }
-        sweptGeneration = generation;
-        sweptAtMs = nowMs;
-        java.util.Map<Inflight, Outcome> stops = new java.util.IdentityHashMap<>();
-        for (Inflight t : lanes.removeWaiting(t -> {
-            Outcome stop = checks.stop(t, false);
-            if (stop != null) {
-                stops.put(t, stop);
-            }
-            return stop != null;
-        })) {
-            releaseKey(t);
-            finished.accept(stops.get(t));
-        }
     }
 
     /** Runs the ready tasks that have a slot. Loop thread or the acknowledgement callback. */
