@@ -35,6 +35,7 @@ final class CancelsFollower implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration CATCH_UP = Duration.ofSeconds(30);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+    private static final long RETRY_MS = 1_000;
 
     private final String topic;
     private final Consumer<byte[], byte[]> consumer;
@@ -104,19 +105,30 @@ final class CancelsFollower implements AutoCloseable {
             consumer.seekToBeginning(parts);
             long end = consumer.endOffsets(parts, CATCH_UP).get(parts.get(0));
             while (!closed) {
-                int n = 0;
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-                    n += take(r) ? 1 : 0;
-                }
-                if (n > 0) {
-                    wake.run();
-                }
-                if (caughtUp.getCount() > 0 && consumer.position(parts.get(0), CATCH_UP) >= end) {
-                    log.info("read {} cancels from {}", book.size(), topic);
-                    caughtUp.countDown();
+                try {
+                    int n = 0;
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                        n += take(r) ? 1 : 0;
+                    }
+                    if (n > 0) {
+                        wake.run();
+                    }
+                    if (caughtUp.getCount() > 0 && consumer.position(parts.get(0), CATCH_UP) >= end) {
+                        log.info("read {} cancels from {}", book.size(), topic);
+                        caughtUp.countDown();
+                    }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    if (caughtUp.getCount() > 0) {
+                        throw e; // the start-up reports it
+                    }
+                    // Running tasks keep going; cancels wait until the topic can be read again.
+                    log.warn("reading {} failed: {}; trying again in 1 s", topic, e.toString());
+                    Thread.sleep(RETRY_MS);
                 }
             }
-        } catch (WakeupException e) {
+        } catch (WakeupException | InterruptedException e) {
             // closing
         } catch (KafkaException | IllegalStateException e) {
             failure = e;
