@@ -138,7 +138,8 @@ final class CancelCommand implements Callable<Integer> {
             TaskResult r = find(all, t);
             if (r == null) {
                 missing++;
-                System.out.println(t + " no result within " + timeout.toSeconds() + " s; it is cancelled when a node would start it");
+                System.out.println(t + " no result within " + timeout.toSeconds() + " s (not a task of this session, or still"
+                        + " behind a backlog: it ends CANCELLED when a node takes it)");
             } else if (r.status() == TaskStatus.CANCELLED) {
                 cancelled++;
                 System.out.println(t + " CANCELLED: " + r.error());
