@@ -20,8 +20,9 @@ class TaskStatus(enum.Enum):
     FAILED = 2          #: the handler threw or timed out; ``error`` says why
     REJECTED = 3        #: it could never run: unknown type, bad payload, bad dataset path
     WORKER_CRASHED = 4  #: workers died on it every time they tried (a poison task)
-    EXPIRED = 5         #: its deadline passed before a worker started it
+    EXPIRED = 5         #: its deadline passed before a worker started it, or while it ran and was interrupted
     NOT_SENT = 6        #: the client closed before the broker confirmed it had the task
+    CANCELLED = 7       #: it was cancelled before it finished: it never ran, or its handler was interrupted
 
     @property
     def succeeded(self) -> bool:

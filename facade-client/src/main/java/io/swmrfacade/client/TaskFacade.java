@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
 /**
@@ -39,6 +40,31 @@ public interface TaskFacade extends AutoCloseable {
      *     full (count or bytes), for example while the broker is unreachable
      */
     TaskHandle submit(Task task);
+
+    /**
+     * Asks the writer nodes to cancel {@code task}, a task of this facade's session (resume a
+     * session to cancel its tasks from another process). Returns at once; the future completes on
+     * a facade thread when the broker has the request, or exceptionally with a
+     * {@link FacadeException} naming the reason (the cancels topic, which writer nodes create when
+     * they start, not found within 10 s; the facade closed first).
+     *
+     * <p>The task's one result then comes as any result does: CANCELLED if it had not started (it
+     * never runs) or if its handler was interrupted; the result it had if it finished first (a
+     * cancel changes nothing then), or if its handler does not allow interruption and runs to the
+     * end. A cancel reaches the node that owns the task whatever its backlog, through the
+     * cancels topic that every node follows.
+     *
+     * @throws FacadeException if the facade is closed
+     */
+    CompletableFuture<Void> cancel(TaskId task);
+
+    /**
+     * {@link #cancel} for every task of this facade's session: those not finished yet, and any
+     * submitted after it, end CANCELLED. Returns at once, as {@link #cancel} does.
+     *
+     * @throws FacadeException if the facade is closed
+     */
+    CompletableFuture<Void> cancelSession();
 
     /**
      * Waits up to {@code timeout} for every task of the session to have its result, then returns

@@ -10,10 +10,12 @@ public enum TaskStatus {
     REJECTED,
     /** Workers died on this task every time they tried it (a poison task). */
     WORKER_CRASHED,
-    /** Its deadline passed before a worker started it. */
+    /** Its deadline passed before a worker started it, or while it ran and its handler was interrupted. */
     EXPIRED,
     /** The client closed before the broker confirmed it had the task. */
-    NOT_SENT;
+    NOT_SENT,
+    /** It was cancelled before it finished: it never ran, or its handler was interrupted. */
+    CANCELLED;
 
     public boolean succeeded() {
         return this == OK;

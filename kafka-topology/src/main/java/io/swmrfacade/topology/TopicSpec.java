@@ -99,6 +99,17 @@ public record TopicSpec(String name, int partitions, short replicationFactor, Ma
                         TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1"));
     }
 
+    /**
+     * The spec of the cancels topic, which writer nodes create when it is missing: one partition
+     * (every node reads all of it), replicated like the tasks topic, and kept as long as the tasks
+     * topic keeps tasks ({@code taskRetentionMs}), so a cancel outlives any queued task it names.
+     */
+    public static TopicSpec cancels(Topics topics, short taskReplication, String taskRetentionMs) {
+        return new TopicSpec(topics.cancels(), 1, taskReplication,
+                ordered(TopicConfig.RETENTION_MS_CONFIG, taskRetentionMs,
+                        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minInsyncReplicas(taskReplication))));
+    }
+
     private static Map<String, String> ordered(String... keyValues) {
         Map<String, String> map = new LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) {

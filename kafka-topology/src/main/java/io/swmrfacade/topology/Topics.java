@@ -67,6 +67,15 @@ public record Topics(String prefix) {
         return prefix + "attempts";
     }
 
+    /**
+     * CancelRequest records, keyed by task id (or session id for a whole session), one
+     * partition: every writer node reads all of it. Writer nodes create it (see
+     * {@link TopicSpec#cancels}); it is not among {@link #all()}.
+     */
+    public String cancels() {
+        return prefix + "cancels";
+    }
+
     /** The six topics the coordinator creates and checks. */
     public List<String> all() {
         return List.of(tasks(), results(), events(), deadLetter(), heartbeats(), monitor());

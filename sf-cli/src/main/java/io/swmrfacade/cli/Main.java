@@ -23,7 +23,7 @@ import picocli.CommandLine.ScopeType;
         description = "Durable, distributed multiprocessing on Apache Kafka, with a single-writer SWMR HDF5 file.",
         subcommands = {HelpCommand.class, BrokerCommand.class, CoordinatorCommand.class, WriterCommand.class,
                 ReaderCommand.class, SubmitCommand.class, CollectCommand.class, ResultsCommand.class, DemoCommand.class,
-                MonitorCommand.class, StatusCommand.class, DeadLettersCommand.class, UsersCommand.class})
+                MonitorCommand.class, StatusCommand.class, DeadLettersCommand.class, UsersCommand.class, CancelCommand.class})
 public final class Main {
 
     public static final int TASKS_FAILED = 1;

@@ -15,8 +15,8 @@ import org.apache.kafka.common.resource.ResourceType;
  * The least privilege of each role within one installation (a topic prefix: a tenant's
  * {@code <tenant>.}, or {@code sf.}):
  * <ul>
- *   <li>client: writes tasks and its journal (events), reads results and the journal;</li>
- *   <li>writer: reads tasks, writes results, attempts, heartbeats and dead letters, in its
+ *   <li>client: writes tasks and its journal (events), reads results and the journal, writes cancels;</li>
+ *   <li>writer: reads tasks and cancels, writes results, attempts, heartbeats and dead letters, in its
  *       installation's consumer group and transactional ids ({@code <prefix>writer...});</li>
  *   <li>reader: writes the monitor topic;</li>
  *   <li>admin: everything on the installation's topics and groups (the coordinator, sf status),
@@ -37,15 +37,19 @@ enum RoleAcls {
                 g.topic(topics.tasks(), AclOperation.WRITE);
                 g.topic(topics.events(), AclOperation.WRITE, AclOperation.READ);
                 g.topic(topics.results(), AclOperation.READ);
+                g.topic(topics.cancels(), AclOperation.WRITE);
             }
             case writer -> {
-                g.topic(topics.tasks(), AclOperation.READ);
+                // DESCRIBE_CONFIGS: the cancels topic takes the tasks topic's retention.
+                g.topic(topics.tasks(), AclOperation.READ, AclOperation.DESCRIBE_CONFIGS);
                 g.topic(topics.results(), AclOperation.WRITE);
                 g.topic(topics.deadLetter(), AclOperation.WRITE);
                 g.topic(topics.heartbeats(), AclOperation.WRITE);
                 // Writer nodes create the attempts topic on first start and read it back after a crash.
                 g.topic(topics.attempts(), AclOperation.CREATE, AclOperation.WRITE, AclOperation.READ,
                         AclOperation.DESCRIBE_CONFIGS);
+                // Writer nodes create the cancels topic on first start and read all of it.
+                g.topic(topics.cancels(), AclOperation.CREATE, AclOperation.READ);
                 g.prefixed(ResourceType.GROUP, prefix, AclOperation.READ, AclOperation.DESCRIBE);
                 g.prefixed(ResourceType.TRANSACTIONAL_ID, prefix + "writer.", AclOperation.WRITE, AclOperation.DESCRIBE);
             }

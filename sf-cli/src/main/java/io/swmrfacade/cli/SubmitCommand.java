@@ -55,7 +55,7 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--routing-key", description = "Tasks with the same key run in order (default: none).")
     String routingKey;
 
-    @Option(names = "--deadline", converter = DurationConverter.class, description = "Expire if not started within this time, e.g. 30s (default: never).")
+    @Option(names = "--deadline", converter = DurationConverter.class, description = "The task expires (EXPIRED) if not started within this time, e.g. 30s; a run past it is interrupted if its type allows it (default: never).")
     Duration deadline;
 
     @Option(names = "--max-attempts", defaultValue = "0", description = "Worker crashes allowed before WORKER_CRASHED; 0 means the writer's writer.max.attempts (3).")

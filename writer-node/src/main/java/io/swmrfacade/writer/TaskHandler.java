@@ -8,7 +8,8 @@ package io.swmrfacade.writer;
  * <p>{@link #run} is called on a worker thread, at most {@link #maxConcurrency()} at once for this
  * type (unless the node's configuration says otherwise), and may be called concurrently:
  * implementations must be thread-safe. It should respond to interruption: the node interrupts a
- * task that outlives its time limit or a shutdown.
+ * task that outlives its time limit, is cancelled, passes its deadline, or is running at a
+ * shutdown. {@link TaskInput#cancel()} carries the same news for handlers that poll.
  */
 public interface TaskHandler {
 
@@ -23,6 +24,17 @@ public interface TaskHandler {
      * @throws Exception anything else: the task gets a FAILED result with the message
      */
     TaskOutput run(TaskInput input) throws Exception;
+
+    /**
+     * Whether the node may interrupt a running task of this type when it is cancelled or passes its
+     * deadline. A handler that must not be stopped half-way (it talks to a system that cannot
+     * roll back, say) returns false: its tasks then run to the end and keep their result, and
+     * only the {@link TaskInput#cancel()} signal is raised. Time limits and shutdowns interrupt
+     * every handler.
+     */
+    default boolean interruptible() {
+        return true;
+    }
 
     /** How many tasks of this type may run at once on one node; 0 means the node's default. */
     default int maxConcurrency() {

@@ -18,7 +18,7 @@ public final class CoordinatorMetrics {
 
     /** Every state a task can be in, so that each series exists (at 0) from the start. */
     static final List<String> STATES = List.of("SUBMITTED", "RUNNING", "OK", "FAILED", "REJECTED", "WORKER_CRASHED",
-            "EXPIRED");
+            "EXPIRED", "CANCELLED");
 
     private static final long MAX_AGE_NANOS = 1_000_000_000L;
 

@@ -53,6 +53,7 @@ public final class FacadeImpl implements TaskFacade {
     private final SessionLedger ledger;
     private final ResultLog stream;
     private final Sender sender;
+    private final CancelSender cancels;
     private final ResultReader reader;
     private final Thread senderThread;
     private final Thread readerThread;
@@ -66,7 +67,9 @@ public final class FacadeImpl implements TaskFacade {
         this.settings = settings;
         this.stream = new ResultLog("sf-facade-stream");
         this.ledger = new SessionLedger(!settings.resume(), stream::append);
-        this.sender = new Sender(new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer()),
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
+        this.cancels = new CancelSender(producer, settings.topics().cancels(), settings.clock(), System.getProperty("user.name", ""));
+        this.sender = new Sender(producer,
                 settings.topics().tasks(), settings.topics().events(), settings.session().value(), settings.clock(),
                 settings.maxBufferedTasks(),
                 settings.maxBufferedBytes(), (p, why) -> {
@@ -162,6 +165,23 @@ public final class FacadeImpl implements TaskFacade {
     }
 
     @Override
+    public CompletableFuture<Void> cancel(TaskId task) {
+        java.util.Objects.requireNonNull(task, "task");
+        if (closed.get()) {
+            throw new FacadeException("the facade of session " + settings.session() + " is closed: cannot cancel " + task);
+        }
+        return cancels.send(task.value(), settings.session().value());
+    }
+
+    @Override
+    public CompletableFuture<Void> cancelSession() {
+        if (closed.get()) {
+            throw new FacadeException("the facade of session " + settings.session() + " is closed: cannot cancel it");
+        }
+        return cancels.send("", settings.session().value());
+    }
+
+    @Override
     public CollectResult collect(Duration timeout) {
         try {
             return ledger.collect(timeout);
@@ -192,6 +212,7 @@ public final class FacadeImpl implements TaskFacade {
         if (!closed.compareAndSet(false, true)) {
             return List.of();
         }
+        cancels.close();
         sender.close(deadline - Math.min(CLOSE_MARGIN_NANOS, timeout.toNanos() / 4));
         join(senderThread, deadline);
         if (senderThread.isAlive()) {

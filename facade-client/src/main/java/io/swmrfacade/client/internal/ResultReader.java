@@ -168,6 +168,7 @@ final class ResultReader implements Runnable {
             case WORKER_CRASHED -> TaskStatus.WORKER_CRASHED;
             case EXPIRED -> TaskStatus.EXPIRED;
             case NOT_SENT -> TaskStatus.NOT_SENT;
+            case CANCELLED -> TaskStatus.CANCELLED;
             default -> TaskStatus.FAILED;
         };
         return new TaskResult(new TaskId(m.getTaskId()), m.getSequence(), m.getType(), status, m.getOutput().toByteArray(),

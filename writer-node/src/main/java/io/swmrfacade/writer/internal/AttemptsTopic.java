@@ -68,7 +68,7 @@ final class AttemptsTopic {
         }
     }
 
-    private static TopicDescription describe(Admin admin, String topic) throws InterruptedException, ExecutionException, TimeoutException {
+    static TopicDescription describe(Admin admin, String topic) throws InterruptedException, ExecutionException, TimeoutException {
         try {
             return admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
         } catch (ExecutionException e) {

@@ -21,8 +21,9 @@ import org.slf4j.Logger;
 /**
  * Takes fetched task records in: holds back those of partitions at their open-task bound (the
  * backlog), skips what a previous owner finished, decodes, dead-letters what is not a task,
- * answers replays from the file, rejects what can never run here, fails tasks that used up their
- * starts, and admits the rest to their key order and lanes.
+ * answers replays from the file, rejects what can never run here, answers what was cancelled or
+ * is past its deadline ({@link QueueChecks}), fails tasks that used up their starts, and admits
+ * the rest to their key order and lanes.
  *
  * <p>Loop thread only; not thread-safe.
  */
@@ -52,6 +53,7 @@ final class Intake {
     private final Lanes lanes;
     private final Sink sink;
     private final WriterMetrics metrics;
+    private final QueueChecks checks;
     /** Fetched records of partitions that hold the most open tasks they may; taken in order as tasks finish. */
     private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> backlog = new HashMap<>();
     private long arrivals;
@@ -63,7 +65,8 @@ final class Intake {
      */
     Intake(OffsetTracker offsets, ResultRecords records, Function<String, ProducerRecord<byte[], byte[]>> replays,
            Function<TaskRequest, String> rejection, ToIntFunction<String> priorStarts, int defaultMaxAttempts,
-           KeyGate keys, Lanes lanes, Sink sink, Clock clock, LogContext logs, WriterMetrics metrics) {
+           KeyGate keys, Lanes lanes, Sink sink, QueueChecks checks, Clock clock, LogContext logs,
+           WriterMetrics metrics) {
         this.offsets = offsets;
         this.records = records;
         this.replays = replays;
@@ -74,6 +77,7 @@ final class Intake {
         this.lanes = lanes;
         this.sink = sink;
         this.metrics = metrics;
+        this.checks = checks;
         this.clock = clock;
         this.log = logs.logger(Intake.class);
     }
@@ -149,8 +153,11 @@ final class Intake {
             return;
         }
         String rejected = rejection.apply(task);
+        Outcome stop;
         if (rejected != null) {
             sink.answered(Outcome.withoutRun(t, TaskStatus.REJECTED, rejected, EpochMicros.now(clock), false));
+        } else if ((stop = checks.stop(t, false)) != null) {
+            sink.answered(stop);
         } else if (t.priorStarts() >= max) {
             String reason = "worker crashed " + t.priorStarts() + " times on this task";
             log.warn("task {} ({}): {}; not running it again", t.id(), task.getType(), reason);

@@ -196,7 +196,36 @@ final class Lanes {
         lane.ready.add(t);
     }
 
-    /** A recording task that will not run after all (its deadline passed). */
+    /**
+     * Removes and returns the waiting tasks (not yet recording) that {@code stop} accepts: they
+     * will not run here (cancelled, or past their deadline).
+     */
+    synchronized List<Inflight> removeWaiting(java.util.function.Predicate<Inflight> stop) {
+        List<Inflight> out = new ArrayList<>();
+        for (var it = alone.iterator(); it.hasNext(); ) {
+            Inflight t = it.next();
+            if (stop.test(t)) {
+                it.remove();
+                out.add(t);
+            }
+        }
+        for (Lane lane : lanes.values()) {
+            if (lane.waiting.isEmpty()) {
+                continue;
+            }
+            List<Inflight> keep = new ArrayList<>(lane.waiting.size());
+            for (Inflight t : lane.waiting) {
+                (stop.test(t) ? out : keep).add(t);
+            }
+            if (keep.size() < lane.waiting.size()) {
+                lane.waiting.clear();
+                lane.waiting.addAll(keep);
+            }
+        }
+        return out;
+    }
+
+    /** A recording task that will not run after all (cancelled, or its deadline passed). */
     synchronized void dropped(Inflight t) {
         lane(t).recording--;
         if (t == runningAlone) {

@@ -1,6 +1,5 @@
 package io.swmrfacade.writer.internal;
 
-import io.swmrfacade.proto.v1.TaskStatus;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +13,8 @@ import org.apache.kafka.common.utils.LogContext;
 import org.slf4j.Logger;
 
 /**
- * Starts tasks: asks the {@link Lanes} which may start, expires those past their deadline,
+ * Starts tasks: asks the {@link Lanes} which may start, answers those cancelled or past their
+ * deadline instead ({@link QueueChecks}; {@link WaitingSweep} for those still waiting),
  * records their starts durably ({@link StartRecorder}) and runs them on the worker pool once the
  * records are acknowledged, without the loop waiting. Frees lane slots and routing keys
  * ({@link KeyGate}) when tasks end.
@@ -35,6 +35,8 @@ final class Starts {
     private final Consumer<Outcome> finished;
     private final Runnable wake;
     private final BooleanSupplier stopping;
+    private final QueueChecks checks;
+    private final WaitingSweep sweep;
     /** Batches whose starts could not be recorded: they did not run and wait for another try. */
     private final ConcurrentLinkedQueue<List<Inflight>> unrecorded = new ConcurrentLinkedQueue<>();
 
@@ -45,7 +47,7 @@ final class Starts {
      * @param stopping true once the node stops: a released key then admits nothing more
      */
     Starts(Lanes lanes, KeyGate keys, StartRecorder recorder, Executor pool, Function<Inflight, Outcome> runner,
-           Consumer<Outcome> finished, Runnable wake, BooleanSupplier stopping, Clock clock, LogContext logs) {
+           Consumer<Outcome> finished, Runnable wake, BooleanSupplier stopping, QueueChecks checks, Clock clock, LogContext logs) {
         this.lanes = lanes;
         this.keys = keys;
         this.recorder = recorder;
@@ -54,6 +56,8 @@ final class Starts {
         this.finished = finished;
         this.wake = wake;
         this.stopping = stopping;
+        this.checks = checks;
+        this.sweep = new WaitingSweep(lanes, checks, this::releaseKey, finished, clock);
         this.clock = clock;
         this.log = logs.logger(Starts.class);
     }
@@ -64,20 +68,19 @@ final class Starts {
      * thread, which also runs them if they have slots), while the loop goes on.
      */
     void startBatch() {
+        sweep.sweep();
         runReady();
         List<Inflight> toRecord = lanes.toRecord();
         if (toRecord.isEmpty()) {
             return;
         }
         List<Inflight> run = new ArrayList<>(toRecord.size());
-        long now = EpochMicros.now(clock);
         for (Inflight t : toRecord) {
-            long deadline = t.task().getDeadlineUs();
-            if (deadline > 0 && now > deadline) {
+            Outcome stop = checks.stop(t, false);
+            if (stop != null) {
                 lanes.dropped(t);
                 releaseKey(t);
-                finished.accept(Outcome.withoutRun(t, TaskStatus.EXPIRED, "deadline passed " + (now - deadline) / 1000
-                        + " ms before a worker could start the task", now, false));
+                finished.accept(stop);
             } else {
                 run.add(t);
             }

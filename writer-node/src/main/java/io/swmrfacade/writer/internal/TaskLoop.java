@@ -36,7 +36,7 @@ public final class TaskLoop implements Runnable {
                  Runnable ensureAttemptsTopic, NodeStartup startup, PollWakeup wakeup, Intake intake, Starts starts, Publishing publishing,
                  Rebalance rebalance, Lanes lanes, KeyGate keys, OffsetTracker offsets, Attempts attempts,
                  Transactions txns, ExecutorService pool, ExecutorService timers, SwmrWriter file,
-                 AtomicBoolean stopping) {
+                 AtomicBoolean stopping, AutoCloseable cancels) {
     }
 
     private final Parts p;
@@ -139,6 +139,11 @@ public final class TaskLoop implements Runnable {
             log.error("closing {} failed: {}", p.file().currentFile(), e.toString());
         }
         p.attempts().close();
+        try {
+            p.cancels().close();
+        } catch (Exception e) {
+            log.warn("closing the cancels reader failed: {}", e.toString());
+        }
         p.kafka().close();
     }
 

@@ -69,7 +69,7 @@ public final class TaskLoopBuilder {
         List<TaskHandler> all = new ArrayList<>(BuiltinHandlers.all(config.getBoolean(WriterConfig.CRASH_HANDLER)));
         all.addAll(extraHandlers);
         HandlerRegistry handlers = new HandlerRegistry(all, config.getString(WriterConfig.PLUGIN_DIR));
-        TaskChecks checks = new TaskChecks(handlers);
+        TaskChecks taskChecks = new TaskChecks(handlers);
         AppliedIndex index = AppliedIndex.load(file);
         ResultRecords records = new ResultRecords(config.topics(), config.nodeId());
         FileRecorder recorder = new FileRecorder(file, index, records);
@@ -79,7 +79,9 @@ public final class TaskLoopBuilder {
         // Every run schedules its time limit and cancels it when done: drop cancelled timers at
         // once, or a busy node would keep one per task for the whole time limit.
         timers.setRemoveOnCancelPolicy(true);
-        TaskRunner runner = new TaskRunner(config, handlers, timers, clock);
+        CancelBook cancelBook = new CancelBook();
+        QueueChecks checks = new QueueChecks(cancelBook, clock);
+        TaskRunner runner = new TaskRunner(config, handlers, timers, checks, clock);
 
         KeyGate keys = new KeyGate();
         Map<String, Integer> limits = config.concurrencyLimits();
@@ -103,16 +105,36 @@ public final class TaskLoopBuilder {
         Publishing publishing = new Publishing(txns, offsets, metrics.recording(recorder::record), metrics.flushing(file::flush),
                 attempts::clear, kafka.consumer()::groupMetadata, System::nanoTime, logs);
         Starts starts = new Starts(lanes, keys, attempts, pool, runner::run, publishing::finished, wakeup::wake,
-                stopping::get, clock, logs);
-        Intake intake = new Intake(offsets, records, recorder::replay, checks::rejection, attempts::starts,
-                config.getInt(WriterConfig.MAX_ATTEMPTS), keys, lanes, publishing, clock, logs, metrics);
+                stopping::get, checks, clock, logs);
+        Intake intake = new Intake(offsets, records, recorder::replay, taskChecks::rejection, attempts::starts,
+                config.getInt(WriterConfig.MAX_ATTEMPTS), keys, lanes, publishing, checks, clock, logs, metrics);
+        CancelsFollower cancels = new CancelsFollower(config, cancelBook, wakeup::wake, logs);
         NodeStartup startup = new NodeStartup(startCalledMs, fileOpenedMs, System.currentTimeMillis(), log);
         Rebalance rebalance = new Rebalance(kafka.consumer(), wakeup, publishing, starts, intake, offsets, attempts, startup, logs);
 
         log.info("file {} holds {} tasks; handlers {}", file.currentFile(), index.size(), handlers.types());
         return new TaskLoop(new TaskLoop.Parts(log, kafka, config.topics().tasks(), config.getInt(WriterConfig.MAX_INFLIGHT),
-                config.shutdownTimeout(), () -> AttemptsTopic.ensure(config, logs), startup, wakeup, intake, starts, publishing,
-                rebalance, lanes, keys, offsets, attempts, txns, pool, timers, file, stopping));
+                config.shutdownTimeout(), () -> sideBySide(() -> AttemptsTopic.ensure(config, logs), () -> {
+                    // No task starts before the cancels made while this node was down are known.
+                    CancelsTopic.ensure(config, logs);
+                    cancels.startAndCatchUp();
+                }), startup, wakeup, intake, starts, publishing,
+                rebalance, lanes, keys, offsets, attempts, txns, pool, timers, file, stopping, cancels));
+    }
+
+    /** Runs {@code second} on a thread of its own while this thread runs {@code first}; rethrows what either threw. */
+    private static void sideBySide(Runnable first, Runnable second) {
+        java.util.concurrent.CompletableFuture<Void> other = java.util.concurrent.CompletableFuture.runAsync(second,
+                r -> daemon("sf-start-cancels").newThread(r).start());
+        first.run();
+        try {
+            other.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
     }
 
     /** The node's meters on the registry given, or {@link WriterMetrics#NONE} (nothing wrapped) without one. */

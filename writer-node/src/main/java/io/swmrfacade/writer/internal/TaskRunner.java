@@ -21,6 +21,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * after a backoff while it fails and the task asked for retries. A REJECTED task is never retried;
  * an interrupt that is not the time limit (a shutdown) hands the task back unrecorded.
  *
+ * <p>A task cancelled or past its deadline just before it would run is answered without running
+ * ({@link QueueChecks}). While it runs, its {@link RunSignal} is raised by a cancel or at its
+ * deadline, which interrupts an interruptible handler: the task ends CANCELLED or EXPIRED, with
+ * no retry. A handler that returns normally all the same keeps its result.
+ *
  * <p>Thread-safe: one instance serves every worker thread.
  */
 final class TaskRunner {
@@ -32,9 +37,11 @@ final class TaskRunner {
     private final HandlerRegistry handlers;
     private final ScheduledExecutorService timers;
     private final Clock clock;
+    private final QueueChecks checks;
 
-    TaskRunner(WriterConfig config, HandlerRegistry handlers, ScheduledExecutorService timers, Clock clock) {
+    TaskRunner(WriterConfig config, HandlerRegistry handlers, ScheduledExecutorService timers, QueueChecks checks, Clock clock) {
         this.config = config;
+        this.checks = checks;
         this.handlers = handlers;
         this.timers = timers;
         this.clock = clock;
@@ -45,27 +52,54 @@ final class TaskRunner {
 
     /** Runs {@code t} to its final outcome; a retry's backoff keeps the task's concurrency slot. */
     Outcome run(Inflight t) {
-        TaskRequest task = t.task();
-        int retries = Math.min(MAX_RETRIES, Math.max(0, task.getRetries()));
-        long started = micros();
-        int attempt = t.priorStarts() + 1;
-        for (int retry = 0; ; retry++, attempt++) {
-            Run run = runOnce(t, attempt);
-            if (run == null) {
-                return Outcome.handedBack(t);
-            }
-            if (run.status != TaskStatus.FAILED || retry >= retries) {
-                byte[] output = run.status == TaskStatus.FAILED && retries > 0
-                        ? utf8("failed " + (retry + 1) + " times, last: " + new String(run.output, StandardCharsets.UTF_8))
-                        : run.output;
-                return new Outcome(t, run.status, output, run.result, started, micros(), attempt, true);
-            }
-            try {
-                Thread.sleep(backoff(task.getRetryBackoffMs(), retry).toMillis());
-            } catch (InterruptedException e) {
-                return Outcome.handedBack(t);
-            }
+        Outcome stop = checks.stop(t, true);
+        if (stop != null) {
+            return stop;
         }
+        TaskRequest task = t.task();
+        TaskHandler handler = handlers.get(task.getType());
+        RunSignal signal = checks.cancels().register(task, handler == null || handler.interruptible());
+        long started = micros();
+        ScheduledFuture<?> deadline = scheduleDeadline(task, signal, started);
+        try {
+            int retries = Math.min(MAX_RETRIES, Math.max(0, task.getRetries()));
+            int attempt = t.priorStarts() + 1;
+            for (int retry = 0; ; retry++, attempt++) {
+                Run run = runOnce(t, attempt, signal);
+                if (run == null) {
+                    return Outcome.handedBack(t);
+                }
+                if (run.status != TaskStatus.FAILED || retry >= retries || signal.raised()) {
+                    byte[] output = run.status == TaskStatus.FAILED && retries > 0
+                            ? utf8("failed " + (retry + 1) + " times, last: " + new String(run.output, StandardCharsets.UTF_8))
+                            : run.output;
+                    return new Outcome(t, run.status, output, run.result, started, micros(), attempt, true);
+                }
+                try {
+                    if (signal.await(backoff(task.getRetryBackoffMs(), retry))) {
+                        return new Outcome(t, signal.status(), utf8(signal.reason() + " (before retry " + (retry + 1) + ")"),
+                                null, started, micros(), attempt, true);
+                    }
+                } catch (InterruptedException e) {
+                    return Outcome.handedBack(t);
+                }
+            }
+        } finally {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+            checks.cancels().unregister(signal);
+        }
+    }
+
+    /** Raises {@code signal} as EXPIRED at the task's deadline, if it has one. */
+    private ScheduledFuture<?> scheduleDeadline(TaskRequest task, RunSignal signal, long startedUs) {
+        if (task.getDeadlineUs() <= 0) {
+            return null;
+        }
+        long delayUs = Math.max(0, task.getDeadlineUs() - startedUs);
+        return timers.schedule(() -> signal.raise(TaskStatus.EXPIRED, "deadline passed after the task had run "
+                + (micros() - startedUs) / 1000 + " ms; interrupted"), delayUs, TimeUnit.MICROSECONDS);
     }
 
     /** {@code base} doubled for each retry before this one, at most {@link #MAX_BACKOFF}. */
@@ -78,7 +112,7 @@ final class TaskRunner {
     }
 
     /** One handler run; null if interrupted by a shutdown. */
-    private Run runOnce(Inflight t, int attempt) {
+    private Run runOnce(Inflight t, int attempt, RunSignal signal) {
         TaskRequest task = t.task();
         Duration limit = config.timeoutFor(task.getType());
         Thread me = Thread.currentThread();
@@ -95,8 +129,9 @@ final class TaskRunner {
         try {
             Instant deadline = task.getDeadlineUs() > 0 ? Instant.EPOCH.plusNanos(task.getDeadlineUs() * 1000) : null;
             TaskHandler handler = handlers.get(task.getType());
+            signal.bind(me);
             TaskOutput out = handler.run(new TaskInput(task.getTaskId(), task.getSessionId(), task.getType(),
-                    task.getPayload().toByteArray(), attempt, deadline));
+                    task.getPayload().toByteArray(), attempt, deadline, signal));
             if (out == null) {
                 return new Run(TaskStatus.FAILED, utf8("handler " + handler.getClass().getName() + " returned null"), null);
             }
@@ -104,19 +139,30 @@ final class TaskRunner {
         } catch (TaskRejectedException e) {
             return new Run(TaskStatus.REJECTED, utf8(e.getMessage()), null);
         } catch (InterruptedException e) {
+            if (signal.interrupted()) {
+                return stopped(signal);
+            }
             return timedOut.get() ? timeout(task, limit) : null;
         } catch (Exception | LinkageError | AssertionError e) {
+            if (signal.interrupted()) {
+                return stopped(signal); // a handler that wrapped the interrupt
+            }
             if (timedOut.get()) {
                 return timeout(task, limit); // a handler that wrapped the interrupt
             }
             return new Run(TaskStatus.FAILED, utf8(e.getClass().getSimpleName() + ": " + e.getMessage()), null);
         } finally {
+            signal.unbind();
             synchronized (finished) {
                 finished.set(true);
             }
             timer.cancel(false);
             Thread.interrupted(); // a late timer interrupt must not leak into the next task of this thread
         }
+    }
+
+    private static Run stopped(RunSignal signal) {
+        return new Run(signal.status(), utf8(signal.reason()), null);
     }
 
     private Run timeout(TaskRequest task, Duration limit) {

@@ -37,6 +37,8 @@ class IntakeTest {
     private final List<Outcome> answered = new ArrayList<>();
     private Intake intake;
 
+    private final CancelBook cancels = new CancelBook();
+
     @BeforeEach
     void setUp() {
         offsets.assigned(List.of(TP), Map.of());
@@ -58,7 +60,8 @@ class IntakeTest {
         };
         intake = new Intake(offsets, new ResultRecords(new Topics("sf."), "node-1"), stored::get,
                 task -> task.getType().equals("nope") ? "unknown task type 'nope'" : null,
-                id -> starts.getOrDefault(id, 0), 3, keys, lanes, sink, CLOCK, new LogContext("[node-1] "), WriterMetrics.NONE);
+                id -> starts.getOrDefault(id, 0), 3, keys, lanes, sink, new QueueChecks(cancels, CLOCK), CLOCK, new LogContext("[node-1] "),
+                WriterMetrics.NONE);
     }
 
     private static ConsumerRecord<byte[], byte[]> record(long offset, byte[] value) {

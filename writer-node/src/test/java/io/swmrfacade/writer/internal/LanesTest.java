@@ -235,4 +235,35 @@ class LanesTest {
         assertThat(task("x", 2, 0).runsAlone()).isTrue();
         assertThat(task("x", 0, 0).runsAlone()).isFalse();
     }
+
+    @Test
+    void remove_waiting_takes_only_matching_waiting_tasks_also_from_the_alone_queue_and_keeps_their_order() {
+        Lanes lanes = new Lanes(type -> 1);
+        Inflight a = task("push", 0, 0);
+        Inflight b = task("push", 0, 0);
+        Inflight c = task("push", 0, 5);
+        Inflight d = task("push", 0, 0);
+        Inflight suspect = task("push", 2, 0);
+        for (Inflight t : List.of(a, b, c, d, suspect)) {
+            lanes.add(t);
+        }
+        assertThat(lanes.removeWaiting(t -> t == b || t == suspect)).containsExactlyInAnyOrder(b, suspect);
+        List<Inflight> recording = lanes.toRecord();
+        assertThat(recording).as("the limit and the limit again ahead, by priority").containsExactly(c, a);
+        assertThat(lanes.removeWaiting(t -> true)).as("recording tasks stay; the waiting one goes").containsExactly(d);
+        assertThat(lanes.inFlight()).isEqualTo(2);
+    }
+
+    @Test
+    void tasks_left_after_a_removal_start_in_priority_order() {
+        Lanes lanes = new Lanes(type -> 1);
+        Inflight low = task("push", 0, 0);
+        Inflight gone = task("push", 0, 9);
+        Inflight high = task("push", 0, 5);
+        lanes.add(low);
+        lanes.add(gone);
+        lanes.add(high);
+        assertThat(lanes.removeWaiting(t -> t == gone)).containsExactly(gone);
+        assertThat(lanes.toRecord()).containsExactly(high, low);
+    }
 }

@@ -49,6 +49,7 @@ class StartsTest {
     private final AtomicInteger wakes = new AtomicInteger();
     private final List<Inflight> ran = new ArrayList<>();
     private final AtomicBoolean poolDown = new AtomicBoolean();
+    private final CancelBook cancels = new CancelBook();
     private long seq;
 
     private Starts starts() {
@@ -60,7 +61,8 @@ class StartsTest {
         }, t -> {
             ran.add(t);
             return new Outcome(t, TaskStatus.OK, new byte[0], null, 1, 2, t.priorStarts() + 1, true);
-        }, finished::add, wakes::incrementAndGet, () -> false, Clock.fixed(NOW, ZoneOffset.UTC), new LogContext());
+        }, finished::add, wakes::incrementAndGet, () -> false, new QueueChecks(cancels, Clock.fixed(NOW, ZoneOffset.UTC)),
+                Clock.fixed(NOW, ZoneOffset.UTC), new LogContext());
     }
 
     private Inflight task(String key, long deadlineUs) {
@@ -140,5 +142,46 @@ class StartsTest {
             assertThat(o.task()).isEqualTo(t);
             assertThat(o.handedBack()).isTrue();
         });
+    }
+
+    @Test
+    void a_cancelled_waiting_task_is_answered_at_once_without_a_slot_or_a_start_record() {
+        Starts s = starts();
+        List<Inflight> tasks = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            tasks.add(task("", 0));
+        }
+        s.startBatch();
+        assertThat(recorder.batches).singleElement().satisfies(b -> assertThat(b).hasSize(4));
+        Inflight waiting = tasks.get(5);
+        cancels.add(io.swmrfacade.proto.v1.CancelRequest.newBuilder().setTaskId(waiting.id()).setRequestedBy("ann").build());
+        s.startBatch();
+        assertThat(recorder.batches).hasSize(1);
+        assertThat(finished).singleElement().satisfies(o -> {
+            assertThat(o.task()).isEqualTo(waiting);
+            assertThat(o.status()).isEqualTo(TaskStatus.CANCELLED);
+            assertThat(o.started()).isFalse();
+            assertThat(new String(o.output())).isEqualTo("cancelled by ann before it started");
+        });
+        recorder.callbacks.get(0).accept(true);
+        assertThat(ran).containsExactly(tasks.get(0), tasks.get(1));
+        assertThat(ran).doesNotContain(waiting);
+    }
+
+    @Test
+    void a_cancelled_waiting_task_of_a_routing_key_lets_the_next_of_its_key_in() {
+        Starts s = starts();
+        Inflight first = task("k", 0);
+        Inflight cancelled = task("k", 0);
+        Inflight third = task("k", 0);
+        cancels.add(io.swmrfacade.proto.v1.CancelRequest.newBuilder().setTaskId(cancelled.id()).build());
+        s.startBatch();
+        assertThat(finished).extracting(Outcome::task).containsExactly(cancelled);
+        assertThat(recorder.batches).containsExactly(List.of(first, third));
+        recorder.callbacks.get(0).accept(true);
+        assertThat(ran).containsExactly(first);
+        s.release(List.of(first));
+        s.startBatch();
+        assertThat(ran).containsExactly(first, third);
     }
 }
