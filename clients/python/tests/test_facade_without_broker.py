@@ -4,7 +4,7 @@ import socket
 import time
 import unittest
 
-from swmrfacade import SubmitRejected, TaskFacade, TaskStatus
+from swmrfacade import FacadeError, SubmitRejected, TaskFacade, TaskStatus
 
 
 def dead_address():
@@ -71,3 +71,29 @@ class WithoutBroker(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class CancelWithoutBroker(unittest.TestCase):
+
+    def test_cancel_returns_at_once_and_its_future_fails_when_the_facade_closes_first(self):
+        facade = TaskFacade(bootstrap=dead_address(), config={"log_level": 0})
+        task_id, _ = facade.submit("sleep", "10")
+        t0 = time.monotonic()
+        one = facade.cancel(task_id)
+        whole = facade.cancel_session()
+        self.assertLess(time.monotonic() - t0, 0.5, "cancel without a broker")
+        self.assertFalse(one.done())
+        facade.close(0.5)
+        for f in (one, whole):
+            with self.assertRaisesRegex(FacadeError, "closed before the broker confirmed the cancel request"):
+                f.result(1)
+        with self.assertRaisesRegex(FacadeError, "is closed"):
+            facade.cancel(task_id)
+
+    def test_a_cancel_of_something_that_is_not_a_task_id_is_refused_naming_it(self):
+        facade = TaskFacade(bootstrap=dead_address(), config={"log_level": 0})
+        try:
+            with self.assertRaisesRegex(ValueError, "task id 'nope' is not a UUIDv7"):
+                facade.cancel("nope")
+        finally:
+            facade.close(0.5)

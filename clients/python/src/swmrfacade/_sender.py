@@ -4,10 +4,12 @@ import collections
 import logging
 import threading
 import time
-from typing import Callable, Deque, Dict, List, Optional
+from concurrent.futures import Future
+from typing import Callable, Deque, Dict, List, Optional, Set
 
 from confluent_kafka import KafkaError, KafkaException, Producer
 
+from .model import FacadeError
 from .v1 import swmrfacade_pb2 as pb
 
 LOG = logging.getLogger("swmrfacade")
@@ -54,6 +56,8 @@ class Sender:
         # Journal records librdkafka would not queue yet (its queue was full), oldest first.
         self._journal_retry: Deque[Pending] = collections.deque()
         self._unjournaled: List[str] = []
+        # Futures of cancel requests not yet confirmed by the broker; failed if the facade closes first.
+        self._cancels: Set[Future] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, name="sf-facade-sender", daemon=True)
         self._thread.start()
@@ -138,6 +142,29 @@ class Sender:
                 if self._journal_retry and self._journal_retry[-1] is pending:
                     return  # still full: try again at the next turn
 
+    def cancel(self, topic: str, key: bytes, value: bytes, done: "Future") -> None:
+        """Hands a cancel request to librdkafka; ``done`` completes on the sender thread once the
+        broker has it, or with a ``FacadeError`` naming the reason. Never blocks."""
+        def delivered(err, msg):
+            with self._lock:
+                self._cancels.discard(done)
+            if done.done():
+                return
+            if err is None:
+                done.set_result(None)
+            elif err.code() in (KafkaError._PURGE_QUEUE, KafkaError._PURGE_INFLIGHT):
+                done.set_exception(FacadeError("the facade closed before the broker confirmed the cancel request"))
+            else:
+                done.set_exception(FacadeError(f"the broker did not take the cancel request ({topic}): {err.str()}"))
+        with self._lock:
+            self._cancels.add(done)
+        try:
+            self._producer.produce(topic, value=value, key=key, on_delivery=delivered)
+        except (BufferError, KafkaException) as e:
+            with self._lock:
+                self._cancels.discard(done)
+            done.set_exception(FacadeError(f"the Kafka client refused the cancel request: {e}"))
+
     def unjournaled(self) -> List[str]:
         """Ids of tasks the broker took whose journal entry it never confirmed (see ``TaskFacade.unjournaled``)."""
         with self._lock:
@@ -184,4 +211,9 @@ class Sender:
             never = [p.id for p in self._journal_retry]
             self._journal_retry.clear()
             self._unjournaled.extend(never)
+            cancels = list(self._cancels)
+            self._cancels.clear()
+        for done in cancels:
+            if not done.done():
+                done.set_exception(FacadeError("the facade closed before the broker confirmed the cancel request"))
         return left

@@ -1,6 +1,7 @@
 """TaskFacade: submit tasks without ever blocking, collect exactly one result per task."""
 
 import datetime
+import getpass
 import logging
 import re
 import threading
@@ -15,7 +16,7 @@ from ._ledger import SessionLedger
 from ._results_log import ResultLog
 from ._reader import ResultReader
 from ._sender import Pending, Sender
-from .model import CollectResult, FacadeStats, SubmitRejected, TaskResult, TaskStatus
+from .model import CollectResult, FacadeError, FacadeStats, SubmitRejected, TaskResult, TaskStatus
 from .v1 import swmrfacade_pb2 as pb
 
 LOG = logging.getLogger("swmrfacade")
@@ -78,6 +79,7 @@ class TaskFacade:
         self._sender = Sender(Producer(self._producer_config(bootstrap, user, max_buffered_tasks, max_buffered_bytes)),
                               topic_prefix + "tasks", topic_prefix + "events", self._session,
                               max_buffered_tasks, max_buffered_bytes, self._fail)
+        self._cancels_topic = topic_prefix + "cancels"
         self._reader = ResultReader(Consumer(self._consumer_config(bootstrap, user)), topic_prefix + "results",
                                     topic_prefix + "events", self._session, resume, clock_skew_tolerance,
                                     self._ledger)
@@ -170,6 +172,37 @@ class TaskFacade:
             # librdkafka refused it (its own queue is full): a result says so, as for any unsent task.
             self._fail(pending, str(e))
         return task_id, future
+
+    def cancel(self, task_id: str) -> Future:
+        """Asks the writer nodes to cancel ``task_id``, a task of this session (resume a session to
+        cancel its tasks from another process). Returns at once a ``Future`` that completes (with
+        None) when the broker has the request, or with a ``FacadeError`` naming why not (the facade
+        closed first; the cancels topic, which writer nodes create when they start, missing).
+
+        The task's one result then comes as any result does: CANCELLED if it had not started (it
+        never runs) or if its handler was interrupted; the result it had if it finished first, or if
+        its handler does not allow interruption (docs/PROTOCOL.md §5a).
+
+        Raises ``FacadeError`` if the facade is closed, ``ValueError`` if ``task_id`` is not a task id.
+        """
+        if not ids.is_valid(task_id):
+            raise ValueError(f"task id {task_id!r} is not a UUIDv7 (as returned by submit)")
+        return self._cancel(task_id)
+
+    def cancel_session(self) -> Future:
+        """``cancel`` for every task of this session: those not finished yet, and any submitted
+        after it, end CANCELLED. Returns at once, as ``cancel`` does."""
+        return self._cancel("")
+
+    def _cancel(self, task_id: str) -> Future:
+        if self._closed:
+            raise FacadeError(f"the facade of session {self._session} is closed")
+        request = pb.CancelRequest(task_id=task_id, session_id=self._session, at_us=time.time_ns() // 1000,
+                                   requested_by=_user())
+        done: Future = Future()
+        self._sender.cancel(self._cancels_topic, (task_id or self._session).encode("utf-8"),
+                            request.SerializeToString(), done)
+        return done
 
     def _request(self, task_type, payload, options):
         if not isinstance(task_type, str) or not _TYPE.match(task_type):
@@ -276,6 +309,13 @@ class TaskFacade:
 
     def __repr__(self) -> str:
         return f"TaskFacade(session={self._session!r})"
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
 
 
 def _non_negative_int(v, name: str) -> int:

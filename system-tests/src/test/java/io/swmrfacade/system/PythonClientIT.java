@@ -133,6 +133,22 @@ class PythonClientIT {
     }
 
     @Test
+    void python_cancels_a_running_task_and_a_whole_session_and_a_finished_task_keeps_its_result() throws Exception {
+        Run run = python(Duration.ofSeconds(150), script("cancel.py"), sf.bootstrap, sf.prefix);
+        assertThat(run.exit).as(run.describe()).isZero();
+        assertThat(run.lines).as(run.describe()).contains("COMPLETE true 7 0");
+        List<String> results = run.all("RESULT");
+        assertThat(results).as(run.describe()).hasSize(7);
+        assertThat(results).filteredOn(r -> r.startsWith("finished ")).singleElement().asString().startsWith("finished OK");
+        assertThat(results).filteredOn(r -> r.startsWith("running ")).singleElement().asString()
+                .startsWith("running CANCELLED cancelled").contains("while it ran");
+        List<String> session = results.stream().filter(r -> r.startsWith("session-")).toList();
+        assertThat(session).hasSize(5).allMatch(r -> r.contains(" CANCELLED cancelled"), "every task of the session cancelled");
+        assertThat(session).filteredOn(r -> r.contains("before it started")).as("queued behind the limit of 3")
+                .hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void python_collects_a_session_java_submitted() throws Exception {
         List<TaskId> ids = new ArrayList<>();
         SessionId session;
