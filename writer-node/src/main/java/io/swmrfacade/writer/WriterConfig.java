@@ -31,6 +31,7 @@ public final class WriterConfig extends RoleConfig {
     public static final String CRASH_HANDLER = "writer.crash.handler.enabled";
     public static final String SHUTDOWN_TIMEOUT_MS = "writer.shutdown.timeout.ms";
     public static final String HEARTBEAT_MS = "writer.heartbeat.ms";
+    public static final String APPLIED_WINDOW = "writer.applied.window";
 
     public static final ConfigDef DEFINITION = ClusterConfig.define(new ConfigDef())
             .define(FILE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -63,7 +64,11 @@ public final class WriterConfig extends RoleConfig {
             .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(0), Importance.MEDIUM,
                     "On stop, how long running tasks may finish before they are interrupted and handed back.")
             .define(HEARTBEAT_MS, Type.LONG, 1_000L, Range.atLeast(10), Importance.LOW,
-                    "Interval of heartbeats on the heartbeats topic.");
+                    "Interval of heartbeats on the heartbeats topic.")
+            .define(APPLIED_WINDOW, Type.INT, 65_536, Range.atLeast(1), Importance.LOW,
+                    "How many of the file's latest rows the node keeps by task id in memory (about 200 bytes each) to"
+                            + " recognise a task that arrives again; older rows are looked up in the file, using the time"
+                            + " in their UUIDv7 task ids. More than a crash can replay (writer.max.inflight).");
 
     private final Map<String, Duration> typeTimeouts;
     private final String nodeId;

@@ -11,7 +11,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Writes finished tasks into the node's file and builds their results: samples and output bytes
  * are staged first and the row last, so a reader that sees the row sees all it points at. Every
- * recorded row enters the {@link AppliedIndex}, which answers later replays of the task.
+ * recorded row enters the {@link AppliedIndex}, which finds it again when the task is replayed;
+ * the row and its output are then read back from the file.
  *
  * <p>Loop thread only; not thread-safe.
  */
@@ -54,7 +55,7 @@ final class FileRecorder {
                 o.startedUs(), o.finishedUs(), heapAt, output.length, streamIndex, streamStart, streamCount);
         SwmrWriter.RowLocation at = new SwmrWriter.RowLocation(file.segment(), file.currentFile(), file.rowCount());
         file.appendRow(row);
-        index.put(at, row);
+        index.put(at, row.taskId());
         return records.result(row, at, output);
     }
 

@@ -62,7 +62,7 @@ public final class TaskLoopBuilder {
         all.addAll(extraHandlers);
         HandlerRegistry handlers = new HandlerRegistry(all, config.getString(WriterConfig.PLUGIN_DIR));
         TaskChecks checks = new TaskChecks(handlers);
-        AppliedIndex index = AppliedIndex.load(file);
+        AppliedIndex index = AppliedIndex.load(file, config.getInt(WriterConfig.APPLIED_WINDOW));
         ResultRecords records = new ResultRecords(config.topics(), config.nodeId());
         FileRecorder recorder = new FileRecorder(file, index, records);
 
@@ -97,7 +97,8 @@ public final class TaskLoopBuilder {
         Intake intake = new Intake(offsets, records, recorder::replay, checks::rejection, attempts::starts,
                 config.getInt(WriterConfig.MAX_ATTEMPTS), keys, lanes, publishing, clock, logs);
         NodeStartup startup = new NodeStartup(startCalledMs, fileOpenedMs, System.currentTimeMillis(), log);
-        Rebalance rebalance = new Rebalance(kafka.consumer(), wakeup, publishing, starts, intake, offsets, attempts, startup, logs);
+        Rebalance rebalance = new Rebalance(kafka.consumer(), wakeup, publishing, starts, intake, offsets, attempts, startup,
+                OrphanedTransactions.of(config, kafka, logs), logs);
 
         log.info("file {} holds {} tasks; handlers {}", file.currentFile(), index.size(), handlers.types());
         return new TaskLoop(new TaskLoop.Parts(log, kafka, config.topics().tasks(), config.getInt(WriterConfig.MAX_INFLIGHT),
