@@ -14,12 +14,18 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,21 +56,73 @@ class WriterHandoverIT {
                 departed.sendOffsetsToTransaction(Map.of(new TopicPartition(sf.prefix + "tasks", 0), new OffsetAndMetadata(0),
                         new TopicPartition(sf.prefix + "tasks", 1), new OffsetAndMetadata(0)), new ConsumerGroupMetadata(group));
 
-                long start = System.nanoTime();
-                try (WriterNode survivor = sf.writer(dir.resolve("survivor.h5"), "survivor")) {
-                    for (int i = 0; i < 20; i++) {
-                        facade.submit(Task.of("echo", "o" + i).withRoutingKey("k" + i)); // over both partitions
+                // A live writer node (a member of the group, by its client id) with a transaction open: never fenced.
+                Map<String, Object> lp = new HashMap<>(p);
+                lp.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, sf.prefix + "writer.live-node");
+                try (GroupMember liveMember = new GroupMember(sf, group, "sf-writer-live-node");
+                     KafkaProducer<byte[], byte[]> live = new KafkaProducer<>(lp, new ByteArraySerializer(), new ByteArraySerializer())) {
+                    liveMember.awaitJoined();
+                    live.initTransactions();
+                    live.beginTransaction();
+                    live.send(new ProducerRecord<>(sf.prefix + "events", new byte[0])).get();
+
+                    long start = System.nanoTime();
+                    try (WriterNode survivor = sf.writer(dir.resolve("survivor.h5"), "survivor")) {
+                        for (int i = 0; i < 20; i++) {
+                            facade.submit(Task.of("echo", "o" + i).withRoutingKey("k" + i)); // over both partitions
+                        }
+                        CollectResult all = facade.collect(Duration.ofSeconds(30));
+                        assertThat(all.complete()).as("answered though the departed node's transaction is open; missing %s",
+                                all.missing()).isTrue();
+                        // Well before the departed transaction's 120 s timeout (and the consumer's 60 s default wait).
+                        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+                        assertThat(survivor.failure()).isNull();
                     }
-                    CollectResult all = facade.collect(Duration.ofSeconds(30));
-                    assertThat(all.complete()).as("answered though the departed node's transaction is open; missing %s", all.missing())
-                            .isTrue();
-                    // Well before the departed transaction's 120 s timeout (and the consumer's 60 s default wait).
-                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
-                    assertThat(survivor.failure()).isNull();
+                    live.commitTransaction(); // not fenced: its node is a member of the group
                 }
                 assertThatThrownBy(departed::commitTransaction).as("the departed node's producer was fenced")
                         .isInstanceOf(KafkaException.class);
             }
+        }
+    }
+
+    /**
+     * A member of the writers' group under a writer node's client id, subscribed to another
+     * topic so that the tasks' partitions stay the writer's; polls on its own thread, as a member
+     * must to take part in rebalances.
+     */
+    private static final class GroupMember implements AutoCloseable {
+        private final AtomicBoolean joined = new AtomicBoolean();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Thread thread;
+
+        GroupMember(Installation sf, String group, String clientId) {
+            Map<String, Object> c = new HashMap<>();
+            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, sf.bootstrap);
+            c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+            c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+            c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(CooperativeStickyAssignor.class.getName()));
+            thread = new Thread(() -> {
+                try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                    consumer.subscribe(List.of(sf.prefix + "events"));
+                    while (!stop.get()) {
+                        consumer.poll(Duration.ofMillis(50));
+                        joined.compareAndSet(false, !consumer.assignment().isEmpty());
+                    }
+                }
+            }, "group-member-" + clientId);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void awaitJoined() {
+            org.awaitility.Awaitility.await("the member joined").atMost(Duration.ofSeconds(60)).untilTrue(joined);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join(30_000);
         }
     }
 

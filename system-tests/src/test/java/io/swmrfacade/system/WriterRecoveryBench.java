@@ -20,11 +20,16 @@ import org.awaitility.Awaitility;
  * second node that was running all along takes over. Prints the time from the kill to the first
  * result after it, and until every task outstanding at the kill has its result.
  *
- * <p>Run: {@code bench/run recovery [sessionTimeoutsMs]}: the survivor case once per writer
+ * <p>Run: {@code bench/run recovery [sessionTimeoutsMs [steadySeconds]]}: the survivor case once per writer
  * {@code session.timeout.ms} listed (comma-separated, default {@code 3000,6000}), alternating, so
- * that the settings are compared in one run; the restart case once, with the default.
+ * that the settings are compared in one run; the restart case once, with the default. The flow
+ * runs {@code steadySeconds} (default 2) before each kill: a long run shows whether a live node
+ * under load ever loses its session (PHASES counts partitions lost before the kill).
  */
 public final class WriterRecoveryBench {
+
+    /** How long the flow runs steadily before the kill; long runs check that no live node loses its session. */
+    private static long steadyMs;
 
     private WriterRecoveryBench() {
     }
@@ -33,6 +38,7 @@ public final class WriterRecoveryBench {
         Path dir = Files.createTempDirectory("sf-recovery");
         restart(dir);
         int run = 0;
+        steadyMs = args.length > 1 ? Long.parseLong(args[1]) * 1000 : 2000;
         for (String ms : (args.length > 0 ? args[0] : "3000,6000").split(",")) {
             survivor(dir, Integer.parseInt(ms.trim()), run++);
         }
@@ -184,7 +190,7 @@ public final class WriterRecoveryBench {
         void awaitSteady() throws InterruptedException {
             Awaitility.await().alias("the nodes caught up").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
                     .until(() -> !arrivals.isEmpty() && outstandingAt().size() <= 20);
-            Thread.sleep(2000); // the steady state the kill interrupts
+            Thread.sleep(steadyMs); // the steady state the kill interrupts
         }
 
         List<TaskHandle> outstandingAt() {

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.utils.LogContext;
 import org.slf4j.Logger;
 
@@ -87,9 +88,12 @@ final class OrphanedTransactions {
         long deadline = System.nanoTime() + timeout.toNanos();
         Admin admin = admins.get();
         try {
+            // Both asked at once: one round trip less while the partitions wait.
+            KafkaFuture<java.util.Collection<TransactionListing>> listed = admin.listTransactions(new ListTransactionsOptions()
+                    .filterStates(List.of(TransactionState.ONGOING))).all();
+            KafkaFuture<ConsumerGroupDescription> described = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group);
             List<String> open = new ArrayList<>();
-            for (TransactionListing t : admin.listTransactions(new ListTransactionsOptions()
-                    .filterStates(List.of(TransactionState.ONGOING))).all().get(left(deadline), TimeUnit.NANOSECONDS)) {
+            for (TransactionListing t : listed.get(left(deadline), TimeUnit.NANOSECONDS)) {
                 if (t.transactionalId().startsWith(idPrefix) && !ownIds.contains(t.transactionalId())) {
                     open.add(t.transactionalId());
                 }
@@ -97,8 +101,7 @@ final class OrphanedTransactions {
             if (open.isEmpty()) {
                 return List.of();
             }
-            ConsumerGroupDescription members = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
-                    .get(left(deadline), TimeUnit.NANOSECONDS);
+            ConsumerGroupDescription members = described.get(left(deadline), TimeUnit.NANOSECONDS);
             Set<String> live = new HashSet<>();
             for (MemberDescription m : members.members()) {
                 if (m.clientId().startsWith(CLIENT_ID_PREFIX)) {
