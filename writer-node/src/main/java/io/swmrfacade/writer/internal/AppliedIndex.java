@@ -21,9 +21,11 @@ import java.util.Map;
  * 48 bits are the submission time in milliseconds. An id newer than every row that left the
  * window (every new task, unless its client's clock is far behind) is known to be absent without
  * reading the file; an older one is looked for in the task-id column of the blocks whose range
- * holds its time. Ids that are not UUIDv7 carry no time: a 64-bit fingerprint of each one that
- * left the window is kept (8 bytes a row, so memory grows with such rows only), and the blocks
- * that hold such ids are read on a fingerprint match.
+ * holds its time. Ids that are not UUIDv7 carry no time, and a UUIDv7 whose time lies more than
+ * {@link #CLOCK_AHEAD_MS} after its row was written is not trusted with one (a single id from the
+ * far future would otherwise make every new task look old): a 64-bit fingerprint of each such id
+ * that left the window is kept (8 bytes a row, so memory grows with such rows only), and the
+ * blocks that hold them are read on a fingerprint match.
  *
  * <p>Owned by the task loop thread; not thread-safe.
  */
@@ -32,8 +34,13 @@ final class AppliedIndex {
     /** At most this many summaries of older rows; above, neighbours merge (and blocks double). */
     static final int MAX_BLOCKS = 1024;
     private static final long FIRST_BLOCK_ROWS = 4096;
+    /** How far ahead of the writer's a client's clock may run and its ids still count by their time. */
+    static final long CLOCK_AHEAD_MS = 60_000;
 
     record Applied(SwmrWriter.RowLocation location, TaskRow row) {
+    }
+
+    private record Recent(SwmrWriter.RowLocation location, long writtenMs) {
     }
 
     /** Consecutive rows of one segment that left the window. */
@@ -70,13 +77,14 @@ final class AppliedIndex {
 
     private final SwmrWriter file;
     private final int window;
-    private final LinkedHashMap<String, SwmrWriter.RowLocation> recent = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Recent> recent = new LinkedHashMap<>();
     private final List<Block> blocks = new ArrayList<>();
     private final LongSet otherFingerprints = new LongSet();
     private long blockRows = FIRST_BLOCK_ROWS;
     /** The latest time carried by a UUIDv7 task id that left the window. */
     private long newestOlderMs = Long.MIN_VALUE;
     private long rows;
+    private long blockReads;
 
     AppliedIndex(SwmrWriter file, int window) {
         if (window < 1) {
@@ -89,28 +97,29 @@ final class AppliedIndex {
     /** Indexes every row the file holds; reads them in file order, keeping only the window and the summaries. */
     static AppliedIndex load(SwmrWriter writer, int window) {
         AppliedIndex index = new AppliedIndex(writer, window);
-        writer.scanRows((location, row) -> index.put(location, row.taskId()));
+        writer.scanRows((location, row) -> index.put(location, row.taskId(), row.finishedUs() / 1000));
         return index;
     }
 
     /** The stored row of {@code taskId} and where it is, or null if the file does not hold it. */
     Applied get(String taskId) {
-        SwmrWriter.RowLocation at = recent.get(taskId);
-        if (at == null) {
-            at = findOlder(taskId);
-        }
+        Recent r = recent.get(taskId);
+        SwmrWriter.RowLocation at = r != null ? r.location() : findOlder(taskId);
         return at == null ? null : new Applied(at, file.readRow(at));
     }
 
-    /** Notes that the row at {@code location} (staged or stored) holds {@code taskId}. */
-    void put(SwmrWriter.RowLocation location, String taskId) {
-        recent.put(taskId, location);
+    /**
+     * Notes that the row at {@code location} (staged or stored), written at {@code writtenMs} by the
+     * writer's clock (the row's finish time), holds {@code taskId}.
+     */
+    void put(SwmrWriter.RowLocation location, String taskId, long writtenMs) {
+        recent.put(taskId, new Recent(location, writtenMs));
         rows++;
         if (recent.size() > window) {
-            Iterator<Map.Entry<String, SwmrWriter.RowLocation>> eldest = recent.entrySet().iterator();
-            Map.Entry<String, SwmrWriter.RowLocation> e = eldest.next();
+            Iterator<Map.Entry<String, Recent>> eldest = recent.entrySet().iterator();
+            Map.Entry<String, Recent> e = eldest.next();
             eldest.remove();
-            retire(e.getKey(), e.getValue());
+            retire(e.getKey(), e.getValue().location(), e.getValue().writtenMs());
         }
     }
 
@@ -124,17 +133,22 @@ final class AppliedIndex {
         return recent.size();
     }
 
+    /** How many times a block's task ids were read from the file so far. */
+    long blockReads() {
+        return blockReads;
+    }
+
     /** Summaries of the rows older than the window: at most {@link #MAX_BLOCKS}, unless segments keep them apart. */
     int blockCount() {
         return blocks.size();
     }
 
-    /** Fingerprints kept for ids that are not UUIDv7 and left the window. */
+    /** Fingerprints kept for ids without a trusted time (not UUIDv7, or from the far future) that left the window. */
     int otherIdCount() {
         return otherFingerprints.size();
     }
 
-    private void retire(String taskId, SwmrWriter.RowLocation at) {
+    private void retire(String taskId, SwmrWriter.RowLocation at, long writtenMs) {
         Block last = blocks.isEmpty() ? null : blocks.get(blocks.size() - 1);
         if (last == null || last.segment != at.segment() || last.first + last.count != at.row() || last.count >= blockRows) {
             last = new Block(at.segment(), at.file(), at.row());
@@ -142,7 +156,8 @@ final class AppliedIndex {
         }
         last.count++;
         long ms = TaskIdTime.millis(taskId);
-        if (ms >= 0) {
+        // A row without a write time (none is written so) gives no ground to doubt its id's time.
+        if (ms >= 0 && (writtenMs <= 0 || ms <= writtenMs + CLOCK_AHEAD_MS)) {
             last.minMs = Math.min(last.minMs, ms);
             last.maxMs = Math.max(last.maxMs, ms);
             newestOlderMs = Math.max(newestOlderMs, ms);
@@ -173,12 +188,15 @@ final class AppliedIndex {
 
     private SwmrWriter.RowLocation findOlder(String taskId) {
         long ms = TaskIdTime.millis(taskId);
-        if (ms >= 0 ? ms > newestOlderMs : !otherFingerprints.contains(TaskIdTime.fingerprint(taskId))) {
-            return null;
+        boolean byTime = ms >= 0 && ms <= newestOlderMs;
+        boolean untimed = otherFingerprints.contains(TaskIdTime.fingerprint(taskId));
+        if (!byTime && !untimed) {
+            return null; // every new task ends here, without reading the file
         }
         for (int i = blocks.size() - 1; i >= 0; i--) {
             Block b = blocks.get(i);
-            if (ms >= 0 ? b.mayHold(ms) : b.others) {
+            if ((byTime && b.mayHold(ms)) || (untimed && b.others)) {
+                blockReads++;
                 long row = file.findTaskId(b.segment, b.first, b.count, taskId);
                 if (row >= 0) {
                     return new SwmrWriter.RowLocation(b.segment, b.file, row);

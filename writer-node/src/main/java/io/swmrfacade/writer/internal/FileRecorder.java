@@ -55,7 +55,7 @@ final class FileRecorder {
                 o.startedUs(), o.finishedUs(), heapAt, output.length, streamIndex, streamStart, streamCount);
         SwmrWriter.RowLocation at = new SwmrWriter.RowLocation(file.segment(), file.currentFile(), file.rowCount());
         file.appendRow(row);
-        index.put(at, row.taskId());
+        index.put(at, row.taskId(), row.finishedUs() / 1000);
         return records.result(row, at, output);
     }
 

@@ -39,7 +39,7 @@ public final class AppliedIndexMemoryBench {
         try (SwmrWriter w = SwmrWriter.open(file, "bench", Clock.systemUTC())) {
             for (long i = 0; i < rows; i++) {
                 String id = uuid7(t0 + i);
-                w.appendRow(new TaskRow(id, "session", i, "echo", 1, 1, 0, i, 0, 0, 0, 0, 0, -1, 0, 0));
+                w.appendRow(new TaskRow(id, "session", i, "echo", 1, 1, 0, i, 0, 0, (t0 + i + 5) * 1000, 0, 0, -1, 0, 0));
                 if (i % (rows / sample.length) == 0 && i / (rows / sample.length) < sample.length) {
                     sample[(int) (i / (rows / sample.length))] = id;
                 }

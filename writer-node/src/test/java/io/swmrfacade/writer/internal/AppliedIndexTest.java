@@ -37,14 +37,17 @@ class AppliedIndexTest {
         return new UUID(msb, lsb).toString();
     }
 
+    /** Row {@code n}, finished at T0 + n ms (a millisecond a task). */
     private static TaskRow row(String id, long n) {
-        return new TaskRow(id, "s", n, "echo", 1, 1, 0, n, 0, 0, 0, 0, 0, -1, 0, 0);
+        long finishedUs = (T0 + n) * 1000;
+        return new TaskRow(id, "s", n, "echo", 1, 1, 0, n, 0, 0, finishedUs, 0, 0, -1, 0, 0);
     }
 
     private static void append(SwmrWriter w, AppliedIndex index, String id, long n) {
         SwmrWriter.RowLocation at = new SwmrWriter.RowLocation(w.segment(), w.currentFile(), w.rowCount());
-        w.appendRow(row(id, n));
-        index.put(at, id);
+        TaskRow row = row(id, n);
+        w.appendRow(row);
+        index.put(at, id, row.finishedUs() / 1000);
     }
 
     @Test
@@ -96,12 +99,32 @@ class AppliedIndexTest {
             assertThat(a.row().sequence()).as("the row read back is the one stored").isEqualTo(i);
             assertThat(a.location().segment()).isEqualTo(i <= ids.size() / 2 ? 0 : 1);
         }
-        // Absent ids: newer than everything, in the middle of the stored times, and not UUIDv7.
+        // Absent ids: newer than everything (known from memory), in the middle of the stored times, and not UUIDv7.
+        long reads = index.blockReads();
         assertThat(index.get(v7(T0 + 10 * ids.size()))).isNull();
+        assertThat(index.get("t-1")).isNull();
+        assertThat(index.blockReads()).isEqualTo(reads);
         assertThat(index.get(v7(T0 + 1234))).isNull();
         assertThat(index.get(v7(T0 - 5))).isNull();
         assertThat(index.get(UUID.randomUUID().toString())).isNull();
         assertThat(index.get("t-1")).isNull();
+    }
+
+    @Test
+    void an_id_from_the_far_future_does_not_make_every_new_task_look_old() {
+        try (SwmrWriter w = SwmrWriter.open(dir.resolve("future.h5"), "w", Clock.systemUTC())) {
+            AppliedIndex index = AppliedIndex.load(w, 10);
+            String future = v7(T0 + 365L * 24 * 3600 * 1000); // a client clock a year ahead
+            append(w, index, future, 0);
+            for (int i = 1; i < 100; i++) {
+                append(w, index, v7(T0 + i), i);
+            }
+            assertThat(index.otherIdCount()).as("the future id is kept by fingerprint, not by its time").isEqualTo(1);
+            assertThat(index.get(future).row().sequence()).isEqualTo(0);
+            long reads = index.blockReads();
+            assertThat(index.get(v7(T0 + 200))).as("a new task is still new").isNull();
+            assertThat(index.blockReads()).as("known to be new without reading the file").isEqualTo(reads);
+        }
     }
 
     @Test
