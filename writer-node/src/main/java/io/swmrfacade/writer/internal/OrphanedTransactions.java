@@ -2,7 +2,7 @@ package io.swmrfacade.writer.internal;
 
 import io.swmrfacade.writer.WriterConfig;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -89,26 +89,17 @@ final class OrphanedTransactions {
         Admin admin = admins.get();
         try {
             // Both asked at once: one round trip less while the partitions wait.
-            KafkaFuture<java.util.Collection<TransactionListing>> listed = admin.listTransactions(new ListTransactionsOptions()
+            KafkaFuture<Collection<TransactionListing>> listed = admin.listTransactions(new ListTransactionsOptions()
                     .filterStates(List.of(TransactionState.ONGOING))).all();
             KafkaFuture<ConsumerGroupDescription> described = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group);
-            List<String> open = new ArrayList<>();
-            for (TransactionListing t : listed.get(left(deadline), TimeUnit.NANOSECONDS)) {
-                if (t.transactionalId().startsWith(idPrefix) && !ownIds.contains(t.transactionalId())) {
-                    open.add(t.transactionalId());
-                }
+            List<String> open = listed.get(left(deadline), TimeUnit.NANOSECONDS).stream().map(TransactionListing::transactionalId)
+                    .toList();
+            if (orphaned(open, List.of()).isEmpty()) {
+                return List.of(); // nothing to fence whoever is in the group: no need to wait for it
             }
-            if (open.isEmpty()) {
-                return List.of();
-            }
-            ConsumerGroupDescription members = described.get(left(deadline), TimeUnit.NANOSECONDS);
-            Set<String> live = new HashSet<>();
-            for (MemberDescription m : members.members()) {
-                if (m.clientId().startsWith(CLIENT_ID_PREFIX)) {
-                    live.addAll(idsOfNode.apply(m.clientId().substring(CLIENT_ID_PREFIX.length())));
-                }
-            }
-            List<String> orphaned = open.stream().filter(id -> !live.contains(id)).toList();
+            List<String> clientIds = described.get(left(deadline), TimeUnit.NANOSECONDS).members().stream()
+                    .map(MemberDescription::clientId).toList();
+            List<String> orphaned = orphaned(open, clientIds);
             if (orphaned.isEmpty()) {
                 return List.of();
             }
@@ -126,6 +117,20 @@ final class OrphanedTransactions {
         } finally {
             admin.close(CLOSE_TIMEOUT);
         }
+    }
+
+    /**
+     * Of the open transactions {@code openIds}, those of writer nodes of this installation that
+     * are not among the group's members (known by their client ids), never this node's own.
+     */
+    List<String> orphaned(Collection<String> openIds, Collection<String> memberClientIds) {
+        Set<String> live = new HashSet<>(ownIds);
+        for (String clientId : memberClientIds) {
+            if (clientId.startsWith(CLIENT_ID_PREFIX)) {
+                live.addAll(idsOfNode.apply(clientId.substring(CLIENT_ID_PREFIX.length())));
+            }
+        }
+        return openIds.stream().filter(id -> id.startsWith(idPrefix) && !live.contains(id)).toList();
     }
 
     private static long left(long deadline) {
