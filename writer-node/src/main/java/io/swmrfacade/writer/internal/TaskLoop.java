@@ -1,13 +1,13 @@
 package io.swmrfacade.writer.internal;
 
 import io.swmrfacade.swmr.SwmrWriter;
+import io.swmrfacade.writer.WriterNodeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import io.swmrfacade.writer.WriterNodeException;
 import org.apache.kafka.common.errors.InvalidSessionTimeoutException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
