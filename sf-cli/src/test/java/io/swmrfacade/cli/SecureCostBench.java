@@ -149,6 +149,7 @@ public final class SecureCostBench {
                 "auto.create.topics.enable=false", "offsets.topic.replication.factor=1", "offsets.topic.num.partitions=10",
                 "transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1",
                 "transaction.state.log.num.partitions=10", "group.initial.rebalance.delay.ms=0",
+                "group.min.session.timeout.ms=1000",
                 "log.dirs=" + dir.resolve("data"), ""));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = home.resolve("broker-config/target/kafka-lib") + File.separator + "*";

@@ -34,6 +34,7 @@ final class SfProcesses implements AutoCloseable {
                 .setConfigProp("transaction.state.log.min.isr", "1")
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .setConfigProp("group.min.session.timeout.ms", "1000")
                 .setConfigProp("auto.create.topics.enable", "false")
                 .build();
         cluster.format();

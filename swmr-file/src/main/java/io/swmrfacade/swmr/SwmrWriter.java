@@ -51,6 +51,7 @@ public final class SwmrWriter implements AutoCloseable {
     private final String writerId;
     private final Clock clock;
     private final long rowType;
+    private final long idType;
 
     private int segment;
     private long file = -1;
@@ -75,6 +76,7 @@ public final class SwmrWriter implements AutoCloseable {
         this.writerId = writerId;
         this.clock = clock;
         this.rowType = RowCodec.createType();
+        this.idType = RowCodec.createIdType();
     }
 
     /**
@@ -383,22 +385,12 @@ public final class SwmrWriter implements AutoCloseable {
     public void scanRows(RowVisitor visitor) {
         flush();
         for (int i = 0; i <= segment; i++) {
+            int seg = i;
             Path path = paths.segment(i);
-            if (i == segment) {
-                visitRows(tasks, i, path, visitor);
-            } else {
-                long f = SegmentFile.openForSwmrRead(path);
-                try {
-                    long ds = H5.H5Dopen(f, FileLayout.TASKS, HDF5Constants.H5P_DEFAULT);
-                    try {
-                        visitRows(ds, i, path, visitor);
-                    } finally {
-                        H5.H5Dclose(ds);
-                    }
-                } finally {
-                    H5.H5Fclose(f);
-                }
-            }
+            withTasks(seg, 0, ds -> {
+                visitRows(ds, seg, path, visitor);
+                return null;
+            });
         }
     }
 
@@ -411,6 +403,69 @@ public final class SwmrWriter implements AutoCloseable {
             for (long r = 0; r < count; r++) {
                 visitor.visit(new RowLocation(seg, path, start + r), RowCodec.decode(b));
             }
+        }
+    }
+
+    /**
+     * Reads one row back, stored or staged (a staged row is flushed first), for example to
+     * republish a recovered result.
+     *
+     * @throws SwmrFileException if the segment cannot be read
+     */
+    public TaskRow readRow(RowLocation at) {
+        byte[] b = withTasks(at.segment(), at.row() + 1,
+                ds -> H5Ops.readAt(ds, rowType, at.row(), 1, RowCodec.ROW_SIZE));
+        return RowCodec.decode(ByteBuffer.wrap(b));
+    }
+
+    /**
+     * Looks for {@code taskId} among rows {@code first} to {@code first + count - 1} of segment
+     * {@code seg}, reading only the task-id column (36 bytes a row), 4096 rows at a time.
+     *
+     * @return the row holding it, or -1
+     * @throws SwmrFileException if the segment cannot be read
+     */
+    public long findTaskId(int seg, long first, long count, String taskId) {
+        byte[] want = RowCodec.idBytes(taskId);
+        int len = RowCodec.ID_LEN;
+        return withTasks(seg, first + count, ds -> {
+            long batch = 4096;
+            for (long start = first; start < first + count; start += batch) {
+                long n = Math.min(batch, first + count - start);
+                byte[] ids = H5Ops.readAt(ds, idType, start, n, len);
+                for (int r = 0; r < n; r++) {
+                    if (java.util.Arrays.equals(ids, r * len, (r + 1) * len, want, 0, len)) {
+                        return start + r;
+                    }
+                }
+            }
+            return -1L;
+        });
+    }
+
+    /**
+     * Runs {@code read} on the task dataset of segment {@code seg}: the open one for the current
+     * segment (flushed first if rows below {@code rowsNeeded} are still staged), else the
+     * segment's file opened read-only for the call.
+     */
+    private <T> T withTasks(int seg, long rowsNeeded, java.util.function.LongFunction<T> read) {
+        if (seg == segment) {
+            if (rowsNeeded > rowsInFile) {
+                flush();
+            }
+            return read.apply(tasks);
+        }
+        Path path = paths.segment(seg);
+        long f = SegmentFile.openForSwmrRead(path);
+        try {
+            long ds = H5.H5Dopen(f, FileLayout.TASKS, HDF5Constants.H5P_DEFAULT);
+            try {
+                return read.apply(ds);
+            } finally {
+                H5.H5Dclose(ds);
+            }
+        } finally {
+            H5.H5Fclose(f);
         }
     }
 
@@ -463,6 +518,7 @@ public final class SwmrWriter implements AutoCloseable {
             try {
                 closeFile();
                 H5.H5Tclose(rowType);
+                H5.H5Tclose(idType);
             } finally {
                 lock.close();
             }

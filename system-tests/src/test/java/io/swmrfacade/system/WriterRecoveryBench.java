@@ -7,6 +7,7 @@ import io.swmrfacade.client.TaskResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,11 +20,16 @@ import org.awaitility.Awaitility;
  * second node that was running all along takes over. Prints the time from the kill to the first
  * result after it, and until every task outstanding at the kill has its result.
  *
- * <p>Run: {@code bench/run recovery [sessionTimeoutsMs]}: the survivor case once per writer
- * {@code session.timeout.ms} listed (comma-separated, default {@code 10000,6000}), alternating, so
- * that the settings are compared in one run; the restart case once, with the default.
+ * <p>Run: {@code bench/run recovery [sessionTimeoutsMs [steadySeconds]]}: the survivor case once per writer
+ * {@code session.timeout.ms} listed (comma-separated, default {@code 3000,6000}), alternating, so
+ * that the settings are compared in one run; the restart case once, with the default. The flow
+ * runs {@code steadySeconds} (default 2) before each kill: a long run shows whether a live node
+ * under load ever loses its session (PHASES counts partitions lost before the kill).
  */
 public final class WriterRecoveryBench {
+
+    /** How long the flow runs steadily before the kill; long runs check that no live node loses its session. */
+    private static long steadyMs;
 
     private WriterRecoveryBench() {
     }
@@ -32,7 +38,8 @@ public final class WriterRecoveryBench {
         Path dir = Files.createTempDirectory("sf-recovery");
         restart(dir);
         int run = 0;
-        for (String ms : (args.length > 0 ? args[0] : "10000,6000").split(",")) {
+        steadyMs = args.length > 1 ? Long.parseLong(args[1]) * 1000 : 2000;
+        for (String ms : (args.length > 0 ? args[0] : "3000,6000").split(",")) {
             survivor(dir, Integer.parseInt(ms.trim()), run++);
         }
         System.exit(0);
@@ -70,9 +77,55 @@ public final class WriterRecoveryBench {
             flow.start();
             flow.awaitSteady();
             long kill = System.nanoTime();
+            LocalTime killedAt = LocalTime.now();
             a.kill9();
             report("survivor (session.timeout.ms " + sessionTimeoutMs + ")", kill, -1, flow, flow.outstandingAt());
             b.terminate(30);
+            phases(dir.resolve("b" + run + ".log"), dir.resolve("a" + run + ".log"), killedAt);
+        }
+    }
+
+    /**
+     * What the survivor's log says about the handover: when it was assigned the dead node's
+     * partitions (session expiry and rebalance), whether it had to end the dead node's open
+     * transaction, and whether either node lost partitions before the kill (a session that
+     * expired on a live node: flapping).
+     */
+    private static void phases(Path survivorLog, Path killedLog, LocalTime killedAt) throws java.io.IOException {
+        long assignedMs = -1;
+        long fencedMs = -1;
+        int movesBefore = 0;
+        for (String line : Files.readAllLines(survivorLog)) {
+            LocalTime at = logTime(line);
+            if (at == null) {
+                continue;
+            }
+            long ms = Duration.between(killedAt, at).toMillis();
+            boolean move = line.contains("Rebalance") && line.contains(" lost [");
+            if (ms < 0) {
+                movesBefore += move ? 1 : 0;
+            } else if (assignedMs < 0 && line.contains(" assigned [") && !line.contains(" assigned []")) {
+                assignedMs = ms;
+            } else if (fencedMs < 0 && line.contains("fenced the open transactions")) {
+                fencedMs = ms;
+            }
+        }
+        for (String line : Files.readAllLines(killedLog)) {
+            if (line.contains("Rebalance") && line.contains(" lost [")) {
+                movesBefore++;
+            }
+        }
+        System.out.printf("PHASES survivor assigned the dead node's partitions %d ms after the kill; %s; partitions lost"
+                        + " (a live node's session expired) before the kill: %d%n", assignedMs,
+                fencedMs < 0 ? "no open transaction of the dead node to end" : "ended its open transaction " + fencedMs + " ms after the kill",
+                movesBefore);
+    }
+
+    private static LocalTime logTime(String line) {
+        try {
+            return line.length() >= 12 ? LocalTime.parse(line.substring(0, 12)) : null;
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
         }
     }
 
@@ -97,7 +150,7 @@ public final class WriterRecoveryBench {
                 (allDone - kill) / 1e6, after.size(), (afterDone - kill) / 1e6);
     }
 
-    /** Submits echo tasks at 200/s and notes when each result arrives. */
+    /** Submits echo tasks at 200/s over every partition and notes when each result arrives. */
     private static final class Flow extends Thread {
         private final TaskFacade facade;
         private final List<TaskHandle> handles = new CopyOnWriteArrayList<>();
@@ -112,8 +165,13 @@ public final class WriterRecoveryBench {
 
         @Override
         public void run() {
+            long n = 0;
             while (running.get()) {
-                TaskHandle h = facade.submit(Task.of("echo", "x"));
+                // A key of its own for each task spreads them over every partition, the dead
+                // node's among them; without keys the producer fills one partition at a time
+                // (16 KiB, about 100 tasks), and whether the outstanding tasks sat on the dead
+                // node's partitions was luck.
+                TaskHandle h = facade.submit(Task.of("echo", "x").withRoutingKey("k" + n++));
                 h.result().thenAccept((TaskResult r) -> arrivals.add(System.nanoTime()));
                 handles.add(h);
                 submitted.add(System.nanoTime());
@@ -132,7 +190,7 @@ public final class WriterRecoveryBench {
         void awaitSteady() throws InterruptedException {
             Awaitility.await().alias("the nodes caught up").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
                     .until(() -> !arrivals.isEmpty() && outstandingAt().size() <= 20);
-            Thread.sleep(2000); // the steady state the kill interrupts
+            Thread.sleep(steadyMs); // the steady state the kill interrupts
         }
 
         List<TaskHandle> outstandingAt() {

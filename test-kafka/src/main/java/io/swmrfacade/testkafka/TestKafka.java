@@ -53,6 +53,7 @@ public final class TestKafka {
         KafkaContainer kafka = new KafkaContainer(DockerImageName.parse(IMAGE))
                 .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
                 .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
+                .withEnv("KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS", "1000")
                 .withStartupTimeout(Duration.ofSeconds(120));
         kafka.start();
         Runtime.getRuntime().addShutdownHook(new Thread(kafka::stop, "test-kafka-stop"));
@@ -67,6 +68,8 @@ public final class TestKafka {
                     .setConfigProp("transaction.state.log.min.isr", "1")
                     .setConfigProp("offsets.topic.replication.factor", "1")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    // Writer nodes keep a 3 s session; Kafka refuses sessions below 6 s by default.
+                    .setConfigProp("group.min.session.timeout.ms", "1000")
                     .setConfigProp("auto.create.topics.enable", "false")
                     .build();
             cluster.format();

@@ -33,6 +33,7 @@ public final class WriterConfig extends RoleConfig {
     public static final String HEARTBEAT_MS = "writer.heartbeat.ms";
     public static final String METRICS_PORT = "writer.metrics.port";
     public static final String METRICS_ADDRESS = "writer.metrics.address";
+    public static final String APPLIED_WINDOW = "writer.applied.window";
 
     public static final ConfigDef DEFINITION = ClusterConfig.define(new ConfigDef())
             .define(FILE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -69,7 +70,11 @@ public final class WriterConfig extends RoleConfig {
             .define(METRICS_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.MEDIUM,
                     "Port of the Prometheus endpoint (GET /metrics on writer.metrics.address); -1 off, 0 any free port.")
             .define(METRICS_ADDRESS, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.LOW,
-                    "Address the Prometheus endpoint listens on; 0.0.0.0 lets scrapers on other hosts in.");
+                    "Address the Prometheus endpoint listens on; 0.0.0.0 lets scrapers on other hosts in.")
+            .define(APPLIED_WINDOW, Type.INT, 65_536, Range.atLeast(1), Importance.LOW,
+                    "How many of the file's latest rows the node keeps by task id in memory (about 200 bytes each) to"
+                            + " recognise a task that arrives again; older rows are looked up in the file, using the time"
+                            + " in their UUIDv7 task ids. More than a crash can replay (writer.max.inflight).");
 
     private final Map<String, Duration> typeTimeouts;
     private final String nodeId;

@@ -70,6 +70,7 @@ public record SecureServerConfig(int clientPort, int controllerPort, Certificate
                 "share.coordinator.state.topic.replication.factor=1",
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
+                "group.min.session.timeout.ms=1000",
                 "log.dirs=" + escape(logDirs.toAbsolutePath()),
                 ""));
     }

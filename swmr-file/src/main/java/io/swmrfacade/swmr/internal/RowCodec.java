@@ -68,6 +68,30 @@ public final class RowCodec {
         return type;
     }
 
+    /**
+     * Creates a compound type of the task id alone: reading {@code /sf/tasks} with it reads that
+     * column and nothing else. The caller closes it.
+     */
+    public static long createIdType() {
+        long type = H5.H5Tcreate(HDF5Constants.H5T_COMPOUND, ID_LEN);
+        long str = H5.H5Tcopy(HDF5Constants.H5T_C_S1);
+        try {
+            H5.H5Tset_size(str, ID_LEN);
+            H5.H5Tset_strpad(str, HDF5Constants.H5T_STR_NULLPAD);
+            H5.H5Tinsert(type, FIELDS[0].name, 0, str);
+        } finally {
+            H5.H5Tclose(str);
+        }
+        return type;
+    }
+
+    /** A task id as the id column stores it: ASCII, NUL-padded to {@link #ID_LEN}. */
+    public static byte[] idBytes(String taskId) {
+        ByteBuffer b = ByteBuffer.allocate(ID_LEN);
+        putString(b, taskId, ID_LEN);
+        return b.array();
+    }
+
     public static void encode(TaskRow row, ByteBuffer out) {
         ByteBuffer b = out.order(ByteOrder.LITTLE_ENDIAN);
         putString(b, row.taskId(), ID_LEN);

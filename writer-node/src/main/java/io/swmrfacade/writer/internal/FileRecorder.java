@@ -11,7 +11,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Writes finished tasks into the node's file and builds their results: samples and output bytes
  * are staged first and the row last, so a reader that sees the row sees all it points at. Every
- * recorded row enters the {@link AppliedIndex}, which answers later replays of the task.
+ * recorded row enters the {@link AppliedIndex}, which finds it again when the task is replayed;
+ * the row and its output are then read back from the file.
  *
  * <p>Loop thread only; not thread-safe.
  */
@@ -20,6 +21,8 @@ final class FileRecorder {
     private final SwmrWriter file;
     private final AppliedIndex index;
     private final ResultRecords records;
+    private String lastTaskId;
+    private int lastStatus;
 
     FileRecorder(SwmrWriter file, AppliedIndex index, ResultRecords records) {
         this.file = file;
@@ -54,8 +57,18 @@ final class FileRecorder {
                 o.startedUs(), o.finishedUs(), heapAt, output.length, streamIndex, streamStart, streamCount);
         SwmrWriter.RowLocation at = new SwmrWriter.RowLocation(file.segment(), file.currentFile(), file.rowCount());
         file.appendRow(row);
-        index.put(at, row);
+        index.put(at, row.taskId(), row.finishedUs() / 1000);
+        lastTaskId = row.taskId();
+        lastStatus = row.status();
         return records.result(row, at, output);
+    }
+
+    /**
+     * The status number the file holds for {@code taskId} if it is the task recorded last, else -1:
+     * recording turns an OK whose samples cannot be stored into REJECTED. Costs no file read.
+     */
+    int lastRecordedStatus(String taskId) {
+        return taskId.equals(lastTaskId) ? lastStatus : -1;
     }
 
     /** The result of a task the file already holds, rebuilt from its row and stored output, or null if none. */

@@ -24,13 +24,22 @@ import org.slf4j.Logger;
  */
 public final class KafkaClients implements AutoCloseable {
 
+    /** The writer's default {@code session.timeout.ms} (set {@code kafka.session.timeout.ms} to change it). */
+    public static final int SESSION_TIMEOUT_MS = 3_000;
+    /** The writer's default {@code heartbeat.interval.ms}. */
+    public static final int HEARTBEAT_INTERVAL_MS = 1_000;
+
     private final WriterConfig config;
     private final Logger log;
     private final KafkaConsumer<byte[], byte[]> consumer;
+    /** The session timeout chosen for this node ({@link SessionTimeout}); 0 if the user set one. */
+    private final int sessionMs;
 
     public KafkaClients(WriterConfig config) {
         this.config = config;
         this.log = TaskLoopBuilder.logContext(config).logger(KafkaClients.class);
+        this.sessionMs = config.kafkaOverrides().containsKey(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG) ? 0
+                : SessionTimeout.choose(SessionTimeout.brokerMinimum(common(), log), log);
         this.consumer = new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -49,7 +58,8 @@ public final class KafkaClients implements AutoCloseable {
         // Instance ids allow only [a-zA-Z0-9._-]; the default node id holds an '@'.
         String instance = ("sf.writer." + config.nodeId()).replaceAll("[^a-zA-Z0-9._-]", "_");
         p.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instance.substring(0, Math.min(249, instance.length())));
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "sf-writer-" + config.nodeId());
+        // OrphanedTransactions knows the group's live nodes by this client id.
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, OrphanedTransactions.CLIENT_ID_PREFIX + config.nodeId());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -58,11 +68,17 @@ public final class KafkaClients implements AutoCloseable {
         // A task record may reach TaskLimits.MAX_RECORD_BYTES: fetch one whole, and several at once.
         p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TaskLimits.MAX_RECORD_BYTES);
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
-        // A node that dies and stays dead keeps its partitions until its session expires: the
-        // shortest session the broker allows by default (group.min.session.timeout.ms, 6 s).
-        // Heartbeats come from the consumer's own thread, so a busy loop does not expire it.
-        p.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000);
-        p.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
+        // A node that dies and stays dead keeps its partitions until its session expires: 3 s, so
+        // that the survivors answer its tasks within 5 s. Brokers refuse sessions below their
+        // group.min.session.timeout.ms (6 s by default; the repository's brokers allow 1 s).
+        // Heartbeats come from the consumer's own thread, so a busy loop does not expire it; three
+        // fit in a session, so one late heartbeat on a loaded machine does not either.
+        // Where the brokers' minimum is larger (a stock Kafka's 6 s), the node takes that instead.
+        if (sessionMs > 0) {
+            p.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionMs);
+            p.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, SessionTimeout.heartbeatFor(sessionMs));
+        }
+        p.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, HEARTBEAT_INTERVAL_MS);
         return p;
     }
 
@@ -90,7 +106,21 @@ public final class KafkaClients implements AutoCloseable {
 
     /** The transactional ids of this node's producers, {@code <topic prefix>writer.<node id>} and that with {@code .2}: an installation's own, so ACLs can keep installations apart. */
     List<String> transactionalIds() {
-        return List.of(config.topics().prefix() + "writer." + config.nodeId(), config.topics().prefix() + "writer." + config.nodeId() + ".2");
+        return transactionalIds(config.topics().prefix(), config.nodeId());
+    }
+
+    /** The transactional ids of node {@code nodeId}'s producers in the installation with topic prefix {@code prefix}. */
+    static List<String> transactionalIds(String prefix, String nodeId) {
+        return List.of(prefix + "writer." + nodeId, prefix + "writer." + nodeId + ".2");
+    }
+
+    /** The message for a broker that refused this node's session timeout when it joined the group. */
+    String sessionTimeoutRefused() {
+        Object ms = consumerProps().get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
+        return "the broker refused kafka.session.timeout.ms=" + ms + " (outside its group.min.session.timeout.ms"
+                + " and group.max.session.timeout.ms; Kafka's default minimum is 6000): lower the brokers'"
+                + " group.min.session.timeout.ms (the repository's configurations set 1000), or set"
+                + " kafka.session.timeout.ms to at least their minimum, which hands a dead node's tasks over that much later";
     }
 
     public KafkaConsumer<byte[], byte[]> consumer() {

@@ -1,5 +1,6 @@
 package io.swmrfacade.writer.internal;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -9,6 +10,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.utils.LogContext;
 import org.slf4j.Logger;
@@ -18,8 +20,18 @@ import org.slf4j.Logger;
  * Revoke: record and commit what finished, synchronously, before giving the partitions up.
  * Assign: read the partitions' attempt counts and committed offsets (with their open-offset
  * metadata). Loss: abort the open transaction and send again only what the node still owns.
+ *
+ * <p>Committed offsets are read stable (read_committed): offsets a dead node sent into a
+ * transaction it never ended hold them back. When they do not come within
+ * {@link #STABLE_OFFSETS_WAIT}, {@link OrphanedTransactions} ends such transactions.
  */
 final class Rebalance implements ConsumerRebalanceListener {
+
+    /** A broker round trip or two, even on a loaded machine; longer means offsets held by an open transaction. */
+    static final Duration STABLE_OFFSETS_WAIT = Duration.ofMillis(500);
+    private static final Duration FENCE_TIMEOUT = Duration.ofSeconds(5);
+    /** Kafka's default.api.timeout.ms, the wait before this change. */
+    private static final Duration OFFSETS_TIMEOUT = Duration.ofSeconds(60);
 
     private final Logger log;
     private final Consumer<?, ?> consumer;
@@ -30,10 +42,12 @@ final class Rebalance implements ConsumerRebalanceListener {
     private final OffsetTracker offsets;
     private final Attempts attempts;
     private final NodeStartup startup;
+    private final OrphanedTransactions orphans;
 
     Rebalance(Consumer<?, ?> consumer, PollWakeup wakeup, Publishing publishing, Starts starts, Intake intake,
-              OffsetTracker offsets, Attempts attempts, NodeStartup startup, LogContext logs) {
+              OffsetTracker offsets, Attempts attempts, NodeStartup startup, OrphanedTransactions orphans, LogContext logs) {
         this.startup = startup;
+        this.orphans = orphans;
         this.consumer = consumer;
         this.wakeup = wakeup;
         this.publishing = publishing;
@@ -85,11 +99,23 @@ final class Rebalance implements ConsumerRebalanceListener {
         attempts.forget(partitions);
     }
 
-    /** The committed offsets, asked again if a wake-up meant for the poll interrupts the call. */
+    /** The committed offsets; a departed node's open transaction holding them is ended first. */
     private Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions) {
+        try {
+            return committed(partitions, STABLE_OFFSETS_WAIT);
+        } catch (TimeoutException e) {
+            log.info("the committed offsets of {} are not stable after {} ms; looking for a departed node's open transaction",
+                    partitions, STABLE_OFFSETS_WAIT.toMillis());
+            orphans.fence(FENCE_TIMEOUT);
+            return committed(partitions, OFFSETS_TIMEOUT);
+        }
+    }
+
+    /** The committed offsets, asked again if a wake-up meant for the poll interrupts the call. */
+    private Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions, Duration timeout) {
         for (int i = 0; ; i++) {
             try {
-                return consumer.committed(partitions);
+                return consumer.committed(partitions, timeout);
             } catch (WakeupException e) {
                 if (i >= 3) {
                     throw e;

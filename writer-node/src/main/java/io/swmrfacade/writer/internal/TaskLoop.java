@@ -1,12 +1,14 @@
 package io.swmrfacade.writer.internal;
 
 import io.swmrfacade.swmr.SwmrWriter;
+import io.swmrfacade.writer.WriterNodeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.InvalidSessionTimeoutException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -67,6 +69,9 @@ public final class TaskLoop implements Runnable {
         } catch (ProducerFencedException e) {
             failure = e;
             log.error("another node with this id took over this node's transactions; stopping");
+        } catch (InvalidSessionTimeoutException e) {
+            failure = new WriterNodeException(p.kafka().sessionTimeoutRefused());
+            log.error("{}", failure.getMessage());
         } catch (RuntimeException | Error e) {
             failure = e;
             log.error("task loop failed: {}", e.toString(), e);

@@ -70,7 +70,7 @@ public final class TaskLoopBuilder {
         all.addAll(extraHandlers);
         HandlerRegistry handlers = new HandlerRegistry(all, config.getString(WriterConfig.PLUGIN_DIR));
         TaskChecks taskChecks = new TaskChecks(handlers);
-        AppliedIndex index = AppliedIndex.load(file);
+        AppliedIndex index = AppliedIndex.load(file, config.getInt(WriterConfig.APPLIED_WINDOW));
         ResultRecords records = new ResultRecords(config.topics(), config.nodeId());
         FileRecorder recorder = new FileRecorder(file, index, records);
 
@@ -94,7 +94,7 @@ public final class TaskLoopBuilder {
             return h != null && h.maxConcurrency() > 0 ? h.maxConcurrency() : fallback;
         }, keys);
 
-        WriterMetrics metrics = metrics(handlers, lanes, kafka, file, index);
+        WriterMetrics metrics = metrics(handlers, lanes, kafka, file, recorder);
 
         AtomicBoolean stopping = new AtomicBoolean();
         OffsetTracker offsets = new OffsetTracker();
@@ -110,7 +110,8 @@ public final class TaskLoopBuilder {
                 config.getInt(WriterConfig.MAX_ATTEMPTS), keys, lanes, publishing, checks, clock, logs, metrics);
         CancelsFollower cancels = new CancelsFollower(config, cancelBook, wakeup::wake, logs);
         NodeStartup startup = new NodeStartup(startCalledMs, fileOpenedMs, System.currentTimeMillis(), log);
-        Rebalance rebalance = new Rebalance(kafka.consumer(), wakeup, publishing, starts, intake, offsets, attempts, startup, logs);
+        Rebalance rebalance = new Rebalance(kafka.consumer(), wakeup, publishing, starts, intake, offsets, attempts, startup,
+                OrphanedTransactions.of(config, kafka, logs), logs);
 
         log.info("file {} holds {} tasks; handlers {}", file.currentFile(), index.size(), handlers.types());
         return new TaskLoop(new TaskLoop.Parts(log, kafka, config.topics().tasks(), config.getInt(WriterConfig.MAX_INFLIGHT),
@@ -138,15 +139,12 @@ public final class TaskLoopBuilder {
     }
 
     /** The node's meters on the registry given, or {@link WriterMetrics#NONE} (nothing wrapped) without one. */
-    private WriterMetrics metrics(HandlerRegistry handlers, Lanes lanes, KafkaClients kafka, SwmrWriter file, AppliedIndex index) {
+    private WriterMetrics metrics(HandlerRegistry handlers, Lanes lanes, KafkaClients kafka, SwmrWriter file, FileRecorder recorder) {
         if (registry == null) {
             return WriterMetrics.NONE;
         }
         MicrometerWriterMetrics.Sources sources = new MicrometerWriterMetrics.Sources(lanes::running, lanes::inFlight,
-                kafka.consumer()::metrics, config.topics().tasks(), file::segment, file::currentFile, id -> {
-                    AppliedIndex.Applied a = index.get(id);
-                    return a == null ? -1 : a.row().status();
-                });
+                kafka.consumer()::metrics, config.topics().tasks(), file::segment, file::currentFile, recorder::lastRecordedStatus);
         return new MicrometerWriterMetrics(registry, clock, System::nanoTime, handlers.types(),
                 config.getInt(WriterConfig.MAX_INFLIGHT), sources);
     }
