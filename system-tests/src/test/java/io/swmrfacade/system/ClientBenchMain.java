@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
  * Client benchmarks against the in-JVM cluster (or {@code SF_BOOTSTRAP}, such as a broker in its
@@ -37,7 +38,7 @@ import org.apache.kafka.clients.admin.NewTopic;
  *
  * <p>Every send is paced by parking ({@link Pacer}), never by spinning. Arguments (all optional):
  * {@code rtSeconds rounds echoTasks ppRecords warmSeconds}. System property
- * {@code kafka.tools.jar}: the kafka-tools 4.1.1 jar (default: the local Maven repository's).
+ * {@code kafka.tools.jar}: the kafka-tools jar of the clients' version (default: the local Maven repository's).
  */
 public final class ClientBenchMain {
 
@@ -222,7 +223,8 @@ public final class ClientBenchMain {
             admin.createTopics(List.of(KafkaPingPong.benchTopic(admin, topic))).all().get();
         }
         String jar = System.getProperty("kafka.tools.jar", Path.of(System.getProperty("user.home"),
-                ".m2/repository/org/apache/kafka/kafka-tools/4.1.1/kafka-tools-4.1.1.jar").toString());
+                ".m2/repository/org/apache/kafka/kafka-tools/" + AppInfoParser.getVersion() + "/kafka-tools-"
+                + AppInfoParser.getVersion() + ".jar").toString());
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
                 System.getProperty("java.class.path") + java.io.File.pathSeparator + jar, "org.apache.kafka.tools.ProducerPerformance",
                 "--topic", topic, "--num-records", String.valueOf(records), "--record-size", "100", "--throughput", "-1",
