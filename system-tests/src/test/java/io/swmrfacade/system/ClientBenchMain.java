@@ -4,6 +4,7 @@ import io.swmrfacade.client.CollectResult;
 import io.swmrfacade.client.Task;
 import io.swmrfacade.client.TaskFacade;
 import io.swmrfacade.client.TaskHandle;
+import io.swmrfacade.testkafka.KafkaVersion;
 import io.swmrfacade.writer.WriterNode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -19,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
  * Client benchmarks against the in-JVM cluster (or {@code SF_BOOTSTRAP}, such as a broker in its
@@ -223,8 +223,8 @@ public final class ClientBenchMain {
             admin.createTopics(List.of(KafkaPingPong.benchTopic(admin, topic))).all().get();
         }
         String jar = System.getProperty("kafka.tools.jar", Path.of(System.getProperty("user.home"),
-                ".m2/repository/org/apache/kafka/kafka-tools/" + AppInfoParser.getVersion() + "/kafka-tools-"
-                + AppInfoParser.getVersion() + ".jar").toString());
+                ".m2/repository/org/apache/kafka/kafka-tools/" + KafkaVersion.clients() + "/kafka-tools-"
+                + KafkaVersion.clients() + ".jar").toString());
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
                 System.getProperty("java.class.path") + java.io.File.pathSeparator + jar, "org.apache.kafka.tools.ProducerPerformance",
                 "--topic", topic, "--num-records", String.valueOf(records), "--record-size", "100", "--throughput", "-1",

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
-import org.apache.kafka.common.utils.AppInfoParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.kafka.KafkaContainer;
@@ -18,7 +17,7 @@ import org.testcontainers.utility.DockerImageName;
 public final class TestKafka {
 
     /** The official Apache Kafka image, at the version of the clients the project uses. */
-    public static final String IMAGE = "apache/kafka:" + AppInfoParser.getVersion();
+    public static final String IMAGE = "apache/kafka:" + KafkaVersion.clients();
 
     private static final Logger LOG = LoggerFactory.getLogger(TestKafka.class);
     private static String bootstrap;
