@@ -25,7 +25,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
-import org.apache.kafka.common.utils.internals.LogContext;
+import org.apache.kafka.common.utils.LogContext;
 
 /**
  * Durable start counts of tasks, on the compacted attempts topic, so that a task that kills its

@@ -15,7 +15,7 @@ import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.internals.LogContext;
+import org.apache.kafka.common.utils.LogContext;
 import org.slf4j.Logger;
 
 /**

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.internals.LogContext;
+import org.apache.kafka.common.utils.LogContext;
 import org.junit.jupiter.api.Test;
 
 /** Starts without a broker: a recorder that acknowledges when told, and a pool that runs on the calling thread. */
