@@ -4,6 +4,7 @@ import io.swmrfacade.client.CollectResult;
 import io.swmrfacade.client.Task;
 import io.swmrfacade.client.TaskFacade;
 import io.swmrfacade.client.TaskHandle;
+import io.swmrfacade.testkafka.KafkaVersion;
 import io.swmrfacade.writer.WriterNode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -37,7 +38,7 @@ import org.apache.kafka.clients.admin.NewTopic;
  *
  * <p>Every send is paced by parking ({@link Pacer}), never by spinning. Arguments (all optional):
  * {@code rtSeconds rounds echoTasks ppRecords warmSeconds}. System property
- * {@code kafka.tools.jar}: the kafka-tools 4.1.1 jar (default: the local Maven repository's).
+ * {@code kafka.tools.jar}: the kafka-tools jar of the clients' version (default: the local Maven repository's).
  */
 public final class ClientBenchMain {
 
@@ -222,7 +223,8 @@ public final class ClientBenchMain {
             admin.createTopics(List.of(KafkaPingPong.benchTopic(admin, topic))).all().get();
         }
         String jar = System.getProperty("kafka.tools.jar", Path.of(System.getProperty("user.home"),
-                ".m2/repository/org/apache/kafka/kafka-tools/4.1.1/kafka-tools-4.1.1.jar").toString());
+                ".m2/repository/org/apache/kafka/kafka-tools/" + KafkaVersion.clients() + "/kafka-tools-"
+                + KafkaVersion.clients() + ".jar").toString());
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
                 System.getProperty("java.class.path") + java.io.File.pathSeparator + jar, "org.apache.kafka.tools.ProducerPerformance",
                 "--topic", topic, "--num-records", String.valueOf(records), "--record-size", "100", "--throughput", "-1",

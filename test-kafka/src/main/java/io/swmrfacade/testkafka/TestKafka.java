@@ -17,7 +17,7 @@ import org.testcontainers.utility.DockerImageName;
 public final class TestKafka {
 
     /** The official Apache Kafka image, at the version of the clients the project uses. */
-    public static final String IMAGE = "apache/kafka:4.1.1";
+    public static final String IMAGE = "apache/kafka:" + KafkaVersion.clients();
 
     private static final Logger LOG = LoggerFactory.getLogger(TestKafka.class);
     private static String bootstrap;
