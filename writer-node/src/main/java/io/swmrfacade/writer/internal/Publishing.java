@@ -41,7 +41,7 @@ final class Publishing implements Intake.Sink {
     private final OffsetTracker offsets;
     private final Function<Outcome, ProducerRecord<byte[], byte[]>> recorder;
     private final Runnable flush;
-    private final Consumer<Inflight> attemptsOver;
+    private final Consumer<List<Inflight>> attemptsOver;
     private final Supplier<ConsumerGroupMetadata> group;
     private final LongSupplier nanoTime;
     private final ConcurrentLinkedQueue<Outcome> finished = new ConcurrentLinkedQueue<>();
@@ -56,11 +56,11 @@ final class Publishing implements Intake.Sink {
     /**
      * @param recorder     writes an outcome into the file (visible at the next flush) and returns its result
      * @param flush        flushes the file
-     * @param attemptsOver ends a task's attempt count once its result is committed
+     * @param attemptsOver ends the attempt counts of tasks whose results are committed (one call per commit)
      * @param group        the consumer's group metadata, read on the loop thread for each commit
      */
     Publishing(Transactions txns, OffsetTracker offsets, Function<Outcome, ProducerRecord<byte[], byte[]>> recorder,
-               Runnable flush, Consumer<Inflight> attemptsOver, Supplier<ConsumerGroupMetadata> group,
+               Runnable flush, Consumer<List<Inflight>> attemptsOver, Supplier<ConsumerGroupMetadata> group,
                LongSupplier nanoTime, LogContext logs) {
         this.txns = txns;
         this.offsets = offsets;
@@ -214,7 +214,7 @@ final class Publishing implements Intake.Sink {
         Transactions.Batch b = c.batch();
         if (c.committed()) {
             offsets.markCommitted(b.offsets());
-            b.clears().forEach(attemptsOver);
+            attemptsOver.accept(b.clears());
         } else {
             // Aborted after a retriable failure: the records are in the file; send them again,
             // those of partitions this node still owns (a new owner answers the others).

@@ -90,7 +90,7 @@ public final class TaskLoopBuilder {
         Transactions txns = new TwoProducerTransactions(kafka.transactionalIds(), kafka::newTransactionalProducer,
                 config.nodeId(), logs);
         PollWakeup wakeup = new PollWakeup(kafka.consumer());
-        Publishing publishing = new Publishing(txns, offsets, recorder::record, file::flush, attempts::clear,
+        Publishing publishing = new Publishing(txns, offsets, recorder::record, file::flush, attempts::clearAll,
                 kafka.consumer()::groupMetadata, System::nanoTime, logs);
         Starts starts = new Starts(lanes, keys, attempts, pool, runner::run, publishing::finished, wakeup::wake,
                 stopping::get, clock, logs);

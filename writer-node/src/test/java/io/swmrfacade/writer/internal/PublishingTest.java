@@ -129,7 +129,7 @@ class PublishingTest {
         publishing = new Publishing(txns, offsets, o -> {
             events.add("row " + o.task().id());
             return new ProducerRecord<>("sf.results", new byte[] {(byte) o.task().offset()});
-        }, () -> events.add("flush"), attemptsOver::add, () -> new ConsumerGroupMetadata("sf.writers"), nanos::get,
+        }, () -> events.add("flush"), attemptsOver::addAll, () -> new ConsumerGroupMetadata("sf.writers"), nanos::get,
                 new LogContext());
     }
 
