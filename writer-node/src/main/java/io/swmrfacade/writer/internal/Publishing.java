@@ -31,7 +31,7 @@ import org.slf4j.Logger;
  */
 final class Publishing implements Intake.Sink {
 
-    /** Commits at most this often while busy (group commit). */
+    /** Commits at most this often (group commit). */
     static final Duration COMMIT_INTERVAL = Duration.ofMillis(20);
     /** ... unless this many results wait. */
     static final int MAX_BATCH = 2000;
@@ -160,15 +160,19 @@ final class Publishing implements Intake.Sink {
     /**
      * Commits the open transaction with the offsets its results cover, in the background, once
      * the commit before it is done and either {@link #COMMIT_INTERVAL} has passed since that one
-     * began, {@link #MAX_BATCH} results wait, or the node is {@code idle}. Commits do not hold
-     * results back (they are sent already); their pace only trades broker work against how soon
-     * read-committed readers see results and how much a crash replays from the file.
+     * began or {@link #MAX_BATCH} results wait. Commits do not hold results back (they are sent
+     * already); their pace only trades broker work against how soon read-committed readers see
+     * results and how much a crash replays from the file.
+     *
+     * <p>Not at once when the node is idle: at a steady trickle that would commit after every
+     * task, so every result would open a transaction and pay for adding its partition to it
+     * (and each commit costs the broker three requests).
      */
-    void maybeCommit(boolean idle) {
+    void maybeCommit() {
         if (txns.committing()) {
             return; // one commit at a time; the other producer takes results meanwhile
         }
-        if (!idle && txns.openRecords() < MAX_BATCH && nanoTime.getAsLong() - lastCommitNanos < COMMIT_INTERVAL.toNanos()) {
+        if (txns.openRecords() < MAX_BATCH && nanoTime.getAsLong() - lastCommitNanos < COMMIT_INTERVAL.toNanos()) {
             return;
         }
         sendStaged();
