@@ -66,7 +66,8 @@ public final class FacadeImpl implements TaskFacade {
         this.settings = settings;
         this.stream = new ResultLog("sf-facade-stream");
         this.ledger = new SessionLedger(!settings.resume(), stream::append);
-        this.sender = new Sender(new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer()),
+        this.sender = new Sender(new KafkaProducer<>(producerProps("tasks"), new ByteArraySerializer(), new ByteArraySerializer()),
+                new KafkaProducer<>(producerProps("journal"), new ByteArraySerializer(), new ByteArraySerializer()),
                 settings.topics().tasks(), settings.topics().events(), settings.session().value(), settings.clock(),
                 settings.maxBufferedTasks(),
                 settings.maxBufferedBytes(), (p, why) -> {
@@ -87,8 +88,13 @@ public final class FacadeImpl implements TaskFacade {
         return t;
     }
 
-    private Map<String, Object> producerProps() {
+    /** {@code role} names the producer in its client id: one takes tasks, the other their journal entries. */
+    private Map<String, Object> producerProps(String role) {
         Map<String, Object> p = new HashMap<>(settings.kafka());
+        Object clientId = p.get(ProducerConfig.CLIENT_ID_CONFIG);
+        if (clientId != null && !clientId.toString().isEmpty()) {
+            p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-" + role);
+        }
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
