@@ -41,7 +41,7 @@ import org.apache.kafka.common.utils.LogContext;
  * ({@link #recordStarts}), runs only once its record is acknowledged (one round trip, which the
  * loop does not wait for), so its count never falls short. When a node is assigned task
  * partitions it reads those attempts partitions to their end ({@link #load}). Once a task's result
- * is committed, {@link #clear} writes a tombstone.
+ * is committed, {@link #clearAll} writes a tombstone.
  *
  * <p>Attempt records and tombstones are plain (non-transactional) writes, read back with
  * read_uncommitted: a transaction left open by a dead node would otherwise hide later attempt
