@@ -25,12 +25,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that talks to the producer. {@code KafkaProducer.send} can block (for metadata,
+ * The one thread that talks to the producers. {@code KafkaProducer.send} can block (for metadata,
  * or a full buffer) while the broker is away; here that only delays this thread, never a caller
  * of submit. Tasks stay counted against the buffer bounds until the broker acknowledges them;
  * then the task is journaled (a SUBMITTED event) so a resumed session knows it. A journal entry
  * gets the same discipline as its task: kept and sent again while the broker cannot take it,
  * waited for by close, and reported ({@link #unjournaled}) if close comes first.
+ *
+ * <p>Journal entries go through a producer of their own: the tasks' producer keeps one request in
+ * flight (see FacadeImpl), and an entry sharing it would hold the next task back for a whole
+ * broker round trip.
  */
 final class Sender implements Runnable {
 
@@ -44,6 +48,7 @@ final class Sender implements Runnable {
     }
 
     private final Producer<byte[], byte[]> producer;
+    private final Producer<byte[], byte[]> journalProducer;
     private final String tasksTopic;
     private final String eventsTopic;
     private final byte[] sessionKey;
@@ -72,9 +77,11 @@ final class Sender implements Runnable {
     private Pending head;
     private volatile long journalNotBefore = System.nanoTime();
 
-    Sender(Producer<byte[], byte[]> producer, String tasksTopic, String eventsTopic, String sessionId, Clock clock,
-           int maxTasks, long maxBytes, BiConsumer<Pending, String> failed) {
+    /** {@code producer} takes the tasks, {@code journalProducer} their journal entries; this closes both. */
+    Sender(Producer<byte[], byte[]> producer, Producer<byte[], byte[]> journalProducer, String tasksTopic, String eventsTopic,
+           String sessionId, Clock clock, int maxTasks, long maxBytes, BiConsumer<Pending, String> failed) {
         this.producer = producer;
+        this.journalProducer = journalProducer;
         this.tasksTopic = tasksTopic;
         this.eventsTopic = eventsTopic;
         this.sessionId = sessionId;
@@ -166,11 +173,15 @@ final class Sender implements Runnable {
         } catch (RuntimeException e) {
             LOG.error("[{}] sender stopped: {}", sessionId, e.toString(), e);
         }
+        // Past the deadline close aborts what is unconfirmed, and those callbacks (run before close
+        // returns) report NOT_SENT; the journal entries of tasks acknowledged meanwhile go out last.
+        producer.close(Duration.ofNanos(closeTimeLeft()));
         journalAcked();
-        // Flushes the journal; past the deadline it aborts what is unconfirmed, and those
-        // callbacks (run before close returns) report NOT_SENT.
-        long left = closing ? Math.max(0, closeDeadlineNanos - System.nanoTime()) : 0;
-        producer.close(Duration.ofNanos(left));
+        journalProducer.close(Duration.ofNanos(closeTimeLeft()));
+    }
+
+    private long closeTimeLeft() {
+        return closing ? Math.max(0, closeDeadlineNanos - System.nanoTime()) : 0;
     }
 
     private void send(Pending p) {
@@ -240,7 +251,7 @@ final class Sender implements Runnable {
                 .setAtUs(clock.millis() * 1000).build();
         journalUnconfirmed.add(p);
         try {
-            producer.send(new ProducerRecord<>(eventsTopic, sessionKey, e.toByteArray()), (meta, error) -> onJournalAck(p, error));
+            journalProducer.send(new ProducerRecord<>(eventsTopic, sessionKey, e.toByteArray()), (meta, error) -> onJournalAck(p, error));
         } catch (KafkaException ex) {
             onJournalAck(p, ex);
         }

@@ -5,6 +5,7 @@ import io.swmrfacade.proto.v1.TaskAttempt;
 import io.swmrfacade.writer.WriterConfig;
 import io.swmrfacade.writer.WriterNodeException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,11 +32,16 @@ import org.apache.kafka.common.utils.LogContext;
  * Durable start counts of tasks, on the compacted attempts topic, so that a task that kills its
  * node is recognised after a restart and on any other node.
  *
- * <p>Before a batch of tasks starts, {@link #recordStarts} writes one record per task (its starts
- * so far, this one included) to the attempts partition numbered like the task's partition; the
- * batch starts when they are acknowledged (one round trip, which the loop does not wait for). When a node is assigned task
+ * <p>Before a batch of tasks starts, one record per task (its starts so far, this one included)
+ * goes to the attempts partition numbered like the task's partition. A task never started before
+ * ({@link #recordFirstStarts}) is counted in the node's {@link StartJournal} and runs at once,
+ * without waiting for the broker: a node killed before the record arrived counts the start from
+ * its journal when it restarts on its file, and only a node lost for good (its journal with it)
+ * can leave a task's count one start short. A suspect, a task started before
+ * ({@link #recordStarts}), runs only once its record is acknowledged (one round trip, which the
+ * loop does not wait for), so its count never falls short. When a node is assigned task
  * partitions it reads those attempts partitions to their end ({@link #load}). Once a task's result
- * is committed, {@link #clear} writes a tombstone.
+ * is committed, {@link #clearAll} writes a tombstone.
  *
  * <p>Attempt records and tombstones are plain (non-transactional) writes, read back with
  * read_uncommitted: a transaction left open by a dead node would otherwise hide later attempt
@@ -62,14 +68,24 @@ final class Attempts implements StartRecorder, AutoCloseable {
     private final Producer<byte[], byte[]> producer;
     private final Consumer<byte[], byte[]> reader;
     private final Map<String, Count> counts = new HashMap<>();
+    private final StartJournal journal;
+    private volatile boolean firstStartFailureLogged;
 
     Attempts(WriterConfig config, Clock clock, LogContext logs) {
-        this(config.topics().attempts(), config.nodeId(), producer(config), reader(config), clock, logs);
+        this(config.topics().attempts(), config.nodeId(), producer(config), reader(config), clock, logs,
+                StartJournal.open(Path.of(config.file() + ".starts"), logs));
     }
 
-    /** Over the given clients (Kafka's, or in-memory ones in tests); closes them on {@link #close}. */
+    /** Over the given clients (Kafka's, or in-memory ones in tests), without a journal; closes them on {@link #close}. */
     Attempts(String topic, String nodeId, Producer<byte[], byte[]> producer, Consumer<byte[], byte[]> reader, Clock clock,
              LogContext logs) {
+        this(topic, nodeId, producer, reader, clock, logs, StartJournal.none());
+    }
+
+    /** Over the given clients and journal; closes them all on {@link #close}. */
+    Attempts(String topic, String nodeId, Producer<byte[], byte[]> producer, Consumer<byte[], byte[]> reader, Clock clock,
+             LogContext logs, StartJournal journal) {
+        this.journal = journal;
         this.topic = topic;
         this.nodeId = nodeId;
         this.producer = producer;
@@ -106,10 +122,10 @@ final class Attempts implements StartRecorder, AutoCloseable {
         return new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    /** Starts of {@code taskId} so far that never recorded a result. */
+    /** Starts of {@code taskId} so far that never recorded a result: the most that Kafka or this node's journal holds. */
     int starts(String taskId) {
         Count c = counts.get(taskId);
-        return c == null ? 0 : c.starts;
+        return Math.max(c == null ? 0 : c.starts, journal.starts(taskId));
     }
 
     /**
@@ -182,6 +198,42 @@ final class Attempts implements StartRecorder, AutoCloseable {
         java.util.Set<Integer> gone = new java.util.HashSet<>();
         taskPartitions.forEach(tp -> gone.add(tp.partition()));
         counts.values().removeIf(c -> gone.contains(c.partition));
+        journal.forget(taskPartitions);
+    }
+
+    /**
+     * Counts the first start of each task (none started before) in the journal and sends its
+     * attempts record without waiting: the tasks may run at once. Returns false, having counted
+     * nothing, if the journal cannot write; the caller then uses {@link #recordStarts}.
+     */
+    @Override
+    public boolean recordFirstStarts(List<Inflight> tasks) {
+        if (!journal.started(tasks)) {
+            return false;
+        }
+        for (Inflight t : tasks) {
+            counts.put(t.id(), new Count(t.tp().partition(), t.priorStarts() + 1));
+            TaskAttempt a = TaskAttempt.newBuilder().setTaskId(t.id()).setAttempts(t.priorStarts() + 1)
+                    .setWorkerId(nodeId).setAtUs(micros()).build();
+            try {
+                producer.send(record(t, a.toByteArray()), (meta, error) -> {
+                    if (error != null) {
+                        firstStartNotSent(error);
+                    }
+                });
+            } catch (KafkaException e) {
+                firstStartNotSent(e);
+            }
+        }
+        return true;
+    }
+
+    /** Any thread. The start stays counted in the journal; only another node taking the task over would miss it. */
+    private void firstStartNotSent(Exception e) {
+        if (!firstStartFailureLogged) {
+            firstStartFailureLogged = true;
+            log.warn("could not send an attempts record ({}); the start stays counted in this node's journal", e.toString());
+        }
     }
 
     /**
@@ -233,11 +285,14 @@ final class Attempts implements StartRecorder, AutoCloseable {
         }
     }
 
-    /** After a task's result is committed: its count is over. Does not wait. */
-    void clear(Inflight t) {
-        if (counts.remove(t.id()) != null || t.priorStarts() > 0) {
-            sendQuietly(record(t, null));
+    /** After the tasks' results are committed: their counts are over. Does not wait. */
+    void clearAll(List<Inflight> tasks) {
+        for (Inflight t : tasks) {
+            if (counts.remove(t.id()) != null || t.priorStarts() > 0) {
+                sendQuietly(record(t, null));
+            }
         }
+        journal.ended(tasks.stream().map(Inflight::id).toList());
     }
 
     /**
@@ -251,6 +306,7 @@ final class Attempts implements StartRecorder, AutoCloseable {
                     .setAttempts(t.priorStarts()).setWorkerId(nodeId).setAtUs(micros()).build().toByteArray();
             sendQuietly(record(t, value));
             counts.remove(t.id());
+            journal.takenBack(t);
         }
         try {
             producer.flush();
@@ -278,6 +334,7 @@ final class Attempts implements StartRecorder, AutoCloseable {
     @Override
     public void close() {
         try {
+            journal.close();
             producer.close(Duration.ofSeconds(5));
         } finally {
             reader.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));

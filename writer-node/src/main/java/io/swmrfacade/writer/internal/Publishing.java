@@ -31,7 +31,7 @@ import org.slf4j.Logger;
  */
 final class Publishing implements Intake.Sink {
 
-    /** Commits at most this often while busy (group commit). */
+    /** Commits at most this often (group commit). */
     static final Duration COMMIT_INTERVAL = Duration.ofMillis(20);
     /** ... unless this many results wait. */
     static final int MAX_BATCH = 2000;
@@ -41,7 +41,7 @@ final class Publishing implements Intake.Sink {
     private final OffsetTracker offsets;
     private final Function<Outcome, ProducerRecord<byte[], byte[]>> recorder;
     private final Runnable flush;
-    private final Consumer<Inflight> attemptsOver;
+    private final Consumer<List<Inflight>> attemptsOver;
     private final Supplier<ConsumerGroupMetadata> group;
     private final LongSupplier nanoTime;
     private final ConcurrentLinkedQueue<Outcome> finished = new ConcurrentLinkedQueue<>();
@@ -56,11 +56,11 @@ final class Publishing implements Intake.Sink {
     /**
      * @param recorder     writes an outcome into the file (visible at the next flush) and returns its result
      * @param flush        flushes the file
-     * @param attemptsOver ends a task's attempt count once its result is committed
+     * @param attemptsOver ends the attempt counts of tasks whose results are committed (one call per commit)
      * @param group        the consumer's group metadata, read on the loop thread for each commit
      */
     Publishing(Transactions txns, OffsetTracker offsets, Function<Outcome, ProducerRecord<byte[], byte[]>> recorder,
-               Runnable flush, Consumer<Inflight> attemptsOver, Supplier<ConsumerGroupMetadata> group,
+               Runnable flush, Consumer<List<Inflight>> attemptsOver, Supplier<ConsumerGroupMetadata> group,
                LongSupplier nanoTime, LogContext logs) {
         this.txns = txns;
         this.offsets = offsets;
@@ -160,15 +160,19 @@ final class Publishing implements Intake.Sink {
     /**
      * Commits the open transaction with the offsets its results cover, in the background, once
      * the commit before it is done and either {@link #COMMIT_INTERVAL} has passed since that one
-     * began, {@link #MAX_BATCH} results wait, or the node is {@code idle}. Commits do not hold
-     * results back (they are sent already); their pace only trades broker work against how soon
-     * read-committed readers see results and how much a crash replays from the file.
+     * began or {@link #MAX_BATCH} results wait. Commits do not hold results back (they are sent
+     * already); their pace only trades broker work against how soon read-committed readers see
+     * results and how much a crash replays from the file.
+     *
+     * <p>Not at once when the node is idle: at a steady trickle that would commit after every
+     * task, so every result would open a transaction and pay for adding its partition to it
+     * (and each commit costs the broker three requests).
      */
-    void maybeCommit(boolean idle) {
+    void maybeCommit() {
         if (txns.committing()) {
             return; // one commit at a time; the other producer takes results meanwhile
         }
-        if (!idle && txns.openRecords() < MAX_BATCH && nanoTime.getAsLong() - lastCommitNanos < COMMIT_INTERVAL.toNanos()) {
+        if (txns.openRecords() < MAX_BATCH && nanoTime.getAsLong() - lastCommitNanos < COMMIT_INTERVAL.toNanos()) {
             return;
         }
         sendStaged();
@@ -214,7 +218,7 @@ final class Publishing implements Intake.Sink {
         Transactions.Batch b = c.batch();
         if (c.committed()) {
             offsets.markCommitted(b.offsets());
-            b.clears().forEach(attemptsOver);
+            attemptsOver.accept(b.clears());
         } else {
             // Aborted after a retriable failure: the records are in the file; send them again,
             // those of partitions this node still owns (a new owner answers the others).

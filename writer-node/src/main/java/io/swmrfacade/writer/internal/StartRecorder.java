@@ -3,8 +3,15 @@ package io.swmrfacade.writer.internal;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** Durable start counts, written before tasks run ({@link Attempts} on Kafka). */
+/** Durable start counts, written before tasks run ({@link Attempts} on Kafka, with its {@link StartJournal}). */
 interface StartRecorder {
+
+    /**
+     * Counts one start of each task, none started before, so that the node's own restart sees it,
+     * and sends the durable record without waiting: the tasks may run at once. Returns false,
+     * having counted nothing, if that cannot be done; then {@link #recordStarts} must be used.
+     */
+    boolean recordFirstStarts(List<Inflight> tasks);
 
     /**
      * Records one more start of each task and returns at once; {@code whenRecorded} gets true,

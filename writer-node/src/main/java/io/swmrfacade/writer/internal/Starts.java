@@ -63,9 +63,10 @@ final class Starts {
     }
 
     /**
-     * Runs the ready tasks that have slots, and sends durable start records for the waiting tasks
-     * the lanes allow; those become ready when the records are acknowledged (on the recorder's
-     * thread, which also runs them if they have slots), while the loop goes on.
+     * Runs the ready tasks that have slots, and records the starts of the waiting tasks the lanes
+     * allow. First starts become ready at once ({@link StartRecorder#recordFirstStarts}); suspects
+     * when their records are acknowledged (on the recorder's thread, which also runs them if they
+     * have slots), while the loop goes on.
      */
     void startBatch() {
         sweep.sweep();
@@ -75,14 +76,26 @@ final class Starts {
             return;
         }
         List<Inflight> run = new ArrayList<>(toRecord.size());
+        List<Inflight> first = new ArrayList<>(toRecord.size());
         for (Inflight t : toRecord) {
             Outcome stop = checks.stop(t, false);
             if (stop != null) {
                 lanes.dropped(t);
                 releaseKey(t);
                 finished.accept(stop);
+            } else if (t.priorStarts() == 0) {
+                first.add(t);
             } else {
                 run.add(t);
+            }
+        }
+        if (!first.isEmpty()) {
+            if (recorder.recordFirstStarts(first)) {
+                // Off the critical path: these run now, their Kafka records follow on their own.
+                lanes.recorded(first);
+                runReady();
+            } else {
+                run.addAll(first);
             }
         }
         if (run.isEmpty()) {

@@ -93,7 +93,7 @@ public final class TaskLoop implements Runnable {
         if (startTasks) {
             p.starts().startBatch();
         }
-        p.publishing().maybeCommit(p.lanes().inFlight() == 0 && !p.publishing().hasFinished());
+        p.publishing().maybeCommit();
         FetchControl.apply(consumer, p.offsets(), p.intake().backlogged(), p.maxInflight(), p.stopping().get());
     }
 

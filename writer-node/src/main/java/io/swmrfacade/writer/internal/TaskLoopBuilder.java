@@ -103,7 +103,7 @@ public final class TaskLoopBuilder {
                 kafka::newTransactionalProducer, config.nodeId(), logs));
         PollWakeup wakeup = new PollWakeup(kafka.consumer());
         Publishing publishing = new Publishing(txns, offsets, metrics.recording(recorder::record), metrics.flushing(file::flush),
-                attempts::clear, kafka.consumer()::groupMetadata, System::nanoTime, logs);
+                attempts::clearAll, kafka.consumer()::groupMetadata, System::nanoTime, logs);
         Starts starts = new Starts(lanes, keys, attempts, pool, runner::run, publishing::finished, wakeup::wake,
                 stopping::get, checks, clock, logs);
         Intake intake = new Intake(offsets, records, recorder::replay, taskChecks::rejection, attempts::starts,

@@ -129,7 +129,7 @@ class PublishingTest {
         publishing = new Publishing(txns, offsets, o -> {
             events.add("row " + o.task().id());
             return new ProducerRecord<>("sf.results", new byte[] {(byte) o.task().offset()});
-        }, () -> events.add("flush"), attemptsOver::add, () -> new ConsumerGroupMetadata("sf.writers"), nanos::get,
+        }, () -> events.add("flush"), attemptsOver::addAll, () -> new ConsumerGroupMetadata("sf.writers"), nanos::get,
                 new LogContext());
     }
 
@@ -168,24 +168,30 @@ class PublishingTest {
     }
 
     @Test
-    void while_busy_commits_wait_for_the_interval_and_go_at_once_when_idle() {
+    void commits_wait_for_the_interval_even_when_idle_and_one_at_a_time() {
         finish(taken(P0, 1));
         publishing.recordFinished();
-        publishing.maybeCommit(false);
-        assertThat(txns.committing()).isFalse();
+        publishing.maybeCommit();
+        assertThat(txns.committing()).as("idle, but the interval has not passed").isFalse();
         nanos.addAndGet(Publishing.COMMIT_INTERVAL.toNanos());
-        publishing.maybeCommit(false);
+        publishing.maybeCommit();
         assertThat(txns.committing()).isTrue();
         assertThat(txns.inFlight.offsets().get(P0).offset()).isEqualTo(2);
 
         finish(taken(P0, 2));
         publishing.recordFinished();
-        publishing.maybeCommit(true);
+        commitDue();
         assertThat(txns.inFlight.records()).hasSize(1).as("one commit at a time");
         txns.end(true);
         publishing.drainCommit();
-        publishing.maybeCommit(true);
+        commitDue();
         assertThat(txns.inFlight.offsets().get(P0).offset()).isEqualTo(3);
+    }
+
+    /** The commit interval passes, and the loop turns. */
+    private void commitDue() {
+        nanos.addAndGet(Publishing.COMMIT_INTERVAL.toNanos());
+        publishing.maybeCommit();
     }
 
     @Test
@@ -196,14 +202,14 @@ class PublishingTest {
         finish(a);
         finish(b);
         publishing.recordFinished();
-        publishing.maybeCommit(true);
+        commitDue();
         offsets.revoked(List.of(P1)); // P1 moves to another node while the commit fails
         txns.end(false);
         publishing.drainCommit();
         assertThat(txns.open).extracting(o -> o.source()).containsExactly(P0);
         assertThat(txns.clears).containsExactly(a);
 
-        publishing.maybeCommit(true);
+        commitDue();
         txns.end(true);
         publishing.drainCommit();
         assertThat(attemptsOver).containsExactly(a);
@@ -214,7 +220,7 @@ class PublishingTest {
     void commit_all_now_waits_for_the_commit_in_flight_and_commits_the_rest_on_the_calling_thread() {
         finish(taken(P0, 1));
         publishing.recordFinished();
-        publishing.maybeCommit(true);
+        commitDue();
         finish(taken(P0, 2));
         publishing.recordFinished();
         Transactions.Completion last = publishing.commitAllNow();

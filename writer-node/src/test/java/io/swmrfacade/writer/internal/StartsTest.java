@@ -24,11 +24,21 @@ class StartsTest {
     private static final TopicPartition TP = new TopicPartition("sf.tasks", 0);
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
-    /** Holds each batch until the test acknowledges it. */
+    /** Holds each batch until the test acknowledges it; counts first starts locally only when told it can. */
     private static final class HeldRecorder implements StartRecorder {
         final List<List<Inflight>> batches = new ArrayList<>();
         final List<Consumer<Boolean>> callbacks = new ArrayList<>();
         final List<Inflight> forgotten = new ArrayList<>();
+        final List<List<Inflight>> firstStarts = new ArrayList<>();
+        boolean journalWorks;
+
+        @Override
+        public boolean recordFirstStarts(List<Inflight> tasks) {
+            if (journalWorks) {
+                firstStarts.add(List.copyOf(tasks));
+            }
+            return journalWorks;
+        }
 
         @Override
         public void recordStarts(List<Inflight> tasks, Consumer<Boolean> whenRecorded) {
@@ -66,8 +76,12 @@ class StartsTest {
     }
 
     private Inflight task(String key, long deadlineUs) {
+        return task(key, deadlineUs, 0);
+    }
+
+    private Inflight task(String key, long deadlineUs, int priorStarts) {
         TaskRequest r = TaskRequest.newBuilder().setTaskId("t" + seq).setType("echo").setRoutingKey(key).setDeadlineUs(deadlineUs).build();
-        Inflight t = new Inflight(r, TP, seq, 1, seq++, 0, 3);
+        Inflight t = new Inflight(r, TP, seq, 1, seq++, priorStarts, 3);
         if (keys.admit(t)) {
             lanes.add(t);
         }
@@ -85,6 +99,31 @@ class StartsTest {
         assertThat(ran).containsExactly(t);
         assertThat(finished).extracting(Outcome::task).containsExactly(t);
         assertThat(wakes.get()).isEqualTo(1);
+    }
+
+    @Test
+    void a_first_start_counted_in_the_journal_runs_at_once_without_waiting_for_kafka() {
+        recorder.journalWorks = true;
+        Starts s = starts();
+        Inflight t = task("", 0);
+        s.startBatch();
+        assertThat(recorder.firstStarts).containsExactly(List.of(t));
+        assertThat(recorder.batches).isEmpty();
+        assertThat(ran).containsExactly(t);
+    }
+
+    @Test
+    void a_suspect_started_before_waits_for_its_acknowledgement_even_with_a_journal() {
+        recorder.journalWorks = true;
+        Starts s = starts();
+        Inflight first = task("", 0);
+        Inflight suspect = task("", 0, 1);
+        s.startBatch();
+        assertThat(recorder.firstStarts).containsExactly(List.of(first));
+        assertThat(recorder.batches).containsExactly(List.of(suspect));
+        assertThat(ran).containsExactly(first);
+        recorder.callbacks.get(0).accept(true);
+        assertThat(ran).containsExactly(first, suspect);
     }
 
     @Test

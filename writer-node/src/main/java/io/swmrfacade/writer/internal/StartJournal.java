@@ -1,0 +1,233 @@
+package io.swmrfacade.writer.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.LogContext;
+import org.slf4j.Logger;
+
+/**
+ * The starts of tasks this node began and has not answered yet, kept in a file beside its HDF5
+ * file ({@code run.h5.starts}) and written before the tasks run. A first start is counted here
+ * and its attempts record is sent to Kafka without waiting for the broker ({@link Attempts}), so
+ * a node killed before that record arrived still counts the start when it restarts on its file.
+ *
+ * <p>Lines are {@code + task-id partition starts} (a start) and {@code - task-id} (answered; written
+ * once its result is committed, one write per commit). A write is one {@code write(2)}, not synced: it outlives the
+ * process ({@code kill -9}), not the host; a host lost for good leaves only the Kafka records,
+ * which may lack that host's last start of a task. When the file passes {@link #ROTATE_BYTES} it
+ * is rewritten with the open starts alone (a new file renamed over the old one). A line cut short
+ * by a crash is skipped on reading.
+ *
+ * <p>A journal that cannot be opened or written says so once and then declines ({@link #started}
+ * returns false): the caller waits for Kafka's acknowledgement instead, as before.
+ *
+ * <p>Loop thread only; not thread-safe.
+ */
+final class StartJournal implements AutoCloseable {
+
+    static final long ROTATE_BYTES = 1 << 20;
+
+    private record Open(int partition, int starts) {
+    }
+
+    private final Path path;
+    private final Logger log;
+    private final Map<String, Open> open = new HashMap<>();
+    private FileChannel out;
+    private long size;
+
+    private StartJournal(Path path, Logger log) {
+        this.path = path;
+        this.log = log;
+    }
+
+    /** A journal that records nothing: every start waits for Kafka (tests, and a journal that failed). */
+    static StartJournal none() {
+        return new StartJournal(null, null);
+    }
+
+    /** Reads {@code path} (if it exists) and opens it for appending; a failure leaves a journal that declines. */
+    static StartJournal open(Path path, LogContext logs) {
+        StartJournal j = new StartJournal(path, logs.logger(StartJournal.class));
+        try {
+            j.read();
+            j.out = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            j.size = j.out.size();
+            if (j.size > 0 && !j.endsWithNewline()) {
+                j.write("\n"); // a line cut short by a crash: what follows starts on a line of its own
+            }
+            if (!j.open.isEmpty()) {
+                j.log.info("{} holds {} started tasks not answered yet", path, j.open.size());
+            }
+        } catch (IOException | RuntimeException e) {
+            j.disable("cannot open " + path + ": " + e);
+        }
+        return j;
+    }
+
+    private void read() throws IOException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            try {
+                if (f.length == 4 && f[0].equals("+")) {
+                    open.put(f[1], new Open(Integer.parseInt(f[2]), Integer.parseInt(f[3])));
+                } else if (f.length == 2 && f[0].equals("-")) {
+                    open.remove(f[1]);
+                }
+            } catch (NumberFormatException e) {
+                // a line cut short by a crash: skip it
+            }
+        }
+    }
+
+    private boolean endsWithNewline() throws IOException {
+        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
+            ByteBuffer last = ByteBuffer.allocate(1);
+            in.read(last, size - 1);
+            return last.get(0) == '\n';
+        }
+    }
+
+    /** Starts of {@code taskId} this journal holds (0 if none). */
+    int starts(String taskId) {
+        Open o = open.get(taskId);
+        return o == null ? 0 : o.starts;
+    }
+
+    /**
+     * Writes one more start of each task (its {@code priorStarts + 1}) before it runs. Returns
+     * false, having written nothing it counts on, if this journal cannot write.
+     */
+    boolean started(List<Inflight> tasks) {
+        if (out == null) {
+            return false;
+        }
+        StringBuilder b = new StringBuilder();
+        for (Inflight t : tasks) {
+            b.append("+ ").append(t.id()).append(' ').append(t.tp().partition()).append(' ').append(t.priorStarts() + 1).append('\n');
+        }
+        if (!write(b)) {
+            return false;
+        }
+        for (Inflight t : tasks) {
+            open.put(t.id(), new Open(t.tp().partition(), t.priorStarts() + 1));
+        }
+        if (size > ROTATE_BYTES) {
+            rotate();
+        }
+        return true;
+    }
+
+    /** The tasks are answered (their results committed): their counts are over. One write for all. */
+    void ended(Collection<String> taskIds) {
+        StringBuilder b = new StringBuilder();
+        for (String id : taskIds) {
+            if (open.remove(id) != null) {
+                b.append("- ").append(id).append('\n');
+            }
+        }
+        if (out != null && b.length() > 0) {
+            write(b);
+        }
+    }
+
+    /** Sets {@code t}'s count back to its starts before this one (a clean shutdown interrupted it: not a crash). */
+    void takenBack(Inflight t) {
+        if (t.priorStarts() == 0) {
+            ended(List.of(t.id()));
+        } else if (out != null && open.containsKey(t.id())) {
+            StringBuilder b = new StringBuilder().append("+ ").append(t.id()).append(' ').append(t.tp().partition())
+                    .append(' ').append(t.priorStarts()).append('\n');
+            if (write(b)) {
+                open.put(t.id(), new Open(t.tp().partition(), t.priorStarts()));
+            }
+        }
+    }
+
+    /** Drops the starts of task partitions this node no longer owns: their next owner counts from Kafka. */
+    void forget(Collection<TopicPartition> taskPartitions) {
+        Set<Integer> gone = new HashSet<>();
+        taskPartitions.forEach(tp -> gone.add(tp.partition()));
+        open.values().removeIf(o -> gone.contains(o.partition));
+    }
+
+    /** Open starts held (for tests and the log). */
+    int size() {
+        return open.size();
+    }
+
+    private boolean write(CharSequence text) {
+        try {
+            ByteBuffer buf = StandardCharsets.UTF_8.encode(text.toString());
+            while (buf.hasRemaining()) {
+                size += out.write(buf);
+            }
+            return true;
+        } catch (IOException e) {
+            disable("cannot write " + path + ": " + e);
+            return false;
+        }
+    }
+
+    /** Rewrites the file with the open starts alone, under a temporary name renamed over it. */
+    private void rotate() {
+        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+        StringBuilder b = new StringBuilder();
+        open.forEach((id, o) -> b.append("+ ").append(id).append(' ').append(o.partition).append(' ').append(o.starts).append('\n'));
+        try {
+            Files.writeString(tmp, b, StandardCharsets.UTF_8);
+            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            out.close();
+            out = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            size = out.size();
+        } catch (IOException e) {
+            disable("cannot rewrite " + path + ": " + e);
+        }
+    }
+
+    private void disable(String why) {
+        if (log != null) {
+            log.warn("{}; tasks now wait for their attempt records to be acknowledged before they run", why);
+        }
+        try {
+            if (out != null) {
+                out.close();
+            }
+        } catch (IOException ignored) {
+            // already failing
+        }
+        out = null;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (out != null) {
+                out.close();
+            }
+        } catch (IOException e) {
+            log.warn("closing {}: {}", path, e.toString());
+        }
+        out = null;
+    }
+}

@@ -1,0 +1,125 @@
+package io.swmrfacade.writer.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.swmrfacade.proto.v1.TaskAttempt;
+import io.swmrfacade.proto.v1.TaskRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.LogContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The start journal on a real file: what a node restarted on its file counts. */
+class StartJournalTest {
+
+    @TempDir
+    Path dir;
+
+    private static Inflight task(String id, int partition, int priorStarts) {
+        return new Inflight(TaskRequest.newBuilder().setTaskId(id).setType("echo").build(), new TopicPartition("sf.tasks", partition),
+                0, 1, 0, priorStarts, 3);
+    }
+
+    private StartJournal reopen(Path file) {
+        return StartJournal.open(file, new LogContext());
+    }
+
+    @Test
+    void a_start_written_before_a_kill_is_counted_by_the_restarted_node_and_an_answered_one_is_not() {
+        Path file = dir.resolve("run.h5.starts");
+        StartJournal j = reopen(file);
+        assertThat(j.started(List.of(task("a", 0, 0), task("b", 1, 0)))).isTrue();
+        j.ended(List.of("b"));
+        assertThat(reopen(file).starts("b")).as("the end is written with its commit, not later").isZero();
+        assertThat(j.started(List.of(task("c", 2, 1)))).isTrue();
+        // no close: the process dies here
+        StartJournal restarted = reopen(file);
+        assertThat(restarted.starts("a")).isEqualTo(1);
+        assertThat(restarted.starts("b")).isZero();
+        assertThat(restarted.starts("c")).isEqualTo(2);
+    }
+
+    @Test
+    void a_line_cut_short_by_a_crash_is_skipped() throws Exception {
+        Path file = dir.resolve("run.h5.starts");
+        Files.writeString(file, "+ a 0 1\n+ b 0\n+ c 0 x", StandardCharsets.UTF_8);
+        StartJournal j = reopen(file);
+        assertThat(j.starts("a")).isEqualTo(1);
+        assertThat(j.starts("b")).isZero();
+        assertThat(j.starts("c")).isZero();
+        assertThat(j.started(List.of(task("d", 0, 0)))).isTrue();
+        assertThat(reopen(file).starts("d")).isEqualTo(1);
+    }
+
+    @Test
+    void the_file_is_rewritten_with_the_open_starts_alone_once_it_passes_its_bound() throws Exception {
+        Path file = dir.resolve("run.h5.starts");
+        StartJournal j = reopen(file);
+        j.started(List.of(task("kept", 0, 0)));
+        String pad = "x".repeat(100);
+        for (int i = 0; Files.size(file) <= StartJournal.ROTATE_BYTES / 2; i++) {
+            j.started(List.of(task(pad + i, 0, 0)));
+            j.ended(List.of(pad + i));
+        }
+        for (int i = 0; i < 20_000; i++) {
+            j.started(List.of(task(pad + "y" + i, 0, 0)));
+            j.ended(List.of(pad + "y" + i));
+        }
+        j.close();
+        assertThat(Files.size(file)).isLessThan(StartJournal.ROTATE_BYTES);
+        StartJournal restarted = reopen(file);
+        assertThat(restarted.size()).isEqualTo(1);
+        assertThat(restarted.starts("kept")).isEqualTo(1);
+    }
+
+    @Test
+    void a_journal_that_cannot_write_declines_so_the_start_waits_for_kafka() throws Exception {
+        Path folder = dir.resolve("a-folder");
+        Files.createDirectory(folder);
+        StartJournal j = reopen(folder);
+        assertThat(j.started(List.of(task("a", 0, 0)))).isFalse();
+        assertThat(j.starts("a")).isZero();
+    }
+
+    @Test
+    void a_clean_shutdown_takes_a_start_back() {
+        Path file = dir.resolve("run.h5.starts");
+        StartJournal j = reopen(file);
+        Inflight first = task("a", 0, 0);
+        Inflight second = task("b", 0, 1);
+        j.started(List.of(first, second));
+        j.takenBack(first);
+        j.takenBack(second);
+        j.close();
+        StartJournal restarted = reopen(file);
+        assertThat(restarted.starts("a")).isZero();
+        assertThat(restarted.starts("b")).isEqualTo(1);
+    }
+
+    @Test
+    void attempts_counts_a_first_start_from_the_journal_and_still_sends_its_record() {
+        Path file = dir.resolve("run.h5.starts");
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        Attempts a = new Attempts("sf.attempts", "n", producer, new MockConsumer<>("earliest"), Clock.systemUTC(), new LogContext(),
+                reopen(file));
+        assertThat(a.recordFirstStarts(List.of(task("t", 2, 0)))).isTrue();
+        assertThat(producer.history()).singleElement().satisfies(r -> {
+            assertThat(r.partition()).isEqualTo(2);
+            assertThat(TaskAttempt.parseFrom(r.value()).getAttempts()).isEqualTo(1);
+        });
+        // the node dies before the record reached Kafka; restarted on its file it counts the start
+        Attempts restarted = new Attempts("sf.attempts", "n", new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer()), new MockConsumer<>("earliest"), Clock.systemUTC(), new LogContext(), reopen(file));
+        assertThat(restarted.starts("t")).isEqualTo(1);
+        a.close();
+        restarted.close();
+    }
+}
