@@ -11,7 +11,7 @@ class BrokerCommandTest {
 
     @Test
     void secure_takes_the_cluster_options_under_the_same_rules_as_the_plain_cluster() {
-        for (String secure : new String[] {"--nodes=1", "--secure"}) {
+        for (String secure : new String[] {"--timeout=60s", "--secure"}) {
             assertThat(usage("broker", "start", secure, "--nodes", "2")).contains("--nodes must be 1 or 3, was 2");
             assertThat(usage("broker", "stop", secure, "--node", "4")).contains("--node must be from 1 to 3, was 4");
             assertThat(usage("broker", "stop", secure, "--kill")).contains("--kill goes with `stop --node K`");
