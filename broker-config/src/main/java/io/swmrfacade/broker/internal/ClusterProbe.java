@@ -34,14 +34,11 @@ public final class ClusterProbe {
     }
 
     /**
-     * Asks the cluster at {@code bootstrap}; blocks for at most about {@code timeout} in all.
-     * A cluster that does not answer in time gives {@link Snapshot#UNREACHABLE}, with what it did answer.
+     * Asks the cluster at {@code bootstrap}, logged in with the Kafka client settings
+     * {@code login} (empty on a plaintext cluster); blocks for at most about {@code timeout} in
+     * all. A cluster that does not answer in time gives {@link Snapshot#UNREACHABLE}, with what it
+     * did answer.
      */
-    public static Snapshot describe(String bootstrap, Duration timeout) {
-        return describe(bootstrap, Map.of(), timeout);
-    }
-
-    /** As {@link #describe(String, Duration)}, logged in with the Kafka client settings {@code login}. */
     public static Snapshot describe(String bootstrap, Map<String, Object> login, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         int millis = (int) Math.max(1, timeout.toMillis());

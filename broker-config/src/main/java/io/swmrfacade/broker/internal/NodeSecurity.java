@@ -1,5 +1,6 @@
 package io.swmrfacade.broker.internal;
 
+import io.swmrfacade.broker.ClusterPorts;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -45,15 +46,13 @@ public interface NodeSecurity {
     final class PlaintextNodes implements NodeSecurity {
 
         static final PlaintextNodes INSTANCE = new PlaintextNodes();
-        /** Clear of the single broker's 9092 and 9093. */
-        private static final int FIRST_PORT = 29092;
 
         private PlaintextNodes() {
         }
 
         @Override
         public int defaultFirstPort() {
-            return FIRST_PORT;
+            return ClusterPorts.DEFAULT_FIRST_PORT;
         }
 
         @Override

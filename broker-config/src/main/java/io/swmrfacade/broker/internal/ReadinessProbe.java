@@ -34,34 +34,22 @@ public final class ReadinessProbe {
      * @throws BrokerException if the deadline passes first, or the thread is interrupted
      */
     public static boolean await(String bootstrap, ProcessHandle process, Deadline deadline) {
-        return await(bootstrap, process, deadline, nodes -> !nodes.isEmpty());
+        return await(bootstrap, Map.of(), process, deadline, nodes -> !nodes.isEmpty());
     }
 
     /**
      * Blocks until the broker at {@code bootstrap} answers {@code describeCluster} with a list
      * that holds {@code nodeId}: a KRaft broker is listed only once the controller has unfenced
-     * it, that is once it has caught up with the metadata log and can lead partitions.
+     * it, that is once it has caught up with the metadata log and can lead partitions. Asks with
+     * the Kafka client settings {@code login} (security.protocol, sasl.*, ssl.*; empty on a
+     * plaintext broker) of a user allowed to describe the cluster.
      *
      * @return true once the node is ready, false if {@code process} exited first
      * @throws BrokerException if the deadline passes first, or the thread is interrupted
      */
-    public static boolean awaitNode(String bootstrap, int nodeId, ProcessHandle process, Deadline deadline) {
-        return awaitNode(bootstrap, Map.of(), nodeId, process, deadline);
-    }
-
-    /**
-     * As {@link #awaitNode(String, int, ProcessHandle, Deadline)}, asking with the Kafka client
-     * settings {@code login} (security.protocol, sasl.*, ssl.*) of a user allowed to describe the
-     * cluster.
-     */
     public static boolean awaitNode(String bootstrap, Map<String, Object> login, int nodeId, ProcessHandle process,
             Deadline deadline) {
         return await(bootstrap, login, process, deadline, nodes -> nodes.stream().anyMatch(node -> node.id() == nodeId));
-    }
-
-    private static boolean await(String bootstrap, ProcessHandle process, Deadline deadline,
-            Predicate<Collection<Node>> ready) {
-        return await(bootstrap, Map.of(), process, deadline, ready);
     }
 
     private static boolean await(String bootstrap, Map<String, Object> login, ProcessHandle process, Deadline deadline,
