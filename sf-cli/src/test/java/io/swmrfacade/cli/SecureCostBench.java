@@ -160,7 +160,9 @@ public final class SecureCostBench {
             for (int i = 0; i < 200; i++) {
                 warm.submit(Task.of("echo", "w"));
             }
-            require(warm.collect(Duration.ofSeconds(60)), 200);
+            // Long enough for a writer's first transactions on a cluster that is still making
+            // __transaction_state (three replicas, on a loaded machine: over a minute).
+            require(warm.collect(Duration.ofSeconds(180)), 200);
         }
         long[] latencies = new long[seconds * 1000];
         try (TaskFacade paced = b.build()) {
