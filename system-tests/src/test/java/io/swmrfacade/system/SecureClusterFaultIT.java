@@ -82,14 +82,20 @@ class SecureClusterFaultIT {
                 Map<TaskId, Integer> expected = new ConcurrentHashMap<>();
                 AtomicLong slowestSubmit = new AtomicLong();
                 AtomicInteger submitted = new AtomicInteger();
+                AtomicBoolean killed = new AtomicBoolean();
                 AtomicBoolean restarted = new AtomicBoolean();
+                java.util.concurrent.atomic.AtomicReference<String> slowestAt = new java.util.concurrent.atomic.AtomicReference<>();
                 // Submits at RATE until TASKS are in and the killed node is back: tasks are in flight
                 // at the kill and go on being submitted while the node is down, however long that is.
                 Thread submitter = new Thread(() -> {
                     long interval = TimeUnit.SECONDS.toNanos(1) / RATE;
                     long next = System.nanoTime();
                     for (int i = 0; i < TASKS || !restarted.get(); i++) {
+                        long before = slowestSubmit.get();
                         ClusterFaultIT.submit(facade, expected, i, i + 1, slowestSubmit);
+                        if (slowestSubmit.get() > before) {
+                            slowestAt.set("task " + i + (killed.get() && !restarted.get() ? ", node down" : ""));
+                        }
                         submitted.incrementAndGet();
                         next += interval;
                         LockSupport.parkNanos(next - System.nanoTime());
@@ -100,6 +106,7 @@ class SecureClusterFaultIT {
                 ClusterFaultIT.awaitDone(sf, TASKS / 4);
                 int leader = nodes.busiestLeaderOf(sf.prefix + "tasks");
                 nodes.kill(leader);
+                killed.set(true);
                 int atKill = submitted.get();
                 Duration back = nodes.restart(leader);
                 int whileDown = submitted.get() - atKill;
@@ -116,7 +123,9 @@ class SecureClusterFaultIT {
                 });
                 CollectResult all = facade.collect(Duration.ofSeconds(10));
                 ClusterFaultIT.assertEveryTaskOnce(sf, file, all, expected);
-                assertThat(slowestSubmit.get()).as("slowest submit, ns").isLessThan(ClusterFaultIT.SUBMIT_BOUND.toNanos());
+                System.out.println("SecureClusterFaultIT: slowest submit " + slowestSubmit.get() / 1_000_000 + " ms (" + slowestAt.get() + ")");
+                assertThat(slowestSubmit.get()).as("slowest submit, ns (" + slowestAt.get() + ")")
+                        .isLessThan(ClusterFaultIT.SUBMIT_BOUND.toNanos());
                 assertThat(writer.starts()).as("the writer never stopped on its own (see " + writer.log() + ")").isEqualTo(1);
                 assertThat(writer.terminate(30)).as("clean stop").isTrue();
             }
