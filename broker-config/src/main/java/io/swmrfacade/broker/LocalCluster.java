@@ -5,8 +5,10 @@ import io.swmrfacade.broker.internal.BrokerLayout;
 import io.swmrfacade.broker.internal.ClusterFile;
 import io.swmrfacade.broker.internal.ClusterProbe;
 import io.swmrfacade.broker.internal.Deadline;
+import io.swmrfacade.broker.internal.NodeSecurity;
 import io.swmrfacade.broker.internal.PidFile;
 import io.swmrfacade.broker.internal.ReadinessProbe;
+import io.swmrfacade.broker.internal.ScramTlsNodes;
 import io.swmrfacade.broker.internal.ServerConfig;
 import io.swmrfacade.broker.internal.Termination;
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +37,13 @@ import org.slf4j.LoggerFactory;
  * ports ({@link ClusterPorts}) and its own folder {@code <clusterDir>/node-<k>} (rendered
  * {@code server.properties}, {@code data/}, {@code logs/server.log}, {@code broker.log},
  * {@code broker.pid}). {@code <clusterDir>/cluster.properties} keeps the cluster id and ports.
+ *
+ * <p>{@link #secure} makes the same cluster for authenticated clients only: each node takes the
+ * listeners and security settings of the secure broker over its template (SASL_SSL with
+ * SCRAM-SHA-512 for clients and replication, TLS with client certificates for the quorum, ACLs
+ * with {@code admin} and {@code broker} as super users), its own certificate from the cluster's
+ * CA in {@code <clusterDir>/tls}, and the SCRAM users written at format time;
+ * {@code <clusterDir>/admin.properties} is the admin's client configuration.
  *
  * <p>Like {@link LocalBroker}, the nodes outlive the JVM that started them, and any JVM with the
  * same folders finds them through their pid files. Every stop is by pid and bounded in time.
@@ -78,6 +88,7 @@ public final class LocalCluster {
 
     private final Path home;
     private final Path clusterDir;
+    private final NodeSecurity security;
     private final String context;
 
     /** The cluster under {@code <home>/var/kafka-cluster}. Does no I/O. */
@@ -90,9 +101,41 @@ public final class LocalCluster {
      * @param clusterDir where the cluster's files go; does no I/O
      */
     public LocalCluster(Path home, Path clusterDir) {
+        this(home, clusterDir, NodeSecurity.plaintext());
+    }
+
+    private LocalCluster(Path home, Path clusterDir, NodeSecurity security) {
         this.home = Objects.requireNonNull(home, "home").toAbsolutePath().normalize();
         this.clusterDir = Objects.requireNonNull(clusterDir, "clusterDir").toAbsolutePath().normalize();
-        this.context = "[local-cluster " + this.clusterDir + "]";
+        this.security = security;
+        this.context = "[local-cluster" + security.commandFlag().replace(" --", " ") + " " + this.clusterDir + "]";
+    }
+
+    /** The secure cluster under {@code <home>/var/kafka-cluster-secure}. Does no I/O. */
+    public static LocalCluster secure(Path home) {
+        return secure(home, Objects.requireNonNull(home, "home").resolve("var").resolve("kafka-cluster-secure"));
+    }
+
+    /**
+     * A secure cluster (SASL_SSL, SCRAM-SHA-512, TLS, ACLs) with its files in {@code clusterDir}.
+     * Does no I/O.
+     */
+    public static LocalCluster secure(Path home, Path clusterDir) {
+        Objects.requireNonNull(clusterDir, "clusterDir");
+        return new LocalCluster(home, clusterDir, new ScramTlsNodes(clusterDir));
+    }
+
+    /** The ports the first start uses when none are given: from 29092 up, from 29192 up for a secure cluster. */
+    public ClusterPorts defaultPorts() {
+        return ClusterPorts.from(security.defaultFirstPort(), NODES);
+    }
+
+    /**
+     * The admin's Kafka client configuration (SASL_SSL, SCRAM, the CA), written by every
+     * {@link #start} of a secure cluster; empty for a plaintext one.
+     */
+    public Optional<Path> adminConfig() {
+        return security.adminConfig();
     }
 
     /** Whether a cluster was created here (by an earlier {@link #start}). */
@@ -150,9 +193,9 @@ public final class LocalCluster {
         return ports.bootstrap();
     }
 
-    /** {@link #start(ClusterPorts, Duration)} with the existing cluster's ports, or {@link ClusterPorts#defaults}. */
+    /** {@link #start(ClusterPorts, Duration)} with the existing cluster's ports, or {@link #defaultPorts}. */
     public synchronized String start(Duration timeout) {
-        return start(exists() ? ports() : ClusterPorts.defaults(NODES), timeout);
+        return start(exists() ? ports() : defaultPorts(), timeout);
     }
 
     /**
@@ -246,7 +289,7 @@ public final class LocalCluster {
             pids.add(pidFile(node).liveBroker().map(p -> OptionalLong.of(p.pid())).orElse(OptionalLong.empty()));
         }
         ClusterProbe.Snapshot snapshot = pids.stream().anyMatch(OptionalLong::isPresent)
-                ? ClusterProbe.describe(ports.bootstrap(), timeout)
+                ? ClusterProbe.describe(ports.bootstrap(), security.login(), timeout)
                 : ClusterProbe.Snapshot.UNREACHABLE;
         List<NodeStatus> nodes = new ArrayList<>();
         for (int node = 1; node <= NODES; node++) {
@@ -264,6 +307,7 @@ public final class LocalCluster {
     }
 
     private void formatAndStart(ClusterFile cluster, List<Integer> nodes, Deadline deadline) {
+        security.prepare(cluster.ports().bootstrap(), NODES);
         for (int node : nodes) {
             prepare(cluster.ports(), node);
         }
@@ -272,7 +316,8 @@ public final class LocalCluster {
         for (int node : nodes) {
             BrokerLayout layout = layout(node);
             if (!layout.isFormatted()) {
-                formats.add(CompletableFuture.runAsync(() -> new BrokerJvm(layout).formatStorage(cluster.clusterId(), deadline)));
+                formats.add(CompletableFuture.runAsync(() -> new BrokerJvm(layout).formatStorage(cluster.clusterId(),
+                        security.formatArguments(), deadline)));
             }
         }
         join(formats);
@@ -300,12 +345,10 @@ public final class LocalCluster {
     /** Checks the node's ports, clears its previous broker.log and pid file, renders its server.properties. */
     private void prepare(ClusterPorts ports, int node) {
         BrokerLayout layout = layout(node);
-        Map<String, String> overrides = Map.of(
-                "listeners", "PLAINTEXT://127.0.0.1:" + ports.clientPorts().get(node - 1)
-                        + ",CONTROLLER://127.0.0.1:" + ports.controllerPorts().get(node - 1),
-                "advertised.listeners", "PLAINTEXT://" + ports.address(node),
-                "controller.quorum.voters", ports.quorumVoters(),
-                "log.dirs", layout.logDirs().toString());
+        Map<String, String> overrides = new HashMap<>(security.overrides(node, ports.clientPorts().get(node - 1),
+                ports.controllerPorts().get(node - 1)));
+        overrides.put("controller.quorum.voters", ports.quorumVoters());
+        overrides.put("log.dirs", layout.logDirs().toString());
         try {
             Files.createDirectories(layout.logsDir());
             Files.createDirectories(layout.logDirs());
@@ -323,7 +366,7 @@ public final class LocalCluster {
         BrokerLayout layout = layout(node);
         boolean ready;
         try {
-            ready = ReadinessProbe.awaitNode(ports.address(node), node, broker, deadline);
+            ready = ReadinessProbe.awaitNode(ports.address(node), security.login(), node, broker, deadline);
         } catch (BrokerException notReady) {
             throw new BrokerException("Node " + node + ": " + notReady.getMessage() + (startedHere ? "; it has been stopped" : "")
                     + ". Last lines of " + layout.brokerLog() + ":\n" + new BrokerJvm(layout).brokerLogTail(), notReady);
@@ -360,7 +403,8 @@ public final class LocalCluster {
 
     private void requireExists() {
         if (!exists()) {
-            throw new BrokerException("No local cluster in " + clusterDir + "; start one with `sf broker start --nodes 3`");
+            throw new BrokerException("No local cluster in " + clusterDir + "; start one with `sf broker start --nodes 3"
+                    + security.commandFlag() + "`");
         }
     }
 

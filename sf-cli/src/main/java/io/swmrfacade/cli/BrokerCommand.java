@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "broker", description = {
         "Start, stop or check the local Kafka broker (KRaft, from Maven Central jars; data in var/kafka),",
-        "or a local three-node cluster (--nodes 3; templates broker-config/cluster-3, data in var/kafka-cluster)."})
+        "or a local three-node cluster (--nodes 3; templates broker-config/cluster-3, data in var/kafka-cluster).",
+        "With --secure, the secure broker (var/kafka-secure) or secure cluster (var/kafka-cluster-secure) instead."})
 final class BrokerCommand implements Callable<Integer> {
 
     enum Action { start, stop, status }
@@ -37,27 +38,22 @@ final class BrokerCommand implements Callable<Integer> {
     boolean kill;
 
     @Option(names = "--port", description = "start --nodes 3, first time only: first client port (node K listens on PORT+K-1,"
-            + " its controller on PORT+10+K-1; default " + ClusterPorts.DEFAULT_FIRST_PORT + ").")
+            + " its controller on PORT+10+K-1; default " + ClusterPorts.DEFAULT_FIRST_PORT + ", with --secure 29192).")
     Integer port;
 
     @Option(names = "--timeout", defaultValue = "60s", converter = DurationConverter.class,
             description = "Longest wait for the broker to start or stop.")
     Duration timeout;
 
-    @Option(names = "--secure", description = "The secure broker instead (SASL_SSL, SCRAM-SHA-512, ACLs; 127.0.0.1:9094,"
-            + " data in var/kafka-secure): start prints its bootstrap and the admin's client config file.")
+    @Option(names = "--secure", description = "The secure broker or cluster instead (SASL_SSL, SCRAM-SHA-512, TLS, ACLs; one node"
+            + " on 127.0.0.1:9094, data in var/kafka-secure; --nodes 3 on 29192-29194, data in var/kafka-cluster-secure):"
+            + " start prints the bootstrap and the admin's client config file.")
     boolean secure;
 
     @Override
     public Integer call() {
-        if (secure) {
-            if (nodes != 1 || node != null || kill || port != null) {
-                throw new ParameterException(spec.commandLine(), "--secure starts one node: drop --nodes, --node, --kill and --port");
-            }
-            return SecureBrokerAction.run(new SecureBroker(Home.dir()), action.name(), timeout);
-        }
         validate();
-        LocalCluster cluster = new LocalCluster(Home.dir());
+        LocalCluster cluster = secure ? LocalCluster.secure(Home.dir()) : new LocalCluster(Home.dir());
         switch (action) {
             case start -> start(cluster);
             case stop -> stop(cluster);
@@ -92,9 +88,18 @@ final class BrokerCommand implements Callable<Integer> {
             System.out.println("node " + node + " up at " + cluster.ports().address(node));
         } else if (nodes == LocalCluster.NODES) {
             System.out.println(port == null ? cluster.start(timeout) : cluster.start(ClusterPorts.from(port, nodes), timeout));
+            cluster.adminConfig().ifPresent(BrokerCommand::printAdminConfig);
+        } else if (secure) {
+            SecureBroker broker = new SecureBroker(Home.dir());
+            System.out.println(broker.start(timeout));
+            printAdminConfig(broker.adminConfig());
         } else {
             System.out.println(new LocalBroker(Home.dir()).start(timeout));
         }
+    }
+
+    private static void printAdminConfig(java.nio.file.Path file) {
+        System.out.println("admin client config: " + file + " (sf ... --config it; sf users add NAME --role ROLE --config it)");
     }
 
     private void stop(LocalCluster cluster) {
@@ -103,7 +108,11 @@ final class BrokerCommand implements Callable<Integer> {
             System.out.println((kill ? "killed" : "stopped") + " node " + node);
             return;
         }
-        new LocalBroker(Home.dir()).stop(timeout);
+        if (secure) {
+            new SecureBroker(Home.dir()).stop(timeout);
+        } else {
+            new LocalBroker(Home.dir()).stop(timeout);
+        }
         if (cluster.exists()) {
             cluster.stop(timeout);
         }
@@ -111,16 +120,13 @@ final class BrokerCommand implements Callable<Integer> {
     }
 
     private int status(LocalCluster cluster) {
-        LocalBroker.Status single = new LocalBroker(Home.dir()).status();
-        boolean running = single.running();
-        if (single.running() || !cluster.exists()) {
-            System.out.println(single.running() ? "running pid " + single.pid().getAsLong() + " at " + single.bootstrap() : "not running");
-        }
+        boolean running = printSingleStatus(cluster.exists());
         if (cluster.exists()) {
             LocalCluster.Status status = cluster.status(timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10));
             running |= status.anyRunning();
             System.out.println("cluster " + status.bootstrap() + ", active controller: "
-                    + (status.activeController().isPresent() ? "node " + status.activeController().getAsInt() : "none"));
+                    + (status.activeController().isPresent() ? "node " + status.activeController().getAsInt() : "none")
+                    + cluster.adminConfig().map(file -> ", admin config " + file).orElse(""));
             for (LocalCluster.NodeStatus n : status.nodes()) {
                 System.out.printf("node %d  %-12s %-16s %-4s  leaders %d%s%n", n.node(),
                         n.running() ? "pid " + n.pid().getAsLong() : "not running", n.address(), n.up() ? "up" : "down",
@@ -128,5 +134,22 @@ final class BrokerCommand implements Callable<Integer> {
             }
         }
         return running ? 0 : Main.TASKS_FAILED;
+    }
+
+    /** The single broker's line, when it runs or there is no cluster; whether it runs. */
+    private boolean printSingleStatus(boolean clusterExists) {
+        if (secure) {
+            SecureBroker broker = new SecureBroker(Home.dir());
+            boolean running = broker.running();
+            if (running || !clusterExists) {
+                System.out.println(running ? "running at " + broker.bootstrap() + ", admin config " + broker.adminConfig() : "not running");
+            }
+            return running;
+        }
+        LocalBroker.Status single = new LocalBroker(Home.dir()).status();
+        if (single.running() || !clusterExists) {
+            System.out.println(single.running() ? "running pid " + single.pid().getAsLong() + " at " + single.bootstrap() : "not running");
+        }
+        return single.running();
     }
 }

@@ -1,5 +1,7 @@
 package io.swmrfacade.cli;
 
+import io.swmrfacade.broker.ClusterPorts;
+import io.swmrfacade.broker.LocalCluster;
 import io.swmrfacade.broker.SecureBroker;
 import io.swmrfacade.client.CollectResult;
 import io.swmrfacade.client.Task;
@@ -24,8 +26,10 @@ import org.apache.kafka.common.config.ConfigDef;
 /**
  * What TLS and SASL cost: echo rate and round trip at 1,000 tasks/s through a plaintext broker
  * and the secure broker ({@link SecureBroker}), both single-node processes from the same jars,
- * each with its own coordinator check and writer process, measured alternately in one run.
- * Not a test. {@code bench/run secure [seconds echoTasks rounds]}.
+ * each with its own coordinator check and writer process, measured alternately in one run, with
+ * the secure/plaintext ratios of each round. With {@code nodes} 3, a plaintext and a secure
+ * three-node cluster ({@link LocalCluster}, replication 3, min ISR 2) instead.
+ * Not a test. {@code bench/run secure [seconds echoTasks rounds nodes]}.
  */
 public final class SecureCostBench {
 
@@ -39,17 +43,36 @@ public final class SecureCostBench {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int echoTasks = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        int nodes = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        if (nodes != 1 && nodes != LocalCluster.NODES) {
+            throw new IllegalArgumentException("nodes must be 1 or " + LocalCluster.NODES + ", was " + nodes);
+        }
         Path home = SfProcesses.HOME;
         Path dir = Files.createTempDirectory("sf-secure-bench");
         List<Process> kids = new ArrayList<>();
-        SecureBroker secure = new SecureBroker(home, dir.resolve("secure"), freePort(), freePort());
-        Process plain = null;
+        List<Runnable> brokers = new ArrayList<>();
         try {
-            String plainBootstrap = "127.0.0.1:" + freePort();
-            plain = startPlainBroker(home, dir.resolve("plain"), plainBootstrap, freePort());
+            String plainBootstrap;
+            Path admin;
+            System.out.println("load average before: " + Files.readString(Path.of("/proc/loadavg")).strip());
+            if (nodes == 1) {
+                plainBootstrap = "127.0.0.1:" + freePort();
+                Process plain = startPlainBroker(home, dir.resolve("plain"), plainBootstrap, freePort());
+                brokers.add(() -> stopProcess(plain));
+                SecureBroker secure = new SecureBroker(home, dir.resolve("secure"), freePort(), freePort());
+                brokers.add(() -> secure.stop(Duration.ofSeconds(30)));
+                secure.start(Duration.ofSeconds(120));
+                admin = secure.adminConfig();
+            } else {
+                LocalCluster plain = new LocalCluster(home, dir.resolve("plain-cluster"));
+                brokers.add(() -> plain.stop(Duration.ofSeconds(30)));
+                plainBootstrap = plain.start(freePorts(), Duration.ofSeconds(240));
+                LocalCluster secure = LocalCluster.secure(home, dir.resolve("secure-cluster"));
+                brokers.add(() -> secure.stop(Duration.ofSeconds(30)));
+                secure.start(freePorts(), Duration.ofSeconds(240));
+                admin = secure.adminConfig().orElseThrow();
+            }
             Path plainConfig = Files.writeString(dir.resolve("plain.properties"), "bootstrap.servers=" + plainBootstrap + "\n");
-            secure.start(Duration.ofSeconds(120));
-            Path admin = secure.adminConfig();
             run(home, "users", "add", "bench-admin", "--role", "admin", "--tenant", "bench", "--config", admin.toString(),
                     "--out", dir.resolve("admin.properties").toString());
             run(home, "users", "add", "bench-writer", "--role", "writer", "--tenant", "bench", "--config", admin.toString(),
@@ -62,16 +85,29 @@ public final class SecureCostBench {
                     "--topic-prefix", "bench.", "--file", dir.resolve("plain.h5").toString(), "--id", "bench-plain"));
             kids.add(start(home, dir.resolve("writer-secure.log"), "writer", "--config", dir.resolve("writer.properties").toString(),
                     "--file", dir.resolve("secure.h5").toString(), "--id", "bench-secure"));
-            System.out.printf("secure cost: %d s at 1000 tasks/s, %d echo tasks, %d rounds each, alternating; 2-core host shared%n",
-                    seconds, echoTasks, rounds);
+            System.out.printf("secure cost: %d node(s) each, %d s at 1000 tasks/s, %d echo tasks, %d rounds each, alternating%n",
+                    nodes, seconds, echoTasks, rounds);
+            List<Figures[]> results = new ArrayList<>();
             for (int r = 1; r <= rounds; r++) {
+                Figures[] pair = new Figures[2];
                 for (String mode : List.of("plaintext", "SASL_SSL")) {
-                    Path config = mode.equals("plaintext") ? plainConfig : dir.resolve("client.properties");
-                    Figures f = measure(config, mode.equals("plaintext") ? "bench." : null, seconds, echoTasks);
+                    boolean plaintext = mode.equals("plaintext");
+                    Figures f = measure(plaintext ? plainConfig : dir.resolve("client.properties"), plaintext ? "bench." : null,
+                            seconds, echoTasks);
+                    pair[plaintext ? 0 : 1] = f;
                     System.out.printf("round %d %-9s echo %,8.0f tasks/s   round trip at 1000/s p50 %6.1f ms p99 %6.1f ms%n",
                             r, mode, f.echoPerSecond(), f.p50Ms(), f.p99Ms());
                 }
+                results.add(pair);
+                System.out.printf("round %d SASL_SSL/plaintext: echo rate x%.2f, p50 x%.2f, p99 x%.2f%n", r,
+                        pair[1].echoPerSecond() / pair[0].echoPerSecond(), pair[1].p50Ms() / pair[0].p50Ms(),
+                        pair[1].p99Ms() / pair[0].p99Ms());
             }
+            System.out.printf("all rounds SASL_SSL/plaintext (ratio of the sums): echo rate x%.2f, p50 x%.2f, p99 x%.2f%n",
+                    sum(results, 1, Figures::echoPerSecond) / sum(results, 0, Figures::echoPerSecond),
+                    sum(results, 1, Figures::p50Ms) / sum(results, 0, Figures::p50Ms),
+                    sum(results, 1, Figures::p99Ms) / sum(results, 0, Figures::p99Ms));
+            System.out.println("load average after: " + Files.readString(Path.of("/proc/loadavg")).strip());
         } finally {
             for (Process k : kids) {
                 k.destroy();
@@ -79,12 +115,38 @@ public final class SecureCostBench {
                     k.destroyForcibly();
                 }
             }
-            secure.stop(Duration.ofSeconds(30));
-            if (plain != null) {
-                plain.destroy();
-                if (!plain.waitFor(30, TimeUnit.SECONDS)) {
-                    plain.destroyForcibly();
-                }
+            brokers.forEach(Runnable::run);
+        }
+    }
+
+    private static double sum(List<Figures[]> results, int mode, java.util.function.ToDoubleFunction<Figures> figure) {
+        return results.stream().mapToDouble(pair -> figure.applyAsDouble(pair[mode])).sum();
+    }
+
+    private static void stopProcess(Process process) {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Six free ports on 127.0.0.1: three client and three controller ports. */
+    private static ClusterPorts freePorts() throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2 * LocalCluster.NODES; i++) {
+                sockets.add(new ServerSocket(0));
+            }
+            List<Integer> ports = sockets.stream().map(ServerSocket::getLocalPort).toList();
+            return new ClusterPorts(ports.subList(0, LocalCluster.NODES), ports.subList(LocalCluster.NODES, 2 * LocalCluster.NODES));
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
             }
         }
     }
@@ -98,7 +160,9 @@ public final class SecureCostBench {
             for (int i = 0; i < 200; i++) {
                 warm.submit(Task.of("echo", "w"));
             }
-            require(warm.collect(Duration.ofSeconds(60)), 200);
+            // Long enough for a writer's first transactions on a cluster that is still making
+            // __transaction_state (three replicas, on a loaded machine: over a minute).
+            require(warm.collect(Duration.ofSeconds(180)), 200);
         }
         long[] latencies = new long[seconds * 1000];
         try (TaskFacade paced = b.build()) {

@@ -32,15 +32,22 @@ final class ClientTopics {
      */
     static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, Predicate<ConsumerRecord<byte[], byte[]>> keep,
                                                         boolean committed) {
-        Map<String, Object> p = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, committed ? "read_committed" : "read_uncommitted",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return readAll(bootstrap, Map.of(), topic, keep, committed);
+    }
+
+    /** As {@link #readAll(String, String, Predicate, boolean)}, logged in with the Kafka client settings {@code login}. */
+    static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, Map<String, Object> login, String topic,
+                                                        Predicate<ConsumerRecord<byte[], byte[]>> keep, boolean committed) {
+        Map<String, Object> p = new java.util.HashMap<>(login);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committed ? "read_committed" : "read_uncommitted");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(i -> new TopicPartition(topic, i.partition())).toList();
             c.assign(parts);
             c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = committed ? settledEnds(bootstrap, parts, Duration.ofSeconds(60))
+            Map<TopicPartition, Long> end = committed ? settledEnds(bootstrap, login, parts, Duration.ofSeconds(60))
                     : c.endOffsets(parts, Duration.ofSeconds(10));
             List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -65,7 +72,14 @@ final class ClientTopics {
      * the writer's transaction timeout.
      */
     static Map<TopicPartition, Long> settledEnds(String bootstrap, List<TopicPartition> parts, Duration timeout) {
-        Map<String, Object> base = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return settledEnds(bootstrap, Map.of(), parts, timeout);
+    }
+
+    static Map<TopicPartition, Long> settledEnds(String bootstrap, Map<String, Object> login, List<TopicPartition> parts,
+                                                 Duration timeout) {
+        Map<String, Object> base = new java.util.HashMap<>(login);
+        base.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        base.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         Map<String, Object> stable = new java.util.HashMap<>(base);
         stable.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, Object> all = new java.util.HashMap<>(base);

@@ -18,6 +18,8 @@ final class Installation implements AutoCloseable {
 
     final String prefix;
     final String bootstrap;
+    /** The Kafka client security settings of the coordinator and of the tests' own reads: none on a plaintext cluster. */
+    final Map<String, Object> login;
     final Coordinator coordinator;
 
     Installation(String name, int partitions) {
@@ -26,9 +28,15 @@ final class Installation implements AutoCloseable {
 
     /** An installation on the cluster at {@code bootstrap} instead of the shared one. */
     Installation(String bootstrap, String name, int partitions) {
+        this(bootstrap, Map.of(), name, partitions);
+    }
+
+    /** An installation on a secure cluster, its coordinator logged in with {@code login}. */
+    Installation(String bootstrap, Map<String, Object> login, String name, int partitions) {
         this.bootstrap = bootstrap;
+        this.login = Map.copyOf(login);
         this.prefix = SharedKafka.freshPrefix(name);
-        Map<String, Object> c = new HashMap<>();
+        Map<String, Object> c = new HashMap<>(login);
         c.put(ClusterConfig.BOOTSTRAP, bootstrap);
         c.put(ClusterConfig.TOPIC_PREFIX, prefix);
         c.put(CoordinatorConfig.PARTITIONS, partitions);

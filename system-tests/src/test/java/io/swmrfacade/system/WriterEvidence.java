@@ -53,7 +53,7 @@ final class WriterEvidence {
 
     /** The values of every committed record of {@code topic}, read to its end once no transaction is open on it. */
     static List<byte[]> committed(Installation sf, String topic) {
-        return ClientTopics.readAll(sf.bootstrap, topic, r -> true).stream().map(ConsumerRecord::value).toList();
+        return ClientTopics.readAll(sf.bootstrap, sf.login, topic, r -> true, true).stream().map(ConsumerRecord::value).toList();
     }
 
     /**

@@ -42,9 +42,20 @@ public final class BrokerJvm {
      * @throws BrokerException if the tool fails or does not finish in time
      */
     public void formatStorage(String clusterId, Deadline deadline) {
+        formatStorage(clusterId, List.of(), deadline);
+    }
+
+    /**
+     * Formats {@code log.dirs} with {@code clusterId} and the storage tool's further
+     * {@code arguments} (such as {@code --add-scram}, for users that must exist at the first start).
+     *
+     * @throws BrokerException if the tool fails or does not finish in time
+     */
+    public void formatStorage(String clusterId, List<String> arguments, Deadline deadline) {
         List<String> command = javaCommand(List.of());
         command.addAll(List.of(STORAGE_TOOL_MAIN_CLASS, "format",
                 "--cluster-id", clusterId, "--config", layout.renderedConfig().toString()));
+        command.addAll(arguments);
         Process tool = launch(command);
         try {
             if (!tool.waitFor(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS)) {

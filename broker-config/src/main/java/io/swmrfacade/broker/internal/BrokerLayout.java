@@ -34,6 +34,14 @@ public record BrokerLayout(Path home, Path serverTemplate, Path dataDir) {
                 clusterDir.resolve("node-" + node));
     }
 
+    /**
+     * A secure broker's files in {@code dataDir}: it has no template, its server.properties is
+     * written whole by {@link SecureServerConfig}.
+     */
+    public static BrokerLayout secure(Path home, Path dataDir) {
+        return new BrokerLayout(home, dataDir.resolve("server.properties"), dataDir);
+    }
+
     public Path log4jConfig() {
         return home.resolve("broker-config").resolve("local").resolve("log4j2.xml");
     }

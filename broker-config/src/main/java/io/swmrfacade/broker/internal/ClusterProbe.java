@@ -34,18 +34,21 @@ public final class ClusterProbe {
     }
 
     /**
-     * Asks the cluster at {@code bootstrap}; blocks for at most about {@code timeout} in all.
-     * A cluster that does not answer in time gives {@link Snapshot#UNREACHABLE}, with what it did answer.
+     * Asks the cluster at {@code bootstrap}, logged in with the Kafka client settings
+     * {@code login} (empty on a plaintext cluster); blocks for at most about {@code timeout} in
+     * all. A cluster that does not answer in time gives {@link Snapshot#UNREACHABLE}, with what it
+     * did answer.
      */
-    public static Snapshot describe(String bootstrap, Duration timeout) {
+    public static Snapshot describe(String bootstrap, Map<String, Object> login, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         int millis = (int) Math.max(1, timeout.toMillis());
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.CLIENT_ID_CONFIG, "swmr-facade-cluster-status",
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 250))) {
+        Map<String, Object> settings = new HashMap<>(login);
+        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        settings.put(AdminClientConfig.CLIENT_ID_CONFIG, "swmr-facade-cluster-status");
+        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
+        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis);
+        settings.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 250);
+        try (Admin admin = Admin.create(settings)) {
             Set<Integer> brokers;
             try {
                 brokers = admin.describeCluster().nodes().get(remaining(deadline), TimeUnit.MILLISECONDS)

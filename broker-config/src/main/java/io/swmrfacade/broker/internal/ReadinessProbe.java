@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
@@ -33,40 +34,44 @@ public final class ReadinessProbe {
      * @throws BrokerException if the deadline passes first, or the thread is interrupted
      */
     public static boolean await(String bootstrap, ProcessHandle process, Deadline deadline) {
-        return await(bootstrap, process, deadline, nodes -> !nodes.isEmpty());
+        return await(bootstrap, Map.of(), process, deadline, nodes -> !nodes.isEmpty());
     }
 
     /**
      * Blocks until the broker at {@code bootstrap} answers {@code describeCluster} with a list
      * that holds {@code nodeId}: a KRaft broker is listed only once the controller has unfenced
-     * it, that is once it has caught up with the metadata log and can lead partitions.
+     * it, that is once it has caught up with the metadata log and can lead partitions. Asks with
+     * the Kafka client settings {@code login} (security.protocol, sasl.*, ssl.*; empty on a
+     * plaintext broker) of a user allowed to describe the cluster.
      *
      * @return true once the node is ready, false if {@code process} exited first
      * @throws BrokerException if the deadline passes first, or the thread is interrupted
      */
-    public static boolean awaitNode(String bootstrap, int nodeId, ProcessHandle process, Deadline deadline) {
-        return await(bootstrap, process, deadline, nodes -> nodes.stream().anyMatch(node -> node.id() == nodeId));
+    public static boolean awaitNode(String bootstrap, Map<String, Object> login, int nodeId, ProcessHandle process,
+            Deadline deadline) {
+        return await(bootstrap, login, process, deadline, nodes -> nodes.stream().anyMatch(node -> node.id() == nodeId));
     }
 
-    private static boolean await(String bootstrap, ProcessHandle process, Deadline deadline,
+    private static boolean await(String bootstrap, Map<String, Object> login, ProcessHandle process, Deadline deadline,
             Predicate<Collection<Node>> ready) {
         try {
             // An Admin client logs a WARN per refused connection: wait for the port in silence first.
-            return awaitPort(bootstrap, process, deadline) && awaitCluster(bootstrap, process, deadline, ready);
+            return awaitPort(bootstrap, process, deadline) && awaitCluster(bootstrap, login, process, deadline, ready);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BrokerException("Interrupted while waiting for the broker at " + bootstrap, e);
         }
     }
 
-    private static boolean awaitCluster(String bootstrap, ProcessHandle process, Deadline deadline,
+    private static boolean awaitCluster(String bootstrap, Map<String, Object> login, ProcessHandle process, Deadline deadline,
             Predicate<Collection<Node>> ready) throws InterruptedException {
-        Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.CLIENT_ID_CONFIG, "swmr-facade-local-broker-probe",
-                // Retry quickly: the broker is expected within seconds.
-                AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 50,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 250));
+        Map<String, Object> settings = new HashMap<>(login);
+        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        settings.put(AdminClientConfig.CLIENT_ID_CONFIG, "swmr-facade-local-broker-probe");
+        // Retry quickly: the broker is expected within seconds.
+        settings.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 50);
+        settings.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 250);
+        Admin admin = Admin.create(settings);
         try {
             Throwable lastError = null;
             while (process.isAlive()) {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -118,6 +119,8 @@ public final class ServerConfig {
             new TreeMap<>(overrides).forEach((key, value) -> rendered.append(key).append('=').append(escape(value)).append('\n'));
             Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
             Files.writeString(tmp, rendered, StandardCharsets.UTF_8);
+            // A secure node's file holds passwords: every rendered file is its owner's only.
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new BrokerException("Cannot render " + template + " to " + target + ": " + e, e);
