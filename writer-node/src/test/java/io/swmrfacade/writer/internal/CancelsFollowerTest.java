@@ -1,6 +1,7 @@
 package io.swmrfacade.writer.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.swmrfacade.proto.v1.CancelRequest;
 import io.swmrfacade.proto.v1.TaskRequest;
@@ -46,10 +47,8 @@ class CancelsFollowerTest {
 
             consumer.schedulePollTask(() -> consumer.addRecord(record(3,
                     CancelRequest.newBuilder().setSessionId("s2").setRequestedBy("bo").build().toByteArray())));
-            long giveUp = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (book.reason(task("any", "s2")) == null && System.nanoTime() < giveUp) {
-                Thread.sleep(10);
-            }
+            await("the session's cancel followed").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> book.reason(task("any", "s2")) != null);
             assertThat(book.reason(task("any", "s2"))).isEqualTo("cancelled by bo with its session");
             assertThat(book.reason(task("t2", "s1"))).isNull();
             assertThat(wakes.get()).isGreaterThanOrEqualTo(2);
