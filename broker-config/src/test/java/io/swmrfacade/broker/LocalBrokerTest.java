@@ -87,7 +87,7 @@ class LocalBrokerTest {
 
     private void fakeKafkaLib() throws IOException {
         Path lib = Files.createDirectories(home.resolve("broker-config/target/kafka-lib"));
-        Files.createFile(lib.resolve("kafka_2.13-4.3.1.jar"));
+        Files.createFile(lib.resolve("kafka_2.13-4.1.1.jar"));
     }
 
     private void writeTemplate(String properties) throws IOException {

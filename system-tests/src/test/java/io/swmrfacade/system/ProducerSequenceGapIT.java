@@ -18,8 +18,8 @@ import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Why the facade's producer keeps one request in flight (FacadeImpl, max.in.flight.requests=1),
- * shown on the broker we ship (Kafka 4.3.1; 4.1.1 too): a partition that holds no state for a producer id
+ * shown on the broker we ship (Kafka 4.1.1; 4.3.1 too): a partition that holds no state for a producer id
  * accepts that producer's first batch whatever its sequence number, so a later batch that
  * overtakes an earlier one (the earlier got NOT_LEADER_OR_FOLLOWER because the broker had not yet
  * applied a new partition or a leader change, the later arrived just after) is written, and every
