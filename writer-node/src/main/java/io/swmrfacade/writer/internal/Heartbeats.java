@@ -1,7 +1,6 @@
 package io.swmrfacade.writer.internal;
 
 import io.swmrfacade.proto.v1.Heartbeat;
-import io.swmrfacade.swmr.SwmrWriter;
 import io.swmrfacade.writer.WriterConfig;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -29,8 +28,7 @@ public final class Heartbeats implements AutoCloseable {
 
     private final WriterConfig config;
     private final Clock clock;
-    private final TaskLoop loop;
-    private final SwmrWriter file;
+    private final Source node;
     private final String host = hostName();
     private final String address;
     private final KafkaProducer<byte[], byte[]> producer;
@@ -40,11 +38,22 @@ public final class Heartbeats implements AutoCloseable {
         return t;
     });
 
-    public Heartbeats(WriterConfig config, Clock clock, TaskLoop loop, SwmrWriter file) {
+    /** What a heartbeat tells of the node's work; read on the heartbeat thread. */
+    public interface Source {
+        int running();
+
+        Map<String, Integer> runningByType();
+
+        long tasksDone();
+
+        /** When task rows were last flushed to the file, µs since the epoch. */
+        long lastRowFlushUs();
+    }
+
+    public Heartbeats(WriterConfig config, Clock clock, Source node) {
         this.config = config;
         this.clock = clock;
-        this.loop = loop;
-        this.file = file;
+        this.node = node;
         this.address = addressTowards(config.bootstrap());
         Map<String, Object> p = new java.util.HashMap<>(config.kafkaOverrides());
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
@@ -61,8 +70,8 @@ public final class Heartbeats implements AutoCloseable {
         Instant now = clock.instant();
         Heartbeat hb = Heartbeat.newBuilder().setWorkerId(config.nodeId()).setHost(host).setAddress(address)
                 .setPid(ProcessHandle.current().pid()).setAtUs(now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000)
-                .setFile(config.file().toString()).setRunning(loop.running()).putAllRunningByType(loop.runningByType())
-                .setTasksDone(loop.tasksDone()).setLastFlushUs(file.lastRowFlushUs()).setStopping(stopping).build();
+                .setFile(config.file().toString()).setRunning(node.running()).putAllRunningByType(node.runningByType())
+                .setTasksDone(node.tasksDone()).setLastFlushUs(node.lastRowFlushUs()).setStopping(stopping).build();
         try {
             producer.send(new ProducerRecord<>(config.topics().heartbeats(),
                     config.nodeId().getBytes(StandardCharsets.UTF_8), hb.toByteArray()));

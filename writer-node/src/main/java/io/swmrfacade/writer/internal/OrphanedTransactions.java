@@ -35,9 +35,9 @@ import org.slf4j.Logger;
  *
  * <p>Only the ids of nodes that are not members of the writers' group are fenced (members are
  * known by their client id, {@code sf-writer-<node id>}): a node whose session expired has lost
- * its partitions already. A node frozen past its session and fenced here stops when it resumes
- * (its producer is fenced), as it does when the broker times its transaction out; its restart
- * answers what it had finished from its file.
+ * its partitions already. A node frozen past its session and fenced here finds its producer fenced
+ * when it resumes, as it does when the broker times its transaction out: its task loop starts
+ * again ({@link LoopRestarts}) and answers what it had finished from its file.
  *
  * <p>Called on the loop thread during a rebalance; every call is bounded by its timeout.
  */

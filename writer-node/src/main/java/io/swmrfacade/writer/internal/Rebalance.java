@@ -43,6 +43,7 @@ final class Rebalance implements ConsumerRebalanceListener {
     private final Attempts attempts;
     private final NodeStartup startup;
     private final OrphanedTransactions orphans;
+    private volatile boolean retired;
 
     Rebalance(Consumer<?, ?> consumer, PollWakeup wakeup, Publishing publishing, Starts starts, Intake intake,
               OffsetTracker offsets, Attempts attempts, NodeStartup startup, OrphanedTransactions orphans, LogContext logs) {
@@ -58,9 +59,22 @@ final class Rebalance implements ConsumerRebalanceListener {
         this.log = logs.logger(Rebalance.class);
     }
 
+    /**
+     * The loop stopped on a failure: the partitions the consumer gives up as it closes are only
+     * forgotten, with nothing committed (the transactions are fenced or closed; the next owner,
+     * or this node's next loop, answers those tasks from the committed offsets and the file).
+     */
+    void retire() {
+        retired = true;
+    }
+
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
         wakeup.notPolling();
+        if (retired) {
+            forget(partitions);
+            return;
+        }
         List<Inflight> ended = publishing.recordFinished();
         Transactions.Completion last = publishing.commitAllNow();
         starts.release(ended);
@@ -85,6 +99,10 @@ final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
         wakeup.notPolling();
+        if (retired) {
+            forget(partitions);
+            return;
+        }
         Transactions.Completion inFlight = publishing.awaitCommit();
         forget(partitions);
         publishing.apply(inFlight);

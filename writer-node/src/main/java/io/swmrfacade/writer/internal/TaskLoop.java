@@ -68,14 +68,21 @@ public final class TaskLoop implements Runnable {
             drainForShutdown();
         } catch (ProducerFencedException e) {
             failure = e;
-            log.error("another node with this id took over this node's transactions; stopping");
+            log.error("this node's transactions were fenced (its successor ended them while it was out of reach,"
+                    + " or another node with this id took them over); the loop stops");
         } catch (InvalidSessionTimeoutException e) {
             failure = new WriterNodeException(p.kafka().sessionTimeoutRefused());
             log.error("{}", failure.getMessage());
+        } catch (CommitOutcomeUnknownException e) {
+            failure = e;
+            log.error("{}; the loop stops", e.getMessage());
         } catch (RuntimeException | Error e) {
             failure = e;
             log.error("task loop failed: {}", e.toString(), e);
         } finally {
+            if (failure != null) {
+                p.rebalance().retire();
+            }
             closeParts();
         }
     }

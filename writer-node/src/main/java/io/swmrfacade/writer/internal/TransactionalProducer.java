@@ -115,8 +115,8 @@ final class TransactionalProducer {
      * when Kafka is unavailable or a send failed: the caller sends the records again.
      *
      * @throws ProducerFencedException if a newer instance of this node took over
-     * @throws KafkaException if the commit was asked for and its outcome stays unknown: the
-     *     node must stop, and its restart replays the tasks from its file
+     * @throws CommitOutcomeUnknownException if the commit was asked for and its outcome stays
+     *     unknown: the loop must stop, and the next one replays the tasks from its file
      */
     boolean commit(Transactions.Batch b, ConsumerGroupMetadata group) {
         boolean endSent = false;
@@ -144,8 +144,8 @@ final class TransactionalProducer {
             if (endSent && e instanceof TimeoutException) {
                 // The broker may have committed it: neither abort nor send again (that could
                 // commit the results twice). Stop; the restart's new epoch settles it.
-                throw new KafkaException("the commit of " + b.records().size() + " results on " + transactionalId
-                        + " timed out " + COMMIT_TRIES + " times; its outcome is unknown, stopping", e);
+                throw new CommitOutcomeUnknownException("the commit of " + b.records().size() + " results on " + transactionalId
+                        + " timed out " + COMMIT_TRIES + " times; its outcome is unknown", e);
             }
             log.warn("transaction of {} results on {} failed ({}); will retry", b.records().size(), transactionalId, e.toString());
             abort(endSent);
@@ -185,8 +185,8 @@ final class TransactionalProducer {
                 throw e;
             } catch (RuntimeException abortFailed) {
                 if (endSent) {
-                    throw new KafkaException("could not abort a failed commit on " + transactionalId
-                            + "; its outcome is unknown, stopping", abortFailed);
+                    throw new CommitOutcomeUnknownException("could not abort a failed commit on " + transactionalId
+                            + "; its outcome is unknown", abortFailed);
                 }
                 recreate();
                 try {
