@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.common.config.ConfigDef;
+import org.awaitility.Awaitility;
 
 /**
  * What TLS and SASL cost: echo rate and round trip at 1,000 tasks/s through a plaintext broker
@@ -229,20 +230,18 @@ public final class SecureCostBench {
     }
 
     /** Until the plaintext broker takes the coordinator's topic check (it may still be starting). */
-    private static void awaitPlain(Path home, Path config) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (true) {
-            Process p = new ProcessBuilder(home.resolve("bin/sf").toString(), "coordinator", "--check", "--config", config.toString(),
-                    "--topic-prefix", "bench.").directory(home.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the plaintext broker did not take the topic check within 90 s");
-            }
-            Thread.sleep(1000);
-        }
+    private static void awaitPlain(Path home, Path config) {
+        Awaitility.await("the plaintext broker takes the coordinator's topic check").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1)).until(() -> {
+                    Process p = new ProcessBuilder(home.resolve("bin/sf").toString(), "coordinator", "--check", "--config",
+                            config.toString(), "--topic-prefix", "bench.").directory(home.toFile()).redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                        return false;
+                    }
+                    return p.exitValue() == 0;
+                });
     }
 
     private static void run(Path home, String... args) throws Exception {

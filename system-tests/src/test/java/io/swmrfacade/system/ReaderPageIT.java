@@ -40,6 +40,7 @@ class ReaderPageIT {
     private static final int CHUNK = 64;
     private static final long PERIOD = 700;
     private static final Pattern SCOPE = Pattern.compile("<svg[^>]*class=\"scope\"[^>]*>.*?</svg>", Pattern.DOTALL);
+    private static final Pattern STALLED = Pattern.compile("\"stalled\"\\s*:\\s*true");
     private static final Pattern POLYGON = Pattern.compile("<polygon[^>]*points=\"([^\"]+)\"[^>]*data-trace=\"envelope\"");
 
     private Path dir;
@@ -98,7 +99,10 @@ class ReaderPageIT {
         writer.command("pause");
         await("the reader's rates fall to zero").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
                 .until(() -> reader.snapshot().rowsPerSecond() == 0);
-        Thread.sleep(1600); // past reader.stall.ms, with the lock still held
+        // The writer still holds the lock: once nothing was flushed for reader.stall.ms, the reader calls it stalled.
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        await("the reader calls the writer stalled").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> STALLED.matcher(get(http, "http://127.0.0.1:" + reader.port() + "/api/status").body()).find());
         String paused = chromium.dumpDom(url, 1500);
         assertThat(number(paused, "<td class=\"n sps\">([^<]+)</td>")).as("samples/s after appending stopped").isZero();
         assertThat(number(paused, "id=\"rowsPerSecond\">([^<]+)<")).as("rows/s after appending stopped").isZero();
