@@ -34,6 +34,8 @@ class CancelCliIT {
         sf = new SfProcesses();
         SfProcesses.Run topics = sf.run("coordinator", "--check", "--topic-prefix=" + PREFIX);
         assertThat(topics.exit()).as(topics.toString()).isZero();
+        // The coordinator owns the cancels topic too: it is there before any writer starts.
+        assertThat(topics.out()).as(topics.toString()).contains("ok       " + PREFIX + "cancels (created)");
         Path config = Files.writeString(dir.resolve("writer.properties"),
                 "writer.shutdown.timeout.ms=1000\nwriter.concurrency=sleep=1\n");
         Path logs = Files.createDirectories(Path.of("target", "it-logs"));
