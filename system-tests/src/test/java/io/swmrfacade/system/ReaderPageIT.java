@@ -71,7 +71,7 @@ class ReaderPageIT {
     }
 
     @Test
-    void page_draws_the_sine_shows_rates_while_appending_and_zero_after_and_lists_the_rejected_task() throws Exception {
+    void page_draws_the_sine_shows_rates_while_appending_and_zero_after_and_counts_and_lists_the_rejected_and_cancelled_tasks() throws Exception {
         Optional<HeadlessChromium> found = HeadlessChromium.find(dir);
         Assumptions.assumeTrue(found.isPresent(), "chromium is not installed (Debian: apt-get install chromium): page test skipped");
         HeadlessChromium chromium = found.get();
@@ -79,6 +79,7 @@ class ReaderPageIT {
 
         writer.command("run");
         writer.command("reject t-rejected-1 unknown task type 'nope': no handler registered");
+        writer.command("cancel t-cancelled-1 cancelled by ann while it ran");
         // A full window (2 s at 1024 Hz) before looking, so the envelope has more samples than columns.
         await("a full window of samples").atMost(Duration.ofSeconds(30)).until(() ->
                 reader.snapshot().stream(STREAM) != null && reader.snapshot().stream(STREAM).samples() > 2 * RATE_HZ + CHUNK);
@@ -93,6 +94,11 @@ class ReaderPageIT {
         assertThat(running).as("the rejected task is listed with its status and message")
                 .containsPattern("data-task=\"t-rejected-1\" data-status=\"REJECTED\"")
                 .contains("unknown task type 'nope': no handler registered");
+        // A CANCELLED row counts as cancelled, not as other.
+        assertThat(number(running, "id=\"rejected\">([^<]+)<")).as("rejected rows").isEqualTo(1);
+        assertThat(number(running, "id=\"cancelled\">([^<]+)<")).as("cancelled rows").isEqualTo(1);
+        assertThat(number(running, "id=\"other\">([^<]+)<")).as("rows of no known status").isZero();
+        assertThat(running).containsPattern("data-task=\"t-cancelled-1\" data-status=\"CANCELLED\"");
         assertThat(running).as("the samples/s chart draws the stream").containsPattern("<polyline points=\"[^\"]+\"[^>]*data-series=\"" + STREAM + "\"");
         assertThat(running).contains("id=\"writerState\" class=\"state flushing\"").contains("held by pid " + writer.pid());
 
