@@ -75,8 +75,8 @@ public record ClusterPorts(List<Integer> clientPorts, List<Integer> controllerPo
         return String.join(",", addresses);
     }
 
-    /** The static KRaft quorum: {@code 1@127.0.0.1:<controller port>,...}. */
-    String quorumVoters() {
+    /** The static KRaft quorum, a {@code controller.quorum.voters} value: {@code 1@127.0.0.1:<controller port>,...}. */
+    public String quorumVoters() {
         List<String> voters = new ArrayList<>();
         for (int node = 1; node <= nodes(); node++) {
             voters.add(node + "@127.0.0.1:" + controllerPorts.get(node - 1));
