@@ -67,10 +67,10 @@ public final class SecureCostBench {
             } else {
                 LocalCluster plain = new LocalCluster(home, dir.resolve("plain-cluster"));
                 brokers.add(() -> plain.stop(Duration.ofSeconds(30)));
-                plainBootstrap = plain.start(freePorts(), Duration.ofSeconds(240));
+                plainBootstrap = plain.start(ClusterPorts.free(LocalCluster.NODES), Duration.ofSeconds(240));
                 LocalCluster secure = LocalCluster.secure(home, dir.resolve("secure-cluster"));
                 brokers.add(() -> secure.stop(Duration.ofSeconds(30)));
-                secure.start(freePorts(), Duration.ofSeconds(240));
+                secure.start(ClusterPorts.free(LocalCluster.NODES), Duration.ofSeconds(240));
                 admin = secure.adminConfig().orElseThrow();
             }
             Path plainConfig = Files.writeString(dir.resolve("plain.properties"), "bootstrap.servers=" + plainBootstrap + "\n");
@@ -133,22 +133,6 @@ public final class SecureCostBench {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Six free ports on 127.0.0.1: three client and three controller ports. */
-    private static ClusterPorts freePorts() throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < 2 * LocalCluster.NODES; i++) {
-                sockets.add(new ServerSocket(0));
-            }
-            List<Integer> ports = sockets.stream().map(ServerSocket::getLocalPort).toList();
-            return new ClusterPorts(ports.subList(0, LocalCluster.NODES), ports.subList(LocalCluster.NODES, 2 * LocalCluster.NODES));
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
         }
     }
 
