@@ -187,7 +187,8 @@ public final class WriterRecoveryBench {
                 h.result().thenAccept((TaskResult r) -> arrivals.add(System.nanoTime()));
                 handles.add(h);
                 submitted.add(System.nanoTime());
-                next += PACE_NANOS;
+                // At most 200/s: after a stall (a broker or GC pause) the flow goes on at its rate, not in a burst.
+                next = Math.max(next + PACE_NANOS, System.nanoTime());
                 LockSupport.parkNanos(next - System.nanoTime());
                 if (Thread.interrupted()) {
                     return;
