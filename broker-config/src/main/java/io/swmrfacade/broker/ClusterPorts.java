@@ -1,5 +1,8 @@
 package io.swmrfacade.broker;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -53,6 +56,39 @@ public record ClusterPorts(List<Integer> clientPorts, List<Integer> controllerPo
         return new ClusterPorts(clients, controllers);
     }
 
+    /**
+     * {@code nodes} client and {@code nodes} controller ports that the system reports free on
+     * 127.0.0.1 now (each bound to port 0 at once, then released): for tests and drills that must
+     * not meet another cluster on this machine. Another process may still take one before a node does.
+     *
+     * @throws BrokerException if no port can be bound
+     */
+    public static ClusterPorts free(int nodes) {
+        if (nodes < 1) {
+            throw new IllegalArgumentException("nodes must be at least 1, was " + nodes);
+        }
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2 * nodes; i++) {
+                ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                socket.setReuseAddress(true);
+                sockets.add(socket);
+            }
+            List<Integer> ports = sockets.stream().map(ServerSocket::getLocalPort).toList();
+            return new ClusterPorts(ports.subList(0, nodes), ports.subList(nodes, 2 * nodes));
+        } catch (IOException e) {
+            throw new BrokerException("Cannot find " + 2 * nodes + " free ports on 127.0.0.1: " + e, e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // released either way
+                }
+            }
+        }
+    }
+
     public static ClusterPorts defaults(int nodes) {
         return from(DEFAULT_FIRST_PORT, nodes);
     }
@@ -75,8 +111,8 @@ public record ClusterPorts(List<Integer> clientPorts, List<Integer> controllerPo
         return String.join(",", addresses);
     }
 
-    /** The static KRaft quorum: {@code 1@127.0.0.1:<controller port>,...}. */
-    String quorumVoters() {
+    /** The static KRaft quorum, a {@code controller.quorum.voters} value: {@code 1@127.0.0.1:<controller port>,...}. */
+    public String quorumVoters() {
         List<String> voters = new ArrayList<>();
         for (int node = 1; node <= nodes(); node++) {
             voters.add(node + "@127.0.0.1:" + controllerPorts.get(node - 1));

@@ -1,22 +1,18 @@
 package io.swmrfacade.broker;
 
-import io.swmrfacade.broker.internal.BrokerJvm;
 import io.swmrfacade.broker.internal.BrokerLayout;
 import io.swmrfacade.broker.internal.ClusterFile;
+import io.swmrfacade.broker.internal.ClusterLaunch;
 import io.swmrfacade.broker.internal.ClusterProbe;
 import io.swmrfacade.broker.internal.Deadline;
 import io.swmrfacade.broker.internal.NodeSecurity;
 import io.swmrfacade.broker.internal.PidFile;
-import io.swmrfacade.broker.internal.ReadinessProbe;
 import io.swmrfacade.broker.internal.ScramTlsNodes;
-import io.swmrfacade.broker.internal.ServerConfig;
 import io.swmrfacade.broker.internal.Termination;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +20,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +84,7 @@ public final class LocalCluster {
     private final Path clusterDir;
     private final NodeSecurity security;
     private final String context;
+    private final ClusterLaunch nodes;
 
     /** The cluster under {@code <home>/var/kafka-cluster}. Does no I/O. */
     public LocalCluster(Path home) {
@@ -109,6 +104,7 @@ public final class LocalCluster {
         this.clusterDir = Objects.requireNonNull(clusterDir, "clusterDir").toAbsolutePath().normalize();
         this.security = security;
         this.context = "[local-cluster" + security.commandFlag().replace(" --", " ") + " " + this.clusterDir + "]";
+        this.nodes = new ClusterLaunch(this.home, this.clusterDir, security, context, NODES);
     }
 
     /** The secure cluster under {@code <home>/var/kafka-cluster-secure}. Does no I/O. */
@@ -189,7 +185,7 @@ public final class LocalCluster {
             }
         }
         cluster.write(clusterFile());
-        formatAndStart(cluster, down, deadline);
+        nodes.formatAndStart(cluster, down, deadline);
         return ports.bootstrap();
     }
 
@@ -210,10 +206,10 @@ public final class LocalCluster {
         requireExists();
         ClusterFile cluster = ClusterFile.read(clusterFile());
         if (pidFile(node).liveBroker().isPresent()) {
-            awaitReady(cluster.ports(), node, pidFile(node).liveBroker().get(), deadline, false);
+            nodes.awaitReady(cluster.ports(), node, pidFile(node).liveBroker().get(), deadline, false);
             return;
         }
-        formatAndStart(cluster, List.of(node), deadline);
+        nodes.formatAndStart(cluster, List.of(node), deadline);
     }
 
     /**
@@ -306,95 +302,12 @@ public final class LocalCluster {
         return layout(requireNode(node)).dataDir();
     }
 
-    private void formatAndStart(ClusterFile cluster, List<Integer> nodes, Deadline deadline) {
-        security.prepare(cluster.ports().bootstrap(), NODES);
-        for (int node : nodes) {
-            prepare(cluster.ports(), node);
-        }
-        // Formatting runs a JVM per node: in parallel, it costs one JVM start instead of three.
-        List<CompletableFuture<Void>> formats = new ArrayList<>();
-        for (int node : nodes) {
-            BrokerLayout layout = layout(node);
-            if (!layout.isFormatted()) {
-                formats.add(CompletableFuture.runAsync(() -> new BrokerJvm(layout).formatStorage(cluster.clusterId(),
-                        security.formatArguments(), deadline)));
-            }
-        }
-        join(formats);
-        Map<Integer, ProcessHandle> started = new LinkedHashMap<>();
-        long startNanos = System.nanoTime();
-        for (int node : nodes) {
-            ProcessHandle broker = new BrokerJvm(layout(node)).startBroker();
-            pidFile(node).write(broker.pid());
-            started.put(node, broker);
-        }
-        try {
-            // Every node is started before any is awaited: none is ready until a majority of the quorum runs.
-            started.forEach((node, broker) -> awaitReady(cluster.ports(), node, broker, deadline, true));
-        } catch (BrokerException notReady) {
-            started.forEach((node, broker) -> {
-                Termination.kill(broker);
-                pidFile(node).delete();
-            });
-            throw notReady;
-        }
-        log.info("{} Started node(s) {} at {} in {} ms", context, started.keySet(), cluster.ports().bootstrap(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
-    }
-
-    /** Checks the node's ports, clears its previous broker.log and pid file, renders its server.properties. */
-    private void prepare(ClusterPorts ports, int node) {
-        BrokerLayout layout = layout(node);
-        Map<String, String> overrides = new HashMap<>(security.overrides(node, ports.clientPorts().get(node - 1),
-                ports.controllerPorts().get(node - 1)));
-        overrides.put("controller.quorum.voters", ports.quorumVoters());
-        overrides.put("log.dirs", layout.logDirs().toString());
-        try {
-            Files.createDirectories(layout.logsDir());
-            Files.createDirectories(layout.logDirs());
-            Files.deleteIfExists(layout.brokerLog());
-        } catch (IOException e) {
-            throw new BrokerException("Cannot prepare " + layout.dataDir() + ": " + e, e);
-        }
-        pidFile(node).delete();
-        ServerConfig.render(layout.serverTemplate(), layout.renderedConfig(), overrides,
-                "Set by LocalCluster: node " + node + " of a cluster on 127.0.0.1, data under " + layout.dataDir());
-        ServerConfig.read(layout.renderedConfig()).requirePortsFree();
-    }
-
-    private void awaitReady(ClusterPorts ports, int node, ProcessHandle broker, Deadline deadline, boolean startedHere) {
-        BrokerLayout layout = layout(node);
-        boolean ready;
-        try {
-            ready = ReadinessProbe.awaitNode(ports.address(node), security.login(), node, broker, deadline);
-        } catch (BrokerException notReady) {
-            throw new BrokerException("Node " + node + ": " + notReady.getMessage() + (startedHere ? "; it has been stopped" : "")
-                    + ". Last lines of " + layout.brokerLog() + ":\n" + new BrokerJvm(layout).brokerLogTail(), notReady);
-        }
-        if (!ready) {
-            throw new BrokerException("Node " + node + " (pid " + broker.pid() + ") exited during start. Last lines of "
-                    + layout.brokerLog() + ":\n" + new BrokerJvm(layout).brokerLogTail());
-        }
-    }
-
-    private static void join(List<CompletableFuture<Void>> futures) {
-        try {
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof BrokerException broker) {
-                throw broker;
-            }
-            throw new BrokerException("Formatting the cluster's storage failed: " + e.getCause(), e.getCause());
-        }
-    }
-
     private BrokerLayout layout(int node) {
-        return BrokerLayout.clusterNode(home, clusterDir, node);
+        return nodes.layout(node);
     }
 
     private PidFile pidFile(int node) {
-        BrokerLayout layout = layout(node);
-        return new PidFile(layout.pidFile(), layout.renderedConfig());
+        return nodes.pidFile(node);
     }
 
     private Path clusterFile() {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,7 +68,7 @@ class LocalClusterIT {
 
     @Test
     void three_nodes_start_report_survive_a_killed_node_and_stop() throws Exception {
-        ClusterPorts ports = freePorts();
+        ClusterPorts ports = ClusterPorts.free(LocalCluster.NODES);
         String bootstrap = cluster.start(ports, START_TIMEOUT);
 
         assertThat(bootstrap).isEqualTo(ports.bootstrap());
@@ -143,23 +142,6 @@ class LocalClusterIT {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < count; i++) {
                 producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i)).get(60, TimeUnit.SECONDS);
-            }
-        }
-    }
-
-    private static ClusterPorts freePorts() throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < 6; i++) {
-                ServerSocket socket = new ServerSocket(0);
-                socket.setReuseAddress(true);
-                sockets.add(socket);
-            }
-            List<Integer> ports = sockets.stream().map(ServerSocket::getLocalPort).toList();
-            return new ClusterPorts(ports.subList(0, 3), ports.subList(3, 6));
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
             }
         }
     }

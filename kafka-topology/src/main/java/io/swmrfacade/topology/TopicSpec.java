@@ -50,8 +50,9 @@ public record TopicSpec(String name, int partitions, short replicationFactor, Ma
     }
 
     /**
-     * The specs of every topic of an installation, each with the {@code min.insync.replicas} of
-     * its replication factor ({@link #minInsyncReplicas}).
+     * The specs of every topic of an installation that the coordinator creates and checks (all of
+     * {@link Topics#all()}), each with the {@code min.insync.replicas} of its replication factor
+     * ({@link #minInsyncReplicas}).
      *
      * <p>Results and events use the broker's clock (LogAppendTime) so that a resumed session can
      * find where it began with {@code offsetsForTimes}, whatever the clocks of the hosts that wrote.
@@ -78,7 +79,8 @@ public record TopicSpec(String name, int partitions, short replicationFactor, Ma
                 new TopicSpec(topics.events(), partitions, replication, brokerTimed),
                 new TopicSpec(topics.deadLetter(), 1, replication, data),
                 new TopicSpec(topics.heartbeats(), 1, replication, liveness),
-                new TopicSpec(topics.monitor(), 1, replication, liveness));
+                new TopicSpec(topics.monitor(), 1, replication, liveness),
+                cancels(topics, replication, keep));
     }
 
     /**
@@ -100,9 +102,11 @@ public record TopicSpec(String name, int partitions, short replicationFactor, Ma
     }
 
     /**
-     * The spec of the cancels topic, which writer nodes create when it is missing: one partition
-     * (every node reads all of it), replicated like the tasks topic, and kept as long as the tasks
-     * topic keeps tasks ({@code taskRetentionMs}), so a cancel outlives any queued task it names.
+     * The spec of the cancels topic: one partition (every node reads all of it), replicated like
+     * the tasks topic, and kept as long as the tasks topic keeps tasks ({@code taskRetentionMs}),
+     * so a cancel outlives any queued task it names. The coordinator creates it with the others
+     * ({@link #forInstallation}); a writer node started before any coordinator creates it from the
+     * tasks topic's settings.
      */
     public static TopicSpec cancels(Topics topics, short taskReplication, String taskRetentionMs) {
         return new TopicSpec(topics.cancels(), 1, taskReplication,

@@ -69,15 +69,15 @@ public record Topics(String prefix) {
 
     /**
      * CancelRequest records, keyed by task id (or session id for a whole session), one
-     * partition: every writer node reads all of it. Writer nodes create it (see
-     * {@link TopicSpec#cancels}); it is not among {@link #all()}.
+     * partition: every writer node reads all of it. The coordinator creates and checks it with
+     * the others (see {@link TopicSpec#cancels}); a writer node creates it if it is missing.
      */
     public String cancels() {
         return prefix + "cancels";
     }
 
-    /** The six topics the coordinator creates and checks. */
+    /** The seven topics the coordinator creates and checks. */
     public List<String> all() {
-        return List.of(tasks(), results(), events(), deadLetter(), heartbeats(), monitor());
+        return List.of(tasks(), results(), events(), deadLetter(), heartbeats(), monitor(), cancels());
     }
 }

@@ -23,9 +23,24 @@ public final class LiveCharts {
 
     /** The script's text. */
     public static String script() {
-        try (InputStream in = LiveCharts.class.getResourceAsStream("charts.js")) {
+        return resource(LiveCharts.class, "charts.js");
+    }
+
+    /**
+     * The page {@code resource} that lies beside {@code owner} in its jar, with the script
+     * inlined ({@link #inline}), as the UTF-8 bytes to serve.
+     *
+     * @throws IllegalStateException if the resource is missing
+     * @throws IllegalArgumentException if the page has no placeholder
+     */
+    public static byte[] page(Class<?> owner, String resource) {
+        return inline(resource(owner, resource)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String resource(Class<?> owner, String name) {
+        try (InputStream in = owner.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("charts.js is missing from the live-charts jar");
+                throw new IllegalStateException(name + " is missing from the jar of " + owner.getName());
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -19,4 +19,11 @@ class LiveChartsTest {
         assertThatThrownBy(() -> LiveCharts.inline("<html></html>")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(LiveCharts.PLACEHOLDER);
     }
+
+    @Test
+    void a_missing_page_resource_is_named_with_its_owner() {
+        assertThatThrownBy(() -> LiveCharts.page(LiveChartsTest.class, "no-such-page.html"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no-such-page.html")
+                .hasMessageContaining(LiveChartsTest.class.getName());
+    }
 }

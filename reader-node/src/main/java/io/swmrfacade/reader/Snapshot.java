@@ -36,12 +36,12 @@ public record Snapshot(ReaderId readerId, Path file, State state, Instant at, in
     }
 
     /** Task rows by the protobuf {@code TaskStatus} they hold; {@code other} counts any number not listed. */
-    public record TaskCounts(long ok, long failed, long rejected, long workerCrashed, long expired, long other) {
+    public record TaskCounts(long ok, long failed, long rejected, long workerCrashed, long expired, long cancelled, long other) {
 
-        public static final TaskCounts NONE = new TaskCounts(0, 0, 0, 0, 0, 0);
+        public static final TaskCounts NONE = new TaskCounts(0, 0, 0, 0, 0, 0, 0);
 
         public long total() {
-            return ok + failed + rejected + workerCrashed + expired + other;
+            return ok + failed + rejected + workerCrashed + expired + cancelled + other;
         }
 
         /** Rows that did not end OK. */
@@ -51,7 +51,8 @@ public record Snapshot(ReaderId readerId, Path file, State state, Instant at, in
 
         public TaskCounts minus(TaskCounts earlier) {
             return new TaskCounts(ok - earlier.ok, failed - earlier.failed, rejected - earlier.rejected,
-                    workerCrashed - earlier.workerCrashed, expired - earlier.expired, other - earlier.other);
+                    workerCrashed - earlier.workerCrashed, expired - earlier.expired, cancelled - earlier.cancelled,
+                    other - earlier.other);
         }
     }
 

@@ -202,6 +202,7 @@ class ReaderStartsQuietlyIT {
 
         private void relay(Socket client) {
             try {
+                // Time passing is the point here: the broker's answer arrives this much later. Bounded by delay.
                 Thread.sleep(delay.toMillis());
                 Socket broker = new Socket();
                 broker.connect(target, 5000);

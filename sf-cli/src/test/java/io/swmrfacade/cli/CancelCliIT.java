@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,14 +30,10 @@ class CancelCliIT {
 
     @BeforeAll
     static void startRoles() throws Exception {
-        sf = new SfProcesses();
-        SfProcesses.Run topics = sf.run("coordinator", "--check", "--topic-prefix=" + PREFIX);
-        assertThat(topics.exit()).as(topics.toString()).isZero();
-        Path config = Files.writeString(dir.resolve("writer.properties"),
+        sf = SfProcesses.withWriter(PREFIX, dir.resolve("cancel.h5"), "CancelCliIT",
                 "writer.shutdown.timeout.ms=1000\nwriter.concurrency=sleep=1\n");
-        Path logs = Files.createDirectories(Path.of("target", "it-logs"));
-        sf.startRole(logs.resolve("CancelCliIT-writer.log"), "writer", "--topic-prefix=" + PREFIX,
-                "--file=" + dir.resolve("cancel.h5"), "--id=cancel-cli-writer", "--config=" + config);
+        // The coordinator owns the cancels topic too: it is there before any writer starts.
+        assertThat(sf.topicCheck().out()).as(sf.topicCheck().toString()).contains("ok       " + PREFIX + "cancels (created)");
     }
 
     @AfterAll

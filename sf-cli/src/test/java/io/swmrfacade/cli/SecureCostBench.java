@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.common.config.ConfigDef;
+import org.awaitility.Awaitility;
 
 /**
  * What TLS and SASL cost: echo rate and round trip at 1,000 tasks/s through a plaintext broker
@@ -66,10 +67,10 @@ public final class SecureCostBench {
             } else {
                 LocalCluster plain = new LocalCluster(home, dir.resolve("plain-cluster"));
                 brokers.add(() -> plain.stop(Duration.ofSeconds(30)));
-                plainBootstrap = plain.start(freePorts(), Duration.ofSeconds(240));
+                plainBootstrap = plain.start(ClusterPorts.free(LocalCluster.NODES), Duration.ofSeconds(240));
                 LocalCluster secure = LocalCluster.secure(home, dir.resolve("secure-cluster"));
                 brokers.add(() -> secure.stop(Duration.ofSeconds(30)));
-                secure.start(freePorts(), Duration.ofSeconds(240));
+                secure.start(ClusterPorts.free(LocalCluster.NODES), Duration.ofSeconds(240));
                 admin = secure.adminConfig().orElseThrow();
             }
             Path plainConfig = Files.writeString(dir.resolve("plain.properties"), "bootstrap.servers=" + plainBootstrap + "\n");
@@ -132,22 +133,6 @@ public final class SecureCostBench {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Six free ports on 127.0.0.1: three client and three controller ports. */
-    private static ClusterPorts freePorts() throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < 2 * LocalCluster.NODES; i++) {
-                sockets.add(new ServerSocket(0));
-            }
-            List<Integer> ports = sockets.stream().map(ServerSocket::getLocalPort).toList();
-            return new ClusterPorts(ports.subList(0, LocalCluster.NODES), ports.subList(LocalCluster.NODES, 2 * LocalCluster.NODES));
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
         }
     }
 
@@ -229,20 +214,18 @@ public final class SecureCostBench {
     }
 
     /** Until the plaintext broker takes the coordinator's topic check (it may still be starting). */
-    private static void awaitPlain(Path home, Path config) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (true) {
-            Process p = new ProcessBuilder(home.resolve("bin/sf").toString(), "coordinator", "--check", "--config", config.toString(),
-                    "--topic-prefix", "bench.").directory(home.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the plaintext broker did not take the topic check within 90 s");
-            }
-            Thread.sleep(1000);
-        }
+    private static void awaitPlain(Path home, Path config) {
+        Awaitility.await("the plaintext broker takes the coordinator's topic check").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1)).until(() -> {
+                    Process p = new ProcessBuilder(home.resolve("bin/sf").toString(), "coordinator", "--check", "--config",
+                            config.toString(), "--topic-prefix", "bench.").directory(home.toFile()).redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                        return false;
+                    }
+                    return p.exitValue() == 0;
+                });
     }
 
     private static void run(Path home, String... args) throws Exception {

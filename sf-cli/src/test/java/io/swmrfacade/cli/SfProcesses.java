@@ -2,17 +2,18 @@ package io.swmrfacade.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.swmrfacade.testkafka.TestKafka;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 
 /**
  * Runs {@code bin/sf} commands as a user would, each its own process, against a real in-JVM
@@ -25,25 +26,42 @@ final class SfProcesses implements AutoCloseable {
 
     private final KafkaClusterTestKit cluster;
     private final List<Process> started = new ArrayList<>();
+    private Run topicCheck;
 
-    SfProcesses() throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                // One node: the internal topics (transactions, group offsets) must fit on it.
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("group.min.session.timeout.ms", "1000")
-                .setConfigProp("auto.create.topics.enable", "false")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
+    /** A broker of its own, with nothing on it yet. */
+    SfProcesses() {
+        cluster = TestKafka.startPrivate();
+    }
+
+    /**
+     * A broker with an installation on it, set up as a user would: its topics made by {@code sf
+     * coordinator --check --topic-prefix=prefix} (see {@link #topicCheck}), and one {@code sf
+     * writer} on {@code file} with the settings {@code writerProperties}, logging to
+     * {@code target/it-logs/<name>-writer.log}.
+     */
+    static SfProcesses withWriter(String prefix, Path file, String name, String writerProperties) throws Exception {
+        SfProcesses sf = new SfProcesses();
+        try {
+            sf.topicCheck = sf.run("coordinator", "--check", "--topic-prefix=" + prefix);
+            assertThat(sf.topicCheck.exit()).as(sf.topicCheck.toString()).isZero();
+            Path config = Files.writeString(file.resolveSibling(name + "-writer.properties"), writerProperties);
+            Path logs = Files.createDirectories(Path.of("target", "it-logs"));
+            sf.startRole(logs.resolve(name + "-writer.log"), "writer", "--topic-prefix=" + prefix, "--file=" + file,
+                    "--id=" + name + "-writer", "--config=" + config);
+            return sf;
+        } catch (Exception | AssertionError e) {
+            sf.close();
+            throw e;
+        }
+    }
+
+    /** What {@code sf coordinator --check} said in {@link #withWriter}. */
+    Run topicCheck() {
+        return topicCheck;
     }
 
     private static Path home(Path dir) {
-        return java.nio.file.Files.isExecutable(dir.resolve("bin/sf")) ? dir : dir.getParent();
+        return Files.isExecutable(dir.resolve("bin/sf")) ? dir : dir.getParent();
     }
 
     String bootstrap() {

@@ -38,14 +38,8 @@ class SubmitAndCollectIT {
 
     @BeforeAll
     static void startRoles() throws Exception {
-        sf = new SfProcesses();
-        SfProcesses.Run topics = sf.run("coordinator", "--check", "--topic-prefix=" + PREFIX);
-        assertThat(topics.exit()).as(topics.toString()).isZero();
         // A short shutdown timeout: the Ctrl-C test leaves a long sleep task running on this writer.
-        Path config = Files.writeString(dir.resolve("writer.properties"), "writer.shutdown.timeout.ms=1000\n");
-        Path logs = Files.createDirectories(Path.of("target", "it-logs"));
-        sf.startRole(logs.resolve("SubmitAndCollectIT-writer.log"), "writer", "--topic-prefix=" + PREFIX,
-                "--file=" + dir.resolve("it.h5"), "--id=cli-it-writer", "--config=" + config);
+        sf = SfProcesses.withWriter(PREFIX, dir.resolve("it.h5"), "SubmitAndCollectIT", "writer.shutdown.timeout.ms=1000\n");
     }
 
     @AfterAll

@@ -5,6 +5,8 @@ import hdf.hdf5lib.HDF5Constants;
 import io.swmrfacade.swmr.internal.H5Ops;
 import io.swmrfacade.swmr.internal.RowCodec;
 import io.swmrfacade.swmr.internal.SegmentFile;
+import io.swmrfacade.swmr.internal.StoredRows;
+import io.swmrfacade.swmr.internal.UnwrittenRows;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +54,7 @@ public final class SwmrWriter implements AutoCloseable {
     private final String writerId;
     private final Clock clock;
     private final long rowType;
-    private final long idType;
+    private final StoredRows storedRows;
 
     private int segment;
     private long file = -1;
@@ -76,7 +79,7 @@ public final class SwmrWriter implements AutoCloseable {
         this.writerId = writerId;
         this.clock = clock;
         this.rowType = RowCodec.createType();
-        this.idType = RowCodec.createIdType();
+        this.storedRows = new StoredRows(rowType);
     }
 
     /**
@@ -127,57 +130,9 @@ public final class SwmrWriter implements AutoCloseable {
             throw e;
         }
         attach(last, f);
-        dropUnwrittenRows();
+        rowsInFile = UnwrittenRows.drop(tasks, rowType, path);
         trimOrphans();
         LOG.info("[{}] reopened segment {} with {} rows, {} streams", path, last, rowsInFile, streams.size());
-    }
-
-    /** Rows at the end of the task table searched for ones a crash left unwritten: far more than one flush appends. */
-    private static final int UNWRITTEN_ROWS_WINDOW = 100_000;
-
-    /**
-     * A writer that died inside an append of rows can leave the task table extended over rows it
-     * never wrote: fill values, with an empty task id, which every written row has. Chunks reach
-     * the file in any order, so written rows may follow them. Those written rows move up, in
-     * order, and the table is cut after them. None of these rows had its result sent (results go
-     * out only after a flush completes), so moving them changes no published row number; their
-     * tasks are answered from them when Kafka delivers them again.
-     */
-    private void dropUnwrittenRows() {
-        long n = H5Ops.length(tasks);
-        long from = Math.max(0, n - UNWRITTEN_ROWS_WINDOW);
-        if (n == from) {
-            return;
-        }
-        int size = RowCodec.ROW_SIZE;
-        byte[] tail = H5Ops.readAt(tasks, rowType, from, n - from, size);
-        int rows = (int) (n - from);
-        int first = -1;
-        for (int i = 0; i < rows && first < 0; i++) {
-            if (tail[i * size] == 0) {
-                first = i;
-            }
-        }
-        if (first < 0) {
-            return;
-        }
-        java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
-        int keptRows = 0;
-        for (int i = first; i < rows; i++) {
-            if (tail[i * size] != 0) {
-                kept.write(tail, i * size, size);
-                keptRows++;
-            }
-        }
-        long start = from + first;
-        if (keptRows > 0) {
-            H5Ops.writeAt(tasks, rowType, start, keptRows, kept.toByteArray());
-        }
-        H5.H5Dset_extent(tasks, new long[] {start + keptRows});
-        H5.H5Dflush(tasks);
-        rowsInFile = start + keptRows;
-        LOG.warn("[{}] dropped {} task rows a crash left unwritten (kept {} written after them)", currentFile(),
-                n - rowsInFile, keptRows);
     }
 
     /**
@@ -188,7 +143,7 @@ public final class SwmrWriter implements AutoCloseable {
     private void trimOrphans() {
         long[] streamEnds = new long[streams.size()];
         long[] heapEnd = {0};
-        visitRows(tasks, segment, currentFile(), (loc, r) -> {
+        storedRows.visit(tasks, segment, currentFile(), (loc, r) -> {
             if (r.streamIndex() >= 0 && r.streamIndex() < streamEnds.length) {
                 streamEnds[r.streamIndex()] = Math.max(streamEnds[r.streamIndex()], r.streamStart() + r.streamCount());
             }
@@ -388,21 +343,9 @@ public final class SwmrWriter implements AutoCloseable {
             int seg = i;
             Path path = paths.segment(i);
             withTasks(seg, 0, ds -> {
-                visitRows(ds, seg, path, visitor);
+                storedRows.visit(ds, seg, path, visitor);
                 return null;
             });
-        }
-    }
-
-    private void visitRows(long dataset, int seg, Path path, RowVisitor visitor) {
-        long n = H5Ops.length(dataset);
-        long batch = 4096;
-        for (long start = 0; start < n; start += batch) {
-            long count = Math.min(batch, n - start);
-            ByteBuffer b = ByteBuffer.wrap(H5Ops.readAt(dataset, rowType, start, count, RowCodec.ROW_SIZE));
-            for (long r = 0; r < count; r++) {
-                visitor.visit(new RowLocation(seg, path, start + r), RowCodec.decode(b));
-            }
         }
     }
 
@@ -413,9 +356,7 @@ public final class SwmrWriter implements AutoCloseable {
      * @throws SwmrFileException if the segment cannot be read
      */
     public TaskRow readRow(RowLocation at) {
-        byte[] b = withTasks(at.segment(), at.row() + 1,
-                ds -> H5Ops.readAt(ds, rowType, at.row(), 1, RowCodec.ROW_SIZE));
-        return RowCodec.decode(ByteBuffer.wrap(b));
+        return withTasks(at.segment(), at.row() + 1, ds -> storedRows.read(ds, at.row()));
     }
 
     /**
@@ -426,21 +367,7 @@ public final class SwmrWriter implements AutoCloseable {
      * @throws SwmrFileException if the segment cannot be read
      */
     public long findTaskId(int seg, long first, long count, String taskId) {
-        byte[] want = RowCodec.idBytes(taskId);
-        int len = RowCodec.ID_LEN;
-        return withTasks(seg, first + count, ds -> {
-            long batch = 4096;
-            for (long start = first; start < first + count; start += batch) {
-                long n = Math.min(batch, first + count - start);
-                byte[] ids = H5Ops.readAt(ds, idType, start, n, len);
-                for (int r = 0; r < n; r++) {
-                    if (java.util.Arrays.equals(ids, r * len, (r + 1) * len, want, 0, len)) {
-                        return start + r;
-                    }
-                }
-            }
-            return -1L;
-        });
+        return withTasks(seg, first + count, ds -> storedRows.findTaskId(ds, first, count, taskId));
     }
 
     /**
@@ -448,44 +375,23 @@ public final class SwmrWriter implements AutoCloseable {
      * segment (flushed first if rows below {@code rowsNeeded} are still staged), else the
      * segment's file opened read-only for the call.
      */
-    private <T> T withTasks(int seg, long rowsNeeded, java.util.function.LongFunction<T> read) {
+    private <T> T withTasks(int seg, long rowsNeeded, LongFunction<T> read) {
         if (seg == segment) {
             if (rowsNeeded > rowsInFile) {
                 flush();
             }
             return read.apply(tasks);
         }
-        Path path = paths.segment(seg);
-        long f = SegmentFile.openForSwmrRead(path);
-        try {
-            long ds = H5.H5Dopen(f, FileLayout.TASKS, HDF5Constants.H5P_DEFAULT);
-            try {
-                return read.apply(ds);
-            } finally {
-                H5.H5Dclose(ds);
-            }
-        } finally {
-            H5.H5Fclose(f);
-        }
+        return StoredRows.inSegment(paths.segment(seg), FileLayout.TASKS, read);
     }
 
     /** Reads stored heap bytes of segment {@code seg}, for example to republish a recovered result. */
     public byte[] readHeap(int seg, long offset, long length) {
         if (seg == segment) {
             flush();
-            return H5Ops.readAt(heap, HDF5Constants.H5T_NATIVE_UINT8, offset, length, 1);
+            return StoredRows.heapBytes(heap, offset, length);
         }
-        long f = SegmentFile.openForSwmrRead(paths.segment(seg));
-        try {
-            long ds = H5.H5Dopen(f, FileLayout.HEAP, HDF5Constants.H5P_DEFAULT);
-            try {
-                return H5Ops.readAt(ds, HDF5Constants.H5T_NATIVE_UINT8, offset, length, 1);
-            } finally {
-                H5.H5Dclose(ds);
-            }
-        } finally {
-            H5.H5Fclose(f);
-        }
+        return StoredRows.inSegment(paths.segment(seg), FileLayout.HEAP, ds -> StoredRows.heapBytes(ds, offset, length));
     }
 
     private long micros() {
@@ -517,8 +423,8 @@ public final class SwmrWriter implements AutoCloseable {
         } finally {
             try {
                 closeFile();
+                storedRows.close();
                 H5.H5Tclose(rowType);
-                H5.H5Tclose(idType);
             } finally {
                 lock.close();
             }

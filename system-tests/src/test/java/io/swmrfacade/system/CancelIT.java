@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +41,10 @@ class CancelIT {
     /** Task ids whose handler started, so a test can tell "never ran" from "ran". */
     static final Set<String> STARTED = ConcurrentHashMap.newKeySet();
 
-    /** Sleeps the payload's seconds, one at a time on a node, and notes that it started. */
+    /**
+     * Busy for the payload's seconds, one at a time on a node, and notes that it started; ends
+     * early only when interrupted.
+     */
     static final class Hold implements TaskHandler {
         @Override
         public String type() {
@@ -56,7 +60,13 @@ class CancelIT {
         public TaskOutput run(TaskInput input) throws InterruptedException {
             STARTED.add(input.taskId());
             double seconds = Double.parseDouble(new String(input.payload(), StandardCharsets.UTF_8));
-            Thread.sleep((long) (seconds * 1000));
+            long end = System.nanoTime() + (long) (seconds * 1e9);
+            for (long left = end - System.nanoTime(); left > 0; left = end - System.nanoTime()) {
+                LockSupport.parkNanos(left);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("hold interrupted after it started");
+                }
+            }
             return TaskOutput.of("held " + seconds);
         }
     }
@@ -146,8 +156,14 @@ class CancelIT {
                 expected.put(queued.get(1).id().value(), TaskStatus.CANCELLED);
                 expected.put(queued.get(2).id().value(), TaskStatus.OK);
                 expected.put(stubborn.id().value(), TaskStatus.OK);
-                // The cancel of the finished task is read by the node, which has nothing to do with it.
-                Thread.sleep(1000);
+                // The cancel of the finished task is read by the node, which has nothing to do with
+                // it. Cancels are read in order from one partition: once the node has seen a later
+                // cancel (a marker task says so), it has seen that one too.
+                TaskHandle marker = facade.submit(Task.of("stubborn", "marker"));
+                await().atMost(Duration.ofSeconds(60)).until(() -> STARTED.contains(marker.id().value()));
+                facade.cancel(marker.id()).get(30, TimeUnit.SECONDS);
+                assertThat(result(marker).outputText()).startsWith("saw: cancelled by");
+                expected.put(marker.id().value(), TaskStatus.OK);
             } finally {
                 node.close(Duration.ofSeconds(30));
             }

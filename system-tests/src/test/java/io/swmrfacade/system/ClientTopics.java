@@ -96,4 +96,30 @@ final class ClientTopics {
             return stableEnds.get();
         }
     }
+
+    /**
+     * Waits until nothing has been added to {@code topic} for {@code quiet}: its end offsets,
+     * read every 100 ms, unchanged that long; at most {@code timeout}. For the records a killed
+     * producer left in its sockets, which the kernel still delivers after the process is gone.
+     */
+    static void awaitQuiet(String bootstrap, String topic, Duration quiet, Duration timeout) {
+        Map<String, Object> p = new java.util.HashMap<>();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            java.util.concurrent.atomic.AtomicReference<Map<TopicPartition, Long>> last = new java.util.concurrent.atomic.AtomicReference<>();
+            long[] changedAt = {System.nanoTime()};
+            org.awaitility.Awaitility.await().alias("nothing more reaches " + topic + " for " + quiet.toMillis() + " ms")
+                    .atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+                        Map<TopicPartition, Long> ends = c.endOffsets(parts, Duration.ofSeconds(10));
+                        if (!ends.equals(last.getAndSet(ends))) {
+                            changedAt[0] = System.nanoTime();
+                        }
+                        return System.nanoTime() - changedAt[0] >= quiet.toNanos();
+                    });
+        }
+    }
 }

@@ -145,7 +145,7 @@ class ClusterFaultIT {
                     assertThat(clientA.waitFor(10, TimeUnit.SECONDS)).isTrue();
                     pump.join(10_000);
                     // The kernel still sends what the dead client left in its sockets: let that land first.
-                    Thread.sleep(1_000);
+                    ClientTopics.awaitQuiet(sf.bootstrap, sf.prefix + "tasks", Duration.ofSeconds(1), Duration.ofSeconds(60));
 
                     Map<TaskId, Integer> expected = new HashMap<>(tasksOnBroker(sf, session, indexOf));
                     assertThat(expected.size()).as("the client was killed mid-run").isLessThan(TASKS);

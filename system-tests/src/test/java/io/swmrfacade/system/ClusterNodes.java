@@ -3,10 +3,8 @@ package io.swmrfacade.system;
 import io.swmrfacade.broker.ClusterPorts;
 import io.swmrfacade.broker.LocalCluster;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +48,7 @@ final class ClusterNodes implements AutoCloseable {
         // A test JVM that dies must not leave three brokers behind.
         this.stopOnExit = new Thread(() -> forHook.stop(Duration.ofSeconds(5)), "stop-test-cluster");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
-        this.bootstrap = cluster.start(freePorts(), cluster.adminConfig().isPresent() ? SECURE_START_TIMEOUT : START_TIMEOUT);
+        this.bootstrap = cluster.start(ClusterPorts.free(LocalCluster.NODES), cluster.adminConfig().isPresent() ? SECURE_START_TIMEOUT : START_TIMEOUT);
         this.adminLogin = cluster.adminConfig().isPresent() ? login(cluster.adminConfig().get()) : Map.of();
     }
 
@@ -124,22 +122,5 @@ final class ClusterNodes implements AutoCloseable {
 
     private static Path home() {
         return Path.of(System.getProperty("sf.home", "..")).toAbsolutePath().normalize();
-    }
-
-    private static ClusterPorts freePorts() throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < 6; i++) {
-                ServerSocket socket = new ServerSocket(0);
-                socket.setReuseAddress(true);
-                sockets.add(socket);
-            }
-            List<Integer> ports = sockets.stream().map(ServerSocket::getLocalPort).toList();
-            return new ClusterPorts(ports.subList(0, 3), ports.subList(3, 6));
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
     }
 }

@@ -22,9 +22,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +60,31 @@ class CoordinatorIT {
         // A second coordinator finds the topics it created and reports them as they are.
         try (Coordinator again = Coordinator.start(new CoordinatorConfig(c), Clock.systemUTC(), Duration.ofSeconds(30))) {
             assertThat(again.topicChecks()).allSatisfy(t -> assertThat(t.created()).isFalse());
-            assertThat(again.topicChecks()).filteredOn(TopicCheck::ok).hasSize(5);
+            assertThat(again.topicChecks()).filteredOn(TopicCheck::ok).hasSize(6);
+        }
+    }
+
+    @Test
+    void the_coordinator_creates_and_checks_the_cancels_topic_with_one_partition() throws Exception {
+        String prefix = SharedKafka.freshPrefix("cancelstopic");
+        Map<String, Object> c = new HashMap<>();
+        c.put(ClusterConfig.BOOTSTRAP, SharedKafka.bootstrap());
+        c.put(ClusterConfig.TOPIC_PREFIX, prefix);
+        c.put(CoordinatorConfig.PARTITIONS, 4);
+        c.put(CoordinatorConfig.RETENTION_MS, 3_600_000L);
+        try (Coordinator coordinator = Coordinator.start(new CoordinatorConfig(c), Clock.systemUTC(), Duration.ofSeconds(30))) {
+            assertThat(coordinator.topicChecks()).filteredOn(t -> t.topic().equals(prefix + "cancels")).singleElement()
+                    .satisfies(t -> assertThat(t.created()).isTrue()).satisfies(t -> assertThat(t.ok()).as(t.problems().toString()).isTrue());
+        }
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrap());
+        try (Admin admin = Admin.create(p)) {
+            // As the broker holds it, not as the coordinator reports it.
+            assertThat(admin.describeTopics(List.of(prefix + "cancels")).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(prefix + "cancels").partitions()).hasSize(1);
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, prefix + "cancels");
+            assertThat(admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic)
+                    .get(TopicConfig.RETENTION_MS_CONFIG).value()).as("kept as long as the tasks").isEqualTo("3600000");
         }
     }
 

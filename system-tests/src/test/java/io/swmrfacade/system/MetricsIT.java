@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
@@ -52,8 +53,13 @@ class MetricsIT {
     @TempDir
     Path dir;
 
-    /** Tasks of type {@code gate} run until the test opens the gate: tasks running for as long as a scrape needs. */
+    /**
+     * Tasks of type {@code gate} run until the test opens the gate (tasks running for as long as a
+     * scrape needs), then work {@link #WORK} more: every run, and every wait for a slot that
+     * starts before the gate opens, lasts at least that long, a value the histograms must hold.
+     */
     private static final class Gate implements TaskHandler {
+        static final Duration WORK = Duration.ofMillis(500);
         final CountDownLatch open = new CountDownLatch(1);
 
         @Override
@@ -65,6 +71,13 @@ class MetricsIT {
         public TaskOutput run(TaskInput input) throws InterruptedException {
             if (!open.await(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the test never opened the gate");
+            }
+            long end = System.nanoTime() + WORK.toNanos();
+            for (long left = WORK.toNanos(); left > 0; left = end - System.nanoTime()) {
+                LockSupport.parkNanos(left);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("gate task interrupted");
+                }
             }
             return TaskOutput.of("through");
         }
@@ -128,8 +141,9 @@ class MetricsIT {
 
             // Scraped while the next tasks run: the numbers only go up, to the new total. Ten gate
             // tasks at the node's default limit of 4 at once: 4 run until the gate opens, at least
-            // one more is taken and waits for a slot meanwhile, and the gate opens 0.5 s after the
-            // scrape saw that, so both the run and the wait of some last at least 0.5 s.
+            // one more is taken and waits for a slot meanwhile, and the gate opens once the scrape
+            // saw that. Each of the 4 then works 0.5 s more, so the run of each and the wait of the
+            // one taken before the gate opened last at least 0.5 s.
             for (int i = 0; i < 10; i++) {
                 facade.submit(Task.of("gate", "g" + i));
             }
@@ -140,7 +154,6 @@ class MetricsIT {
                         assertThat(value(w, "sf_writer_tasks_running")).isEqualTo(4);
                         assertThat(value(w, "sf_writer_tasks_inflight")).isGreaterThan(4);
                     });
-            Thread.sleep(500);
             gate.open.countDown();
             assertThat(facade.collect(Duration.ofSeconds(60)).complete()).isTrue();
             Awaitility.await("the coordinator and the reader see the next tasks").atMost(Duration.ofSeconds(30))
@@ -164,7 +177,7 @@ class MetricsIT {
             assertThat(value(writer2, "sf_writer_queue_wait_seconds_max")).isGreaterThanOrEqualTo(0.5);
             assertThat(value(writer2, "sf_writer_run_seconds_count")).isEqualTo(20);
             assertThat(value(writer2, "sf_writer_run_seconds_max")).isGreaterThanOrEqualTo(0.5);
-            assertThat(value(writer2, "sf_writer_run_seconds_sum")).isGreaterThanOrEqualTo(4 * 0.5);
+            assertThat(value(writer2, "sf_writer_run_seconds_sum")).isGreaterThanOrEqualTo(10 * 0.5);
             assertThat(value(writer2, "sf_writer_submit_to_result_seconds_count")).isEqualTo(21);
             assertThat(value(writer2, "sf_writer_flush_seconds_count")).isGreaterThan(value(writer1, "sf_writer_flush_seconds_count"));
             assertThat(value(writer2, "sf_writer_file_size_bytes")).isGreaterThanOrEqualTo(value(writer1, "sf_writer_file_size_bytes"));

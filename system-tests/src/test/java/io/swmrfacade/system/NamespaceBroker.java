@@ -1,13 +1,11 @@
 package io.swmrfacade.system;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.Uuid;
 import org.awaitility.Awaitility;
 
 /**
@@ -31,32 +29,8 @@ final class NamespaceBroker implements AutoCloseable {
         this.hosts = hosts;
         this.host = host;
         this.dir = dir;
-        String address = hosts.address(host);
-        this.config = dir.resolve("server.properties");
-        Files.createDirectories(dir);
-        Files.writeString(config, String.join("\n",
-                "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.voters=1@" + address + ":" + CONTROLLER_PORT,
-                // Bind to the host's own address and advertise the same: what other hosts connect to.
-                "listeners=PLAINTEXT://" + address + ":" + PORT + ",CONTROLLER://" + address + ":" + CONTROLLER_PORT,
-                "advertised.listeners=PLAINTEXT://" + address + ":" + PORT,
-                "inter.broker.listener.name=PLAINTEXT",
-                "controller.listener.names=CONTROLLER",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                "log.dirs=" + dir.resolve("data"),
-                "auto.create.topics.enable=false",
-                "num.partitions=1",
-                "offsets.topic.replication.factor=1",
-                "offsets.topic.num.partitions=3",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "transaction.state.log.num.partitions=3",
-                "share.coordinator.state.topic.replication.factor=1",
-                "share.coordinator.state.topic.min.isr=1",
-                "group.initial.rebalance.delay.ms=0",
-                "group.min.session.timeout.ms=1000",
-                ""));
+        // Bound to the host's own address and advertising the same: what other hosts connect to.
+        this.config = ChildBroker.writeConfig(dir, hosts.address(host), PORT, CONTROLLER_PORT);
     }
 
     String bootstrap() {
@@ -69,15 +43,9 @@ final class NamespaceBroker implements AutoCloseable {
 
     /** Formats the storage, starts the broker on its host and waits until its listener accepts connections there. */
     void start() throws IOException, InterruptedException {
-        Process format = new ProcessBuilder(java("kafka.tools.StorageTool", "format", "--cluster-id",
-                Uuid.randomUuid().toString(), "--config", config.toString()))
-                .redirectErrorStream(true).redirectOutput(log().toFile()).start();
-        if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
-            format.destroyForcibly();
-            throw new IOException("formatting the broker's storage failed; see " + log());
-        }
+        ChildBroker.format(config, log());
         List<String> cmd = new ArrayList<>(hosts.exec(host));
-        cmd.addAll(java("kafka.Kafka", config.toString()));
+        cmd.addAll(ChildBroker.java("kafka.Kafka", config.toString()));
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();
         String probe = "exec 3<>/dev/tcp/" + hosts.address(host) + "/" + PORT;
@@ -88,13 +56,6 @@ final class NamespaceBroker implements AutoCloseable {
                     }
                     return hosts.tryRun(host, "bash", "-c", probe).exitCode() == 0;
                 });
-    }
-
-    private static List<String> java(String main, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), main));
-        cmd.addAll(List.of(args));
-        return cmd;
     }
 
     /** SIGKILL: `ip netns exec` execs the JVM, so this pid is the broker's own. */

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,7 @@ import org.apache.kafka.common.requests.InitProducerIdResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.RequestHeader;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -83,18 +85,12 @@ class ProducerSequenceGapIT {
         assertThat(values).as("what the partition holds: the earlier batch is lost").containsExactly("later-0", "later-1", "later-2");
     }
 
-    /** A producer id, as KafkaProducer gets one; retried while the broker's transaction coordinator still loads. */
-    private InitProducerIdResponse initProducerId(Socket socket) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            InitProducerIdResponse init = (InitProducerIdResponse) call(socket, new InitProducerIdRequest.Builder(
-                    new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(Integer.MAX_VALUE)),
-                    INIT_PRODUCER_ID_VERSION);
-            if (init.error() != Errors.COORDINATOR_LOAD_IN_PROGRESS || System.nanoTime() > deadline) {
-                return init;
-            }
-            Thread.sleep(100);
-        }
+    /** A producer id, as KafkaProducer gets one; asked again while the broker's transaction coordinator still loads. */
+    private InitProducerIdResponse initProducerId(Socket socket) {
+        return Awaitility.await("a producer id, not COORDINATOR_LOAD_IN_PROGRESS").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100)).until(() -> (InitProducerIdResponse) call(socket, new InitProducerIdRequest.Builder(
+                        new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(Integer.MAX_VALUE)),
+                        INIT_PRODUCER_ID_VERSION), init -> init.error() != Errors.COORDINATOR_LOAD_IN_PROGRESS);
     }
 
     private Errors produce(Socket socket, String topic, long producerId, short epoch, int baseSequence, String name)

@@ -40,6 +40,7 @@ class ReaderPageIT {
     private static final int CHUNK = 64;
     private static final long PERIOD = 700;
     private static final Pattern SCOPE = Pattern.compile("<svg[^>]*class=\"scope\"[^>]*>.*?</svg>", Pattern.DOTALL);
+    private static final Pattern STALLED = Pattern.compile("\"stalled\"\\s*:\\s*true");
     private static final Pattern POLYGON = Pattern.compile("<polygon[^>]*points=\"([^\"]+)\"[^>]*data-trace=\"envelope\"");
 
     private Path dir;
@@ -70,7 +71,7 @@ class ReaderPageIT {
     }
 
     @Test
-    void page_draws_the_sine_shows_rates_while_appending_and_zero_after_and_lists_the_rejected_task() throws Exception {
+    void page_draws_the_sine_shows_rates_while_appending_and_zero_after_and_counts_and_lists_the_rejected_and_cancelled_tasks() throws Exception {
         Optional<HeadlessChromium> found = HeadlessChromium.find(dir);
         Assumptions.assumeTrue(found.isPresent(), "chromium is not installed (Debian: apt-get install chromium): page test skipped");
         HeadlessChromium chromium = found.get();
@@ -78,6 +79,7 @@ class ReaderPageIT {
 
         writer.command("run");
         writer.command("reject t-rejected-1 unknown task type 'nope': no handler registered");
+        writer.command("cancel t-cancelled-1 cancelled by ann while it ran");
         // A full window (2 s at 1024 Hz) before looking, so the envelope has more samples than columns.
         await("a full window of samples").atMost(Duration.ofSeconds(30)).until(() ->
                 reader.snapshot().stream(STREAM) != null && reader.snapshot().stream(STREAM).samples() > 2 * RATE_HZ + CHUNK);
@@ -92,13 +94,21 @@ class ReaderPageIT {
         assertThat(running).as("the rejected task is listed with its status and message")
                 .containsPattern("data-task=\"t-rejected-1\" data-status=\"REJECTED\"")
                 .contains("unknown task type 'nope': no handler registered");
+        // A CANCELLED row counts as cancelled, not as other.
+        assertThat(number(running, "id=\"rejected\">([^<]+)<")).as("rejected rows").isEqualTo(1);
+        assertThat(number(running, "id=\"cancelled\">([^<]+)<")).as("cancelled rows").isEqualTo(1);
+        assertThat(number(running, "id=\"other\">([^<]+)<")).as("rows of no known status").isZero();
+        assertThat(running).containsPattern("data-task=\"t-cancelled-1\" data-status=\"CANCELLED\"");
         assertThat(running).as("the samples/s chart draws the stream").containsPattern("<polyline points=\"[^\"]+\"[^>]*data-series=\"" + STREAM + "\"");
         assertThat(running).contains("id=\"writerState\" class=\"state flushing\"").contains("held by pid " + writer.pid());
 
         writer.command("pause");
         await("the reader's rates fall to zero").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
                 .until(() -> reader.snapshot().rowsPerSecond() == 0);
-        Thread.sleep(1600); // past reader.stall.ms, with the lock still held
+        // The writer still holds the lock: once nothing was flushed for reader.stall.ms, the reader calls it stalled.
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        await("the reader calls the writer stalled").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> STALLED.matcher(get(http, "http://127.0.0.1:" + reader.port() + "/api/status").body()).find());
         String paused = chromium.dumpDom(url, 1500);
         assertThat(number(paused, "<td class=\"n sps\">([^<]+)</td>")).as("samples/s after appending stopped").isZero();
         assertThat(number(paused, "id=\"rowsPerSecond\">([^<]+)<")).as("rows/s after appending stopped").isZero();

@@ -25,12 +25,16 @@ import java.util.concurrent.locks.LockSupport;
  * run                    start appending (in the background)
  * pause                  stop appending; the writer keeps the file and its lock
  * reject TASK MESSAGE    append and flush a REJECTED row for TASK with MESSAGE as its error text
+ * cancel TASK MESSAGE    the same with a CANCELLED row
  * </pre>
  * Ends on end of input.
  */
 public final class SineWriterMain {
 
     static final double AMPLITUDE = 250.0;
+    /** Protobuf TaskStatus numbers of the rows the commands write. */
+    private static final int REJECTED = 3;
+    private static final int CANCELLED = 7;
 
     private SineWriterMain() {
     }
@@ -85,12 +89,8 @@ public final class SineWriterMain {
                 switch (c[0]) {
                     case "run" -> running[0] = true;
                     case "pause" -> running[0] = false;
-                    case "reject" -> {
-                        byte[] message = c[2].getBytes(StandardCharsets.UTF_8);
-                        long offset = w.appendHeap(message);
-                        w.appendRow(row(c[1], seq[0]++, 3, -1, 0, 0, offset, message.length));
-                        w.flush();
-                    }
+                    case "reject" -> ended(w, row -> row(c[1], seq[0]++, REJECTED, -1, 0, 0, row[0], row[1]), c[2]);
+                    case "cancel" -> ended(w, row -> row(c[1], seq[0]++, CANCELLED, -1, 0, 0, row[0], row[1]), c[2]);
                     default -> throw new IllegalArgumentException("unknown command: " + line);
                 }
             }
@@ -98,6 +98,14 @@ public final class SineWriterMain {
             System.out.flush();
         }
         w.close();
+    }
+
+    /** Appends {@code message} to the heap and the row {@code row} makes of its offset and length; flushes both. */
+    private static void ended(SwmrWriter w, java.util.function.Function<long[], TaskRow> row, String message) {
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        long offset = w.appendHeap(bytes);
+        w.appendRow(row.apply(new long[] {offset, bytes.length}));
+        w.flush();
     }
 
     private static TaskRow row(String taskId, long seq, int status, int stream, long start, long count, long out, long outLength) {

@@ -11,7 +11,9 @@ import java.time.LocalTime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.awaitility.Awaitility;
 
 /**
@@ -137,7 +139,7 @@ public final class WriterRecoveryBench {
         long allDone = System.nanoTime();
         long firstAfter = flow.firstResultAfter(kill);
         // Tasks sent after the kill to the dead node's partitions wait until a node owns them again.
-        Thread.sleep(1000);
+        parkUntil(kill + 1_000_000_000L);
         List<TaskHandle> after = flow.submittedBetween(kill, kill + 1_000_000_000L);
         Awaitility.await().alias("the tasks submitted just after the kill answered").atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofMillis(1)).until(() -> after.stream().allMatch(h -> h.result().isDone()));
@@ -150,8 +152,17 @@ public final class WriterRecoveryBench {
                 (allDone - kill) / 1e6, after.size(), (afterDone - kill) / 1e6);
     }
 
+    /** Lets time pass until {@code nanoTime} (a {@link System#nanoTime} reading); returns early if interrupted. */
+    private static void parkUntil(long nanoTime) {
+        for (long left = nanoTime - System.nanoTime(); left > 0 && !Thread.currentThread().isInterrupted();
+                left = nanoTime - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
     /** Submits echo tasks at 200/s over every partition and notes when each result arrives. */
     private static final class Flow extends Thread {
+        private static final long PACE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
         private final TaskFacade facade;
         private final List<TaskHandle> handles = new CopyOnWriteArrayList<>();
         private final List<Long> submitted = new CopyOnWriteArrayList<>();
@@ -166,6 +177,7 @@ public final class WriterRecoveryBench {
         @Override
         public void run() {
             long n = 0;
+            long next = System.nanoTime();
             while (running.get()) {
                 // A key of its own for each task spreads them over every partition, the dead
                 // node's among them; without keys the producer fills one partition at a time
@@ -175,9 +187,10 @@ public final class WriterRecoveryBench {
                 h.result().thenAccept((TaskResult r) -> arrivals.add(System.nanoTime()));
                 handles.add(h);
                 submitted.add(System.nanoTime());
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
+                // At most 200/s: after a stall (a broker or GC pause) the flow goes on at its rate, not in a burst.
+                next = Math.max(next + PACE_NANOS, System.nanoTime());
+                LockSupport.parkNanos(next - System.nanoTime());
+                if (Thread.interrupted()) {
                     return;
                 }
             }
@@ -190,7 +203,7 @@ public final class WriterRecoveryBench {
         void awaitSteady() throws InterruptedException {
             Awaitility.await().alias("the nodes caught up").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
                     .until(() -> !arrivals.isEmpty() && outstandingAt().size() <= 20);
-            Thread.sleep(steadyMs); // the steady state the kill interrupts
+            parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(steadyMs)); // the steady state the kill interrupts
         }
 
         List<TaskHandle> outstandingAt() {

@@ -5,12 +5,14 @@ import io.swmrfacade.client.TaskFacade;
 import io.swmrfacade.client.TaskHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 
 /**
  * How soon a writer node takes tasks after its JVM starts, by phase. A task waits on the tasks
@@ -50,7 +52,9 @@ public final class WriterStartupBench {
     /** Launches a writer with a task waiting; returns ms from launch to that task's result. Stops the writer cleanly. */
     private static long once(String name, Installation sf, TaskFacade facade, Map<String, Object> settings, Path log) throws Exception {
         TaskHandle waiting = facade.submit(Task.of("echo", "waiting"));
-        Thread.sleep(1000); // the task is on the broker before the writer starts
+        // The task is on the broker before the writer starts.
+        Awaitility.await("the broker confirms the waiting task").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(10)).until(() -> facade.stats().buffered() == 0);
         long launched = System.nanoTime();
         NodeProcess writer = NodeProcess.writer(settings, log);
         long started = System.nanoTime();

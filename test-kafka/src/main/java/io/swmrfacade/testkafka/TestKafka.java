@@ -60,7 +60,14 @@ public final class TestKafka {
         return kafka.getBootstrapServers();
     }
 
-    private static String startInJvm() {
+    /**
+     * A single-node in-JVM cluster of the caller's own on free ports, started and ready, set up as
+     * the shared in-JVM one: internal topics of one replica, no topic created on its own, short
+     * group timings. For tests that must not share the run's cluster; the caller closes it.
+     *
+     * @throws IllegalStateException if it cannot start
+     */
+    public static KafkaClusterTestKit startPrivate() {
         try {
             KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                     .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
@@ -75,16 +82,21 @@ public final class TestKafka {
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    cluster.close();
-                } catch (Exception e) {
-                    // the JVM is exiting
-                }
-            }, "test-kafka-stop"));
-            return cluster.bootstrapServers();
+            return cluster;
         } catch (Exception e) {
-            throw new IllegalStateException("cannot start the in-JVM Kafka cluster: " + e, e);
+            throw new IllegalStateException("cannot start an in-JVM Kafka cluster: " + e, e);
         }
+    }
+
+    private static String startInJvm() {
+        KafkaClusterTestKit cluster = startPrivate();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                cluster.close();
+            } catch (Exception e) {
+                // the JVM is exiting
+            }
+        }, "test-kafka-stop"));
+        return cluster.bootstrapServers();
     }
 }

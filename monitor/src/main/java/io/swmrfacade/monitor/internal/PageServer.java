@@ -4,11 +4,9 @@ import com.sun.net.httpserver.HttpExchange;
 import io.swmrfacade.charts.LiveCharts;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -82,18 +80,7 @@ public final class PageServer implements AutoCloseable {
 
     /** monitor.html with the shared chart script inlined: one self-contained document. */
     static byte[] page() {
-        return LiveCharts.inline(resource("monitor.html")).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = PageServer.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("monitor page resource " + name + " is missing from the jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LiveCharts.page(PageServer.class, "monitor.html");
     }
 
     @Override

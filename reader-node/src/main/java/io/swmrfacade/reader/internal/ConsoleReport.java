@@ -99,6 +99,7 @@ final class ConsoleReport {
         add(parts, d.rejected(), "rejected");
         add(parts, d.workerCrashed(), "worker crashed");
         add(parts, d.expired(), "expired");
+        add(parts, d.cancelled(), "cancelled");
         add(parts, d.other(), "other");
         return String.join(", ", parts);
     }

@@ -22,8 +22,11 @@ final class FileTracker {
 
     private static final long RATE_WINDOW_MS = 1000;
 
-    // Index = protobuf TaskStatus number (1 OK .. 5 EXPIRED); slot 0 counts anything else.
-    private final long[] byStatus = new long[6];
+    // Index = protobuf TaskStatus number (1 OK .. 5 EXPIRED, 6 NOT_SENT, 7 CANCELLED); slot 0 counts
+    // anything else. NOT_SENT is a client's verdict and never in a file: counted as other.
+    private static final int NOT_SENT = 6;
+    private static final int CANCELLED = 7;
+    private final long[] byStatus = new long[8];
     private final RateMeter rate = new RateMeter(RATE_WINDOW_MS);
     private int segment = -1;
     private Path segmentFile;
@@ -74,7 +77,7 @@ final class FileTracker {
         List<Snapshot.Stream> out = new ArrayList<>(streams.size());
         streams.values().forEach(s -> out.add(new Snapshot.Stream(s.path(), s.type().wireName(), s.samples())));
         Snapshot.TaskCounts counts = new Snapshot.TaskCounts(byStatus[1], byStatus[2], byStatus[3], byStatus[4],
-                byStatus[5], byStatus[0]);
+                byStatus[5], byStatus[CANCELLED], byStatus[0] + byStatus[NOT_SENT]);
         return new Snapshot(id, file, state, now, segment, segmentFile, totalRows, counts, out, lastChange,
                 rate.perSecond(now.toEpochMilli(), totalRows), error);
     }

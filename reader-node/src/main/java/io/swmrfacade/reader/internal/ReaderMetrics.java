@@ -36,6 +36,7 @@ public final class ReaderMetrics {
         status(registry, "REJECTED", s -> s.tasks().rejected());
         status(registry, "WORKER_CRASHED", s -> s.tasks().workerCrashed());
         status(registry, "EXPIRED", s -> s.tasks().expired());
+        status(registry, "CANCELLED", s -> s.tasks().cancelled());
         status(registry, "OTHER", s -> s.tasks().other());
         Gauge.builder("sf.reader.segment", this, m -> m.snapshots.get().segment())
                 .description("Segment of the file being followed; -1 before it is open").strongReference(true).register(registry);

@@ -52,6 +52,7 @@ final class StatusJson {
         tasks.put("rejected", t.rejected());
         tasks.put("workerCrashed", t.workerCrashed());
         tasks.put("expired", t.expired());
+        tasks.put("cancelled", t.cancelled());
         tasks.put("other", t.other());
         m.put("tasks", tasks);
         List<Map<String, Object>> streams = new ArrayList<>();

@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.swmrfacade.charts.LiveCharts;
 import io.swmrfacade.reader.ReaderId;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -50,7 +49,7 @@ public final class StatusServer implements AutoCloseable {
      * @throws UncheckedIOException if the address cannot be bound (port in use, say)
      */
     public static StatusServer start(ReaderId id, String address, int port, FollowLoop loop, Duration stallAfter) {
-        byte[] page = LiveCharts.inline(loadPage()).getBytes(StandardCharsets.UTF_8);
+        byte[] page = LiveCharts.page(StatusServer.class, PAGE_RESOURCE);
         WriterWatch watch = new WriterWatch(loop.file(), stallAfter);
         SignalTap tap = loop.signals();
         HttpServer server;
@@ -153,17 +152,6 @@ public final class StatusServer implements AutoCloseable {
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(bytes);
             }
-        }
-    }
-
-    private static String loadPage() {
-        try (InputStream in = StatusServer.class.getResourceAsStream(PAGE_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("status page resource " + PAGE_RESOURCE + " is missing from the jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -33,14 +33,17 @@ class RunSignalsTest {
     private final ScheduledExecutorService timers = new ScheduledThreadPoolExecutor(1);
     private final java.util.concurrent.ExecutorService workers = Executors.newCachedThreadPool();
     private final CountDownLatch started = new CountDownLatch(1);
+    /** Opened when a test ends, so a handler that was never interrupted ends with it. */
+    private final CountDownLatch testEnded = new CountDownLatch(1);
 
     @AfterEach
     void stop() {
+        testEnded.countDown();
         timers.shutdownNow();
         workers.shutdownNow();
     }
 
-    /** Sleeps a minute unless interrupted; counts its runs. */
+    /** Blocks until interrupted (or the test ends, or a minute passes); counts its runs. */
     private final class Blocking implements TaskHandler {
         final boolean interruptible;
         volatile int runs;
@@ -68,7 +71,7 @@ class RunSignalsTest {
                 boolean raised = input.cancel().await(Duration.ofSeconds(60));
                 return TaskOutput.of("finished anyway; signal " + raised + ": " + input.cancel().reason());
             }
-            Thread.sleep(60_000);
+            testEnded.await(60, TimeUnit.SECONDS);
             throw new IllegalStateException("not interrupted");
         }
     }
