@@ -44,6 +44,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * into the other's, so no send waits for a commit unless the other producer's commit is still
  * running.
  *
+ * <p>{@link #commitEveryPoll} makes it commit after every poll that brought records instead, for
+ * warming a broker's transactional paths: the broker runs them once per commit, 50 times a second
+ * at the node's pace whatever the traffic, too rarely for its JIT to compile them within a
+ * benchmark's warm-up.
+ *
  * <p>Runs from construction until {@link #close()}; {@link #failure()} reports a loop that died.
  */
 final class TransactionalEcho implements AutoCloseable {
@@ -55,6 +60,8 @@ final class TransactionalEcho implements AutoCloseable {
     private final String from;
     private final String to;
     private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicBoolean everyPoll = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicReference<RuntimeException> failed = new AtomicReference<>();
     private final Thread loop;
     private final int producers;
@@ -71,6 +78,16 @@ final class TransactionalEcho implements AutoCloseable {
         this.producers = producers;
         this.loop = new Thread(this::run, "transactional-echo-" + producers);
         loop.start();
+    }
+
+    /** {@code true}: commit after every poll that brought records; {@code false}: every {@link #COMMIT_EVERY} (the default). */
+    void commitEveryPoll(boolean on) {
+        everyPoll.set(on);
+    }
+
+    /** Transactions committed so far. */
+    long commits() {
+        return commits.get();
     }
 
     /** The exception that ended the loop, or null while it runs. */
@@ -102,7 +119,7 @@ final class TransactionalEcho implements AutoCloseable {
                     out.get(open).send(new ProducerRecord<>(to, r.partition(), r.key(), r.value()));
                     offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
                 }
-                if (System.nanoTime() - commitAt >= 0) {
+                if (System.nanoTime() - commitAt >= 0 || everyPoll.get()) {
                     if (!offsets.isEmpty()) {
                         Runnable commit = commit(out.get(open), Map.copyOf(offsets), in.groupMetadata());
                         offsets.clear();
@@ -135,10 +152,11 @@ final class TransactionalEcho implements AutoCloseable {
         }
     }
 
-    private static Runnable commit(KafkaProducer<byte[], byte[]> out, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+    private Runnable commit(KafkaProducer<byte[], byte[]> out, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
         return () -> {
             out.sendOffsetsToTransaction(offsets, group);
             out.commitTransaction();
+            commits.incrementAndGet();
         };
     }
 
