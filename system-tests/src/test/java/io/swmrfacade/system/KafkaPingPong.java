@@ -151,16 +151,6 @@ final class KafkaPingPong implements AutoCloseable {
         }
     }
 
-    /** Makes the exactly-once echoes commit after every poll ({@code true}) or every 20 ms ({@code false}); see {@link TransactionalEcho#commitEveryPoll}. */
-    void commitEveryPoll(boolean on) {
-        eos.forEach(e -> e.echo().commitEveryPoll(on));
-    }
-
-    /** Transactions the exactly-once echoes committed so far. */
-    long eosCommits() {
-        return eos.stream().mapToLong(e -> e.echo().commits()).sum();
-    }
-
     /** Latencies in ns, sorted, and the time from the first send to the last record read. */
     private record Run(long[] sorted, long nanos) {
     }

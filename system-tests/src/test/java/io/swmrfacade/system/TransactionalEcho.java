@@ -44,11 +44,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * into the other's, so no send waits for a commit unless the other producer's commit is still
  * running.
  *
- * <p>{@link #commitEveryPoll} makes it commit after every poll that brought records instead, for
- * warming a broker's transactional paths: the broker runs them once per commit, 50 times a second
- * at the node's pace whatever the traffic, too rarely for its JIT to compile them within a
- * benchmark's warm-up.
- *
  * <p>Runs from construction until {@link #close()}; {@link #failure()} reports a loop that died.
  */
 final class TransactionalEcho implements AutoCloseable {
@@ -60,8 +55,6 @@ final class TransactionalEcho implements AutoCloseable {
     private final String from;
     private final String to;
     private final AtomicBoolean stop = new AtomicBoolean();
-    private final AtomicBoolean everyPoll = new AtomicBoolean();
-    private final java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicReference<RuntimeException> failed = new AtomicReference<>();
     private final Thread loop;
     private final int producers;
@@ -80,16 +73,6 @@ final class TransactionalEcho implements AutoCloseable {
         loop.start();
     }
 
-    /** {@code true}: commit after every poll that brought records; {@code false}: every {@link #COMMIT_EVERY} (the default). */
-    void commitEveryPoll(boolean on) {
-        everyPoll.set(on);
-    }
-
-    /** Transactions committed so far. */
-    long commits() {
-        return commits.get();
-    }
-
     /** The exception that ended the loop, or null while it runs. */
     RuntimeException failure() {
         return failed.get();
@@ -103,7 +86,7 @@ final class TransactionalEcho implements AutoCloseable {
                 out.get(i).initTransactions();
             }
             in.subscribe(List.of(from));
-            List<Future<?>> commits = new ArrayList<>(Collections.nCopies(producers, CompletableFuture.completedFuture(null)));
+            List<Future<?>> pending = new ArrayList<>(Collections.nCopies(producers, CompletableFuture.completedFuture(null)));
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             int open = 0;
             long every = COMMIT_EVERY.toNanos();
@@ -113,20 +96,20 @@ final class TransactionalEcho implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> r : in.poll(Duration.ofMillis(waitMs))) {
                     if (offsets.isEmpty()) {
                         // This producer's previous transaction must be committed before it begins another.
-                        commits.get(open).get(30, TimeUnit.SECONDS);
+                        pending.get(open).get(30, TimeUnit.SECONDS);
                         out.get(open).beginTransaction();
                     }
                     out.get(open).send(new ProducerRecord<>(to, r.partition(), r.key(), r.value()));
                     offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
                 }
-                if (System.nanoTime() - commitAt >= 0 || everyPoll.get()) {
+                if (System.nanoTime() - commitAt >= 0) {
                     if (!offsets.isEmpty()) {
                         Runnable commit = commit(out.get(open), Map.copyOf(offsets), in.groupMetadata());
                         offsets.clear();
                         if (producers == 1) {
                             commit.run();
                         } else {
-                            commits.set(open, committer.submit(commit));
+                            pending.set(open, committer.submit(commit));
                             open = (open + 1) % producers;
                         }
                     }
@@ -136,7 +119,7 @@ final class TransactionalEcho implements AutoCloseable {
             if (!offsets.isEmpty()) {
                 commit(out.get(open), offsets, in.groupMetadata()).run();
             }
-            for (Future<?> c : commits) {
+            for (Future<?> c : pending) {
                 c.get(30, TimeUnit.SECONDS);
             }
         } catch (RuntimeException e) {
@@ -152,11 +135,10 @@ final class TransactionalEcho implements AutoCloseable {
         }
     }
 
-    private Runnable commit(KafkaProducer<byte[], byte[]> out, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+    private static Runnable commit(KafkaProducer<byte[], byte[]> out, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
         return () -> {
             out.sendOffsetsToTransaction(offsets, group);
             out.commitTransaction();
-            commits.incrementAndGet();
         };
     }
 
