@@ -67,74 +67,99 @@ public final class ClientBenchMain {
                 // The writer is ready (group joined, transactions initialised) before any clock starts.
                 facade.submit(Task.of("echo", "ready")).result().get(60, TimeUnit.SECONDS);
                 warmUp(sf, floor, facade, warmTasks, warmSeconds);
-                List<long[]> one = new ArrayList<>();
-                List<long[]> two = new ArrayList<>();
-                List<long[]> eos1 = new ArrayList<>();
-                List<long[]> eos2 = new ArrayList<>();
-                List<long[]> node = new ArrayList<>();
-                List<Sample> samples = new ArrayList<>();
-                for (int r = 0; r < rounds; r++) {
-                    one.add(floor.oneHop(RATE, rtSeconds));
-                    two.add(floor.twoHops(RATE, rtSeconds));
-                    eos1.add(floor.eosTwoHops(1, RATE, rtSeconds));
-                    eos2.add(floor.eosTwoHops(2, RATE, rtSeconds));
-                    node.add(roundTrip(facade, rtSeconds, samples));
-                    System.out.printf("round %d p50: two hops %.2f ms, EOS two hops (1 producer) %.2f ms, (2 producers) %.2f ms,"
-                            + " node %.2f ms (load average %s)%n", r + 1, ms(two.get(r), 0.5), ms(eos1.get(r), 0.5), ms(eos2.get(r), 0.5),
-                            ms(node.get(r), 0.5), load());
-                }
-                long[] oneHop = merged(one);
-                long[] twoHops = merged(two);
-                long[] eosOne = merged(eos1);
-                long[] eosTwo = merged(eos2);
-                long[] roundTrip = merged(node);
-                print("one hop, plain clients (floor)", oneHop);
-                print("two hops, plain clients (floor)", twoHops);
-                print("two hops, exactly-once echo, 1 producer (EOS floor)", eosOne);
-                print("two hops, exactly-once echo, 2 producers (EOS floor, the node's shape)", eosTwo);
-                print("round trip through the node", roundTrip);
-                System.out.printf("RESULT round trip / two-hop floor: p50 %.2fx, p99 %.2fx (targets: at most 1.5x and 2x)%n",
-                        ms(roundTrip, 0.5) / ms(twoHops, 0.5), ms(roundTrip, 0.99) / ms(twoHops, 0.99));
-                for (int producers = 1; producers <= 2; producers++) {
-                    long[] eos = producers == 1 ? eosOne : eosTwo;
-                    System.out.printf("RESULT round trip / EOS two-hop floor (%d producer%s): p50 %.2fx, p99 %.2fx;"
-                            + " that EOS floor / two-hop floor: p50 %.2fx, p99 %.2fx%n", producers, producers == 1 ? "" : "s",
-                            ms(roundTrip, 0.5) / ms(eos, 0.5), ms(roundTrip, 0.99) / ms(eos, 0.99),
-                            ms(eos, 0.5) / ms(twoHops, 0.5), ms(eos, 0.99) / ms(twoHops, 0.99));
-                }
-                phases(samples, dir.resolve("bench.h5"));
-                double[] echo = new double[2];
-                double[][] eosEcho = new double[2][2];
-                double[] pp = new double[2];
-                for (int r = 0; r < 2; r++) {
-                    echo[r] = echoRate(sf, echoTasks);
-                    for (int producers = 1; producers <= 2; producers++) {
-                        eosEcho[producers - 1][r] = floor.eosEchoRate(producers, echoTasks);
-                        System.out.printf("RESULT EOS echo (%d producer%s): %d records of 100 bytes = %.0f records/s (load average %s)%n",
-                                producers, producers == 1 ? "" : "s", echoTasks, eosEcho[producers - 1][r], load());
-                    }
-                    pp[r] = producerPerformance(sf.bootstrap, ppRecords, r);
-                }
-                System.out.printf("RESULT echo %.0f and %.0f tasks/s, ProducerPerformance %.0f and %.0f records/s, ratio %.2f (target 0.35)%n",
-                        echo[0], echo[1], pp[0], pp[1], (echo[0] + echo[1]) / (pp[0] + pp[1]));
-                for (int producers = 1; producers <= 2; producers++) {
-                    double[] e = eosEcho[producers - 1];
-                    System.out.printf("RESULT EOS echo (%d producer%s) %.0f and %.0f records/s: EOS echo / ProducerPerformance %.2f;"
-                            + " node's echo / EOS echo %.2f%n", producers, producers == 1 ? "" : "s", e[0], e[1],
-                            (e[0] + e[1]) / (pp[0] + pp[1]), (echo[0] + echo[1]) / (e[0] + e[1]));
-                }
-                // The same measurement once more, after the heaviest traffic of the run: if the
-                // warm-up left anything cold, the counted rounds are slower than this one.
-                long[] twoAfter = floor.twoHops(RATE, rtSeconds);
-                long[] eosAfter = floor.eosTwoHops(2, RATE, rtSeconds);
-                long[] nodeAfter = roundTrip(facade, rtSeconds, new ArrayList<>());
-                System.out.printf("RESULT warm-up check, p50 in the rounds / after the rate runs: two hops %.2f / %.2f ms,"
-                        + " EOS two hops (2 producers) %.2f / %.2f ms, node %.2f / %.2f ms (load average %s)%n", ms(twoHops, 0.5), ms(twoAfter, 0.5),
-                        ms(eosTwo, 0.5), ms(eosAfter, 0.5), ms(roundTrip, 0.5), ms(nodeAfter, 0.5), load());
+                Counted counted = roundTrips(floor, facade, rounds, rtSeconds, dir.resolve("bench.h5"));
+                rates(sf, floor, echoTasks, ppRecords);
+                warmUpCheck(floor, facade, rtSeconds, counted);
             }
             writer.close();
         }
         System.exit(0);
+    }
+
+    /** The counted rounds' sorted latencies the warm-up check compares with. */
+    private record Counted(long[] twoHops, long[] eosTwoHops, long[] roundTrip) {
+    }
+
+    /**
+     * {@code rounds} rounds of {@code seconds} at 1,000/s of each floor and then the node; prints
+     * each round's p50s, then the merged percentiles, the ratios and the round trip's phases.
+     */
+    private static Counted roundTrips(KafkaPingPong floor, TaskFacade facade, int rounds, int seconds, Path file) throws Exception {
+        List<long[]> one = new ArrayList<>();
+        List<long[]> two = new ArrayList<>();
+        List<long[]> eos1 = new ArrayList<>();
+        List<long[]> eos2 = new ArrayList<>();
+        List<long[]> node = new ArrayList<>();
+        List<Sample> samples = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            one.add(floor.oneHop(RATE, seconds));
+            two.add(floor.twoHops(RATE, seconds));
+            eos1.add(floor.eosTwoHops(1, RATE, seconds));
+            eos2.add(floor.eosTwoHops(2, RATE, seconds));
+            node.add(roundTrip(facade, seconds, samples));
+            System.out.printf("round %d p50: two hops %.2f ms, EOS two hops (1 producer) %.2f ms, (2 producers) %.2f ms,"
+                    + " node %.2f ms (load average %s)%n", r + 1, ms(two.get(r), 0.5), ms(eos1.get(r), 0.5), ms(eos2.get(r), 0.5),
+                    ms(node.get(r), 0.5), load());
+        }
+        long[] twoHops = merged(two);
+        long[] roundTrip = merged(node);
+        List<long[]> eos = List.of(merged(eos1), merged(eos2));
+        print("one hop, plain clients (floor)", merged(one));
+        print("two hops, plain clients (floor)", twoHops);
+        print("two hops, exactly-once echo, 1 producer (EOS floor)", eos.get(0));
+        print("two hops, exactly-once echo, 2 producers (EOS floor, the node's shape)", eos.get(1));
+        print("round trip through the node", roundTrip);
+        System.out.printf("RESULT round trip / two-hop floor: p50 %.2fx, p99 %.2fx (targets: at most 1.5x and 2x)%n",
+                ms(roundTrip, 0.5) / ms(twoHops, 0.5), ms(roundTrip, 0.99) / ms(twoHops, 0.99));
+        for (int producers = 1; producers <= 2; producers++) {
+            long[] e = eos.get(producers - 1);
+            System.out.printf("RESULT round trip / EOS two-hop floor (%s): p50 %.2fx, p99 %.2fx;"
+                    + " that EOS floor / two-hop floor: p50 %.2fx, p99 %.2fx%n", producers(producers),
+                    ms(roundTrip, 0.5) / ms(e, 0.5), ms(roundTrip, 0.99) / ms(e, 0.99), ms(e, 0.5) / ms(twoHops, 0.5), ms(e, 0.99) / ms(twoHops, 0.99));
+        }
+        phases(samples, file);
+        return new Counted(twoHops, eos.get(1), roundTrip);
+    }
+
+    /** Echo rates: the node's, each exactly-once echo's and ProducerPerformance's, alternating, twice each; prints them and their ratios. */
+    private static void rates(Installation sf, KafkaPingPong floor, int echoTasks, int ppRecords) throws Exception {
+        double[] echo = new double[2];
+        double[][] eosEcho = new double[2][2];
+        double[] pp = new double[2];
+        for (int r = 0; r < 2; r++) {
+            echo[r] = echoRate(sf, echoTasks);
+            for (int producers = 1; producers <= 2; producers++) {
+                eosEcho[producers - 1][r] = floor.eosEchoRate(producers, echoTasks);
+                System.out.printf("RESULT EOS echo (%s): %d records of 100 bytes = %.0f records/s (load average %s)%n",
+                        producers(producers), echoTasks, eosEcho[producers - 1][r], load());
+            }
+            pp[r] = producerPerformance(sf.bootstrap, ppRecords, r);
+        }
+        System.out.printf("RESULT echo %.0f and %.0f tasks/s, ProducerPerformance %.0f and %.0f records/s, ratio %.2f (target 0.35)%n",
+                echo[0], echo[1], pp[0], pp[1], (echo[0] + echo[1]) / (pp[0] + pp[1]));
+        for (int producers = 1; producers <= 2; producers++) {
+            double[] e = eosEcho[producers - 1];
+            System.out.printf("RESULT EOS echo (%s) %.0f and %.0f records/s: EOS echo / ProducerPerformance %.2f;"
+                    + " node's echo / EOS echo %.2f%n", producers(producers), e[0], e[1],
+                    (e[0] + e[1]) / (pp[0] + pp[1]), (echo[0] + echo[1]) / (e[0] + e[1]));
+        }
+    }
+
+    /**
+     * The same measurement once more, after the heaviest traffic of the run: if the warm-up left
+     * anything cold, the counted rounds are slower than this block.
+     */
+    private static void warmUpCheck(KafkaPingPong floor, TaskFacade facade, int seconds, Counted counted) throws Exception {
+        long[] two = floor.twoHops(RATE, seconds);
+        long[] eos = floor.eosTwoHops(2, RATE, seconds);
+        long[] node = roundTrip(facade, seconds, new ArrayList<>());
+        System.out.printf("RESULT warm-up check, p50 in the rounds / after the rate runs: two hops %.2f / %.2f ms,"
+                + " EOS two hops (2 producers) %.2f / %.2f ms, node %.2f / %.2f ms (load average %s)%n", ms(counted.twoHops(), 0.5),
+                ms(two, 0.5), ms(counted.eosTwoHops(), 0.5), ms(eos, 0.5), ms(counted.roundTrip(), 0.5), ms(node, 0.5), load());
+    }
+
+    private static String producers(int n) {
+        return n == 1 ? "1 producer" : n + " producers";
     }
 
     /**
