@@ -26,18 +26,22 @@ import org.apache.kafka.clients.admin.NewTopic;
  * own JVM started with {@code bench/broker}) with an in-JVM writer node. A benchmark, not a test.
  *
  * <ol>
- *   <li>Warm-up: the broker is about ten times slower for its first 30 to 40 s, so
- *       {@code warmSeconds} of the same traffic run first and count for nothing.
+ *   <li>Warm-up ({@link #warmUp}): {@code warmTasks} echo tasks at full speed through the node and
+ *       the exactly-once echo, then {@code warmSeconds} of the measured traffic; none of it counts.
  *   <li>Round trip submit → result at 1,000 tasks/s, in {@code rounds} blocks of
- *       {@code rtSeconds}, each block right after a block of the floor measured with plain Kafka
- *       clients at the same rate (one hop, two hops: {@link KafkaPingPong}), so that the floor
- *       and the node see the same machine; the ratios are the figures that count.
- *   <li>The highest sustained rate of 100-byte {@code echo} tasks, alternating with Kafka's own
- *       ProducerPerformance (100-byte records, acks=all) in a child JVM, twice each.
+ *       {@code rtSeconds}, each block right after a block of each floor at the same rate, so
+ *       that the floors and the node see the same machine: one hop, two hops, and two hops with
+ *       an exactly-once echo ({@link KafkaPingPong}, {@link TransactionalEcho}); the ratios are
+ *       the figures that count.
+ *   <li>The highest sustained rate of 100-byte {@code echo} tasks, alternating with the same
+ *       records through the exactly-once echo and with Kafka's own ProducerPerformance
+ *       (100-byte records, acks=all) in a child JVM, twice each.
+ *   <li>A last block of each round trip after those runs: a warm-up that left something cold
+ *       shows as counted rounds slower than this one.
  * </ol>
  *
  * <p>Every send is paced by parking ({@link Pacer}), never by spinning. Arguments (all optional):
- * {@code rtSeconds rounds echoTasks ppRecords warmSeconds}. System property
+ * {@code rtSeconds rounds echoTasks ppRecords warmSeconds warmTasks}. System property
  * {@code kafka.tools.jar}: the kafka-tools jar of the clients' version (default: the local Maven repository's).
  */
 public final class ClientBenchMain {
@@ -53,6 +57,7 @@ public final class ClientBenchMain {
         int echoTasks = args.length > 2 ? Integer.parseInt(args[2]) : 200_000;
         int ppRecords = args.length > 3 ? Integer.parseInt(args[3]) : 2_000_000;
         int warmSeconds = args.length > 4 ? Integer.parseInt(args[4]) : 30;
+        int warmTasks = args.length > 5 ? Integer.parseInt(args[5]) : 20_000;
         Path dir = Files.createTempDirectory("sf-bench");
         System.out.println("broker: " + (System.getenv("SF_BOOTSTRAP") == null ? "in-JVM test kit (KafkaClusterTestKit, same JVM as the node and client)"
                 : "SF_BOOTSTRAP=" + System.getenv("SF_BOOTSTRAP") + " (its own JVM)"));
@@ -61,41 +66,151 @@ public final class ClientBenchMain {
             try (KafkaPingPong floor = new KafkaPingPong(sf.bootstrap); TaskFacade facade = sf.facade().build()) {
                 // The writer is ready (group joined, transactions initialised) before any clock starts.
                 facade.submit(Task.of("echo", "ready")).result().get(60, TimeUnit.SECONDS);
-                long warmUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmSeconds);
-                while (System.nanoTime() < warmUntil) {
-                    floor.twoHops(RATE, 2);
-                    roundTrip(facade, 2, new ArrayList<>());
-                }
-                List<long[]> one = new ArrayList<>();
-                List<long[]> two = new ArrayList<>();
-                List<long[]> node = new ArrayList<>();
-                List<Sample> samples = new ArrayList<>();
-                for (int r = 0; r < rounds; r++) {
-                    one.add(floor.oneHop(RATE, rtSeconds));
-                    two.add(floor.twoHops(RATE, rtSeconds));
-                    node.add(roundTrip(facade, rtSeconds, samples));
-                }
-                long[] oneHop = merged(one);
-                long[] twoHops = merged(two);
-                long[] roundTrip = merged(node);
-                print("one hop, plain clients (floor)", oneHop);
-                print("two hops, plain clients (floor)", twoHops);
-                print("round trip through the node", roundTrip);
-                System.out.printf("RESULT round trip / two-hop floor: p50 %.2fx, p99 %.2fx (targets: at most 1.5x and 2x)%n",
-                        ms(roundTrip, 0.5) / ms(twoHops, 0.5), ms(roundTrip, 0.99) / ms(twoHops, 0.99));
-                phases(samples, dir.resolve("bench.h5"));
-            }
-            double[] echo = new double[2];
-            double[] pp = new double[2];
-            for (int r = 0; r < 2; r++) {
-                echo[r] = echoRate(sf, echoTasks);
-                pp[r] = producerPerformance(sf.bootstrap, ppRecords, r);
+                warmUp(sf, floor, facade, warmTasks, warmSeconds);
+                Counted counted = roundTrips(floor, facade, rounds, rtSeconds, dir.resolve("bench.h5"));
+                rates(sf, floor, echoTasks, ppRecords);
+                warmUpCheck(floor, facade, rtSeconds, counted);
             }
             writer.close();
-            System.out.printf("RESULT echo %.0f and %.0f tasks/s, ProducerPerformance %.0f and %.0f records/s, ratio %.2f (target 0.35)%n",
-                    echo[0], echo[1], pp[0], pp[1], (echo[0] + echo[1]) / (pp[0] + pp[1]));
         }
         System.exit(0);
+    }
+
+    /** The counted rounds' sorted latencies the warm-up check compares with. */
+    private record Counted(long[] twoHops, long[] eosTwoHops, long[] roundTrip) {
+    }
+
+    /**
+     * {@code rounds} rounds of {@code seconds} at 1,000/s of each floor and then the node; prints
+     * each round's p50s, then the merged percentiles, the ratios and the round trip's phases.
+     */
+    private static Counted roundTrips(KafkaPingPong floor, TaskFacade facade, int rounds, int seconds, Path file) throws Exception {
+        List<long[]> one = new ArrayList<>();
+        List<long[]> two = new ArrayList<>();
+        List<long[]> eos1 = new ArrayList<>();
+        List<long[]> eos2 = new ArrayList<>();
+        List<long[]> node = new ArrayList<>();
+        List<Sample> samples = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            one.add(floor.oneHop(RATE, seconds));
+            two.add(floor.twoHops(RATE, seconds));
+            eos1.add(floor.eosTwoHops(1, RATE, seconds));
+            eos2.add(floor.eosTwoHops(2, RATE, seconds));
+            node.add(roundTrip(facade, seconds, samples));
+            System.out.printf("round %d p50: two hops %.2f ms, EOS two hops (1 producer) %.2f ms, (2 producers) %.2f ms,"
+                    + " node %.2f ms (load average %s)%n", r + 1, ms(two.get(r), 0.5), ms(eos1.get(r), 0.5), ms(eos2.get(r), 0.5),
+                    ms(node.get(r), 0.5), load());
+        }
+        long[] twoHops = merged(two);
+        long[] roundTrip = merged(node);
+        List<long[]> eos = List.of(merged(eos1), merged(eos2));
+        print("one hop, plain clients (floor)", merged(one));
+        print("two hops, plain clients (floor)", twoHops);
+        print("two hops, exactly-once echo, 1 producer (EOS floor)", eos.get(0));
+        print("two hops, exactly-once echo, 2 producers (EOS floor, the node's shape)", eos.get(1));
+        print("round trip through the node", roundTrip);
+        System.out.printf("RESULT round trip / two-hop floor: p50 %.2fx, p99 %.2fx (targets: at most 1.5x and 2x)%n",
+                ms(roundTrip, 0.5) / ms(twoHops, 0.5), ms(roundTrip, 0.99) / ms(twoHops, 0.99));
+        for (int producers = 1; producers <= 2; producers++) {
+            long[] e = eos.get(producers - 1);
+            System.out.printf("RESULT round trip / EOS two-hop floor (%s): p50 %.2fx, p99 %.2fx;"
+                    + " that EOS floor / two-hop floor: p50 %.2fx, p99 %.2fx%n", producers(producers),
+                    ms(roundTrip, 0.5) / ms(e, 0.5), ms(roundTrip, 0.99) / ms(e, 0.99), ms(e, 0.5) / ms(twoHops, 0.5), ms(e, 0.99) / ms(twoHops, 0.99));
+        }
+        phases(samples, file);
+        return new Counted(twoHops, eos.get(1), roundTrip);
+    }
+
+    /** Echo rates: the node's, each exactly-once echo's and ProducerPerformance's, alternating, twice each; prints them and their ratios. */
+    private static void rates(Installation sf, KafkaPingPong floor, int echoTasks, int ppRecords) throws Exception {
+        double[] echo = new double[2];
+        double[][] eosEcho = new double[2][2];
+        double[] pp = new double[2];
+        for (int r = 0; r < 2; r++) {
+            echo[r] = echoRate(sf, echoTasks);
+            for (int producers = 1; producers <= 2; producers++) {
+                eosEcho[producers - 1][r] = floor.eosEchoRate(producers, echoTasks);
+                System.out.printf("RESULT EOS echo (%s): %d records of 100 bytes = %.0f records/s (load average %s)%n",
+                        producers(producers), echoTasks, eosEcho[producers - 1][r], load());
+            }
+            pp[r] = producerPerformance(sf.bootstrap, ppRecords, r);
+        }
+        System.out.printf("RESULT echo %.0f and %.0f tasks/s, ProducerPerformance %.0f and %.0f records/s, ratio %.2f (target 0.35)%n",
+                echo[0], echo[1], pp[0], pp[1], (echo[0] + echo[1]) / (pp[0] + pp[1]));
+        for (int producers = 1; producers <= 2; producers++) {
+            double[] e = eosEcho[producers - 1];
+            System.out.printf("RESULT EOS echo (%s) %.0f and %.0f records/s: EOS echo / ProducerPerformance %.2f;"
+                    + " node's echo / EOS echo %.2f%n", producers(producers), e[0], e[1],
+                    (e[0] + e[1]) / (pp[0] + pp[1]), (echo[0] + echo[1]) / (e[0] + e[1]));
+        }
+    }
+
+    /**
+     * The same measurement once more, after the heaviest traffic of the run: if the warm-up left
+     * anything cold, the counted rounds are slower than this block.
+     */
+    private static void warmUpCheck(KafkaPingPong floor, TaskFacade facade, int seconds, Counted counted) throws Exception {
+        long[] two = floor.twoHops(RATE, seconds);
+        long[] eos = floor.eosTwoHops(2, RATE, seconds);
+        long[] node = roundTrip(facade, seconds, new ArrayList<>());
+        System.out.printf("RESULT warm-up check, p50 in the rounds / after the rate runs: two hops %.2f / %.2f ms,"
+                + " EOS two hops (2 producers) %.2f / %.2f ms, node %.2f / %.2f ms (load average %s)%n", ms(counted.twoHops(), 0.5),
+                ms(two, 0.5), ms(counted.eosTwoHops(), 0.5), ms(eos, 0.5), ms(counted.roundTrip(), 0.5), ms(node, 0.5), load());
+    }
+
+    private static String producers(int n) {
+        return n == 1 ? "1 producer" : n + " producers";
+    }
+
+    /**
+     * Brings broker, node and clients to their steady state before any figure counts. A fresh
+     * broker is about ten times slower for its first 30 to 40 s, and a node's round trip on a
+     * broker's first run stayed 9 to 11 ms through 30 s of paced traffic, where later runs on the
+     * same broker gave 2 to 3 ms. What stayed cold is the broker's JIT: paced traffic at 1,000/s
+     * leaves much of the broker's code at C1 for minutes, and on a broker's first run the rate
+     * runs (hundreds of thousands of records) compiled it only after the round trip was measured
+     * (counted with {@code jcmd PID Compiler.codelist} on the broker; docs/BENCHMARKS.md,
+     * session 5). So the warm-up starts at full speed: {@code tasks} echo tasks through the node
+     * and as many records through each exactly-once echo; then {@code seconds} of the measured
+     * traffic at 1,000/s, alternating, each block's p50 printed.
+     */
+    private static void warmUp(Installation sf, KafkaPingPong floor, TaskFacade facade, int tasks, int seconds) throws Exception {
+        long t0 = System.nanoTime();
+        if (tasks > 0) {
+            byte[] payload = new byte[100];
+            Arrays.fill(payload, (byte) 'x');
+            try (TaskFacade fast = sf.facade().maxBuffered(tasks + 1, 1L << 32).build()) {
+                for (int i = 0; i < tasks; i++) {
+                    fast.submit(Task.of("echo", payload));
+                }
+                if (!fast.collect(Duration.ofMinutes(2)).complete()) {
+                    throw new IllegalStateException("warm-up: echo tasks without a result");
+                }
+            }
+            floor.eosEchoRate(1, tasks);
+            floor.eosEchoRate(2, tasks);
+            System.out.printf("warm-up: %d echo tasks through the node and %d records through each EOS echo at full speed in %.1f s%n",
+                    tasks, tasks, (System.nanoTime() - t0) / 1e9);
+        }
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < until) {
+            long[] two = floor.twoHops(RATE, 2);
+            long[] eos1 = floor.eosTwoHops(1, RATE, 2);
+            long[] eos2 = floor.eosTwoHops(2, RATE, 2);
+            long[] node = roundTrip(facade, 2, new ArrayList<>());
+            System.out.printf("warm-up %.0f s: p50 two hops %.2f ms, EOS two hops (1 producer) %.2f ms, (2 producers) %.2f ms,"
+                    + " node %.2f ms (load average %s)%n", (System.nanoTime() - t0) / 1e9, ms(two, 0.5),
+                    ms(eos1, 0.5), ms(eos2, 0.5), ms(node, 0.5), load());
+        }
+    }
+
+    /** The machine's 1-minute load average: the machine is shared, so every figure says how busy it was. */
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     /** One task's times: submitted and received (wall clock, µs), to split its round trip by the row's times. */

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -25,13 +26,20 @@ import org.awaitility.Awaitility;
 
 /**
  * The floor under any round trip through Kafka on this machine, with plain Kafka clients and
- * nothing else (no file, no transactions, no attempt records); sends are acks=all, idempotent,
- * linger 0, paced by parking ({@link Pacer}).
+ * nothing else (no file, no attempt records; transactions only where named); the pings are sent
+ * acks=all, idempotent, linger 0, paced by parking ({@link Pacer}).
  *
  * <ul>
  *   <li>{@link #oneHop}: produce a record, fetch it with an assigned consumer: one hop;
  *   <li>{@link #twoHops}: a ping, an echo thread that polls it and sends it back as a pong, and
  *       the pong fetched: two hops, the least a task and its result can cost.
+ *   <li>{@link #eosTwoHops}: the same two hops with the echo made exactly-once as the writer
+ *       node's is ({@link TransactionalEcho}: the pong sent in a transaction with the ping's
+ *       offset, committed every 20 ms; with one producer committing in the loop, or two taking
+ *       turns as the node's do) and the pong read uncommitted, as the facade reads results: the
+ *       least a task and its result can cost with Kafka's transactions;
+ *   <li>{@link #eosEchoRate}: that exactly-once echo at full speed, records per second from the
+ *       first ping sent to the last pong read.
  * </ul>
  *
  * <p>Open once and call repeatedly, alternating with the measurement the floor is compared to,
@@ -47,6 +55,9 @@ final class KafkaPingPong implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> replies;
     private final KafkaConsumer<byte[], byte[]> hops;
+    /** The exactly-once echoes, with one producer (index 0) and with two (index 1). */
+    private final List<EosEcho> eos;
+    private final String bootstrap;
 
     /**
      * A topic of 3 partitions replicated as the installation's topics are on this cluster
@@ -65,8 +76,14 @@ final class KafkaPingPong implements AutoCloseable {
         this.ping = "bench-ping-" + run;
         this.pong = "bench-pong-" + run;
         this.hop = "bench-hop-" + run;
+        this.bootstrap = bootstrap;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(benchTopic(admin, ping), benchTopic(admin, pong), benchTopic(admin, hop))).all().get();
+            List<NewTopic> topics = new java.util.ArrayList<>(List.of(benchTopic(admin, ping), benchTopic(admin, pong), benchTopic(admin, hop)));
+            for (int producers = 1; producers <= 2; producers++) {
+                topics.add(benchTopic(admin, "bench-eos" + producers + "-ping-" + run));
+                topics.add(benchTopic(admin, "bench-eos" + producers + "-pong-" + run));
+            }
+            admin.createTopics(topics).all().get();
         }
         this.producer = producer(bootstrap);
         this.replies = consumer(bootstrap, null);
@@ -75,31 +92,74 @@ final class KafkaPingPong implements AutoCloseable {
         assignAtEnd(hops, hop);
         this.echo = new Thread(() -> echo(bootstrap), "ping-pong-echo");
         echo.start();
-        // The echo side has joined its group and fetches before any clock starts.
+        awaitAnswering(ping, replies);
+        List<EosEcho> echoes = new java.util.ArrayList<>();
+        for (int producers = 1; producers <= 2; producers++) {
+            String in = "bench-eos" + producers + "-ping-" + run;
+            String out = "bench-eos" + producers + "-pong-" + run;
+            KafkaConsumer<byte[], byte[]> reader = consumer(bootstrap, null);
+            assignAtEnd(reader, out);
+            echoes.add(new EosEcho(in, reader, new TransactionalEcho(bootstrap, in, out, producers)));
+            awaitAnswering(in, reader);
+        }
+        this.eos = List.copyOf(echoes);
+    }
+
+    /** An exactly-once echo: the topic its pings go to, the reader of its pongs (uncommitted), the echo loop. */
+    private record EosEcho(String ping, KafkaConsumer<byte[], byte[]> replies, TransactionalEcho echo) {
+    }
+
+    /** The echo side has joined its group and fetches before any clock starts. */
+    private void awaitAnswering(String topic, KafkaConsumer<byte[], byte[]> reader) {
         AtomicInteger answered = new AtomicInteger();
-        Awaitility.await().alias("the echo side answers").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        Awaitility.await().alias("the echo side of " + topic + " answers").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> {
-                    producer.send(new ProducerRecord<>(ping, stamp(0))).get();
-                    replies.poll(Duration.ofMillis(200)).forEach(r -> answered.incrementAndGet());
+                    producer.send(new ProducerRecord<>(topic, stamp(0))).get();
+                    reader.poll(Duration.ofMillis(200)).forEach(r -> answered.incrementAndGet());
                     return answered.get() > 0;
                 });
-        Awaitility.await().alias("the echo side is drained").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
-                .until(() -> replies.poll(Duration.ofMillis(300)).isEmpty());
+        Awaitility.await().alias("the echo side of " + topic + " is drained").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> reader.poll(Duration.ofMillis(300)).isEmpty());
     }
 
     /** Sorted one-hop latencies in ns of {@code seconds} of records at {@code rate}/s. */
     long[] oneHop(int rate, int seconds) throws InterruptedException {
-        return measure(hop, hops, rate, seconds);
+        return measure(hop, hops, producer, rate, rate * seconds, null).sorted();
     }
 
     /** Sorted two-hop round trips in ns of {@code seconds} of pings at {@code rate}/s. */
     long[] twoHops(int rate, int seconds) throws InterruptedException {
-        return measure(ping, replies, rate, seconds);
+        return measure(ping, replies, producer, rate, rate * seconds, null).sorted();
     }
 
-    private long[] measure(String topic, KafkaConsumer<byte[], byte[]> reader, int rate, int seconds) throws InterruptedException {
-        int n = rate * seconds;
+    /** Sorted exactly-once two-hop round trips in ns of {@code seconds} of pings at {@code rate}/s, through the echo with {@code producers} (1 or 2). */
+    long[] eosTwoHops(int producers, int rate, int seconds) throws InterruptedException {
+        EosEcho e = eos.get(producers - 1);
+        return measure(e.ping(), e.replies(), producer, rate, rate * seconds, e.echo()).sorted();
+    }
+
+    /**
+     * {@code n} 100-byte pings sent as fast as a producer with Kafka's defaults and acks=all (as
+     * ProducerPerformance's) sends them, through the exactly-once echo; returns pongs read per
+     * second, from the first ping sent to the last pong read.
+     */
+    double eosEchoRate(int producers, int n) throws InterruptedException {
+        EosEcho e = eos.get(producers - 1);
+        try (KafkaProducer<byte[], byte[]> fast = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
+            return n / (measure(e.ping(), e.replies(), fast, 0, n, e.echo()).nanos() / 1e9);
+        }
+    }
+
+    /** Latencies in ns, sorted, and the time from the first send to the last record read. */
+    private record Run(long[] sorted, long nanos) {
+    }
+
+    /** Sends {@code n} records through {@code topic} at {@code rate}/s (0: as fast as {@code sender} takes them) and reads them back. */
+    private Run measure(String topic, KafkaConsumer<byte[], byte[]> reader, KafkaProducer<byte[], byte[]> sender, int rate, int n,
+            TransactionalEcho through) throws InterruptedException {
         long[] latency = new long[n];
+        AtomicLong lastRead = new AtomicLong();
         AtomicInteger received = new AtomicInteger();
         AtomicReference<RuntimeException> failed = new AtomicReference<>();
         AtomicBoolean done = new AtomicBoolean();
@@ -110,7 +170,9 @@ final class KafkaPingPong implements AutoCloseable {
                         ByteBuffer b = ByteBuffer.wrap(r.value());
                         int slot = b.getInt();
                         if (slot >= 0 && slot < n && latency[slot] == 0) {
-                            latency[slot] = System.nanoTime() - b.getLong();
+                            long now = System.nanoTime();
+                            latency[slot] = now - b.getLong();
+                            lastRead.set(now);
                             received.incrementAndGet();
                         }
                     }
@@ -120,14 +182,17 @@ final class KafkaPingPong implements AutoCloseable {
             }
         }, "ping-pong-reader");
         fetch.start();
-        Pacer pacer = new Pacer(rate);
+        Pacer pacer = rate > 0 ? new Pacer(rate) : null;
+        long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            pacer.awaitNext();
-            producer.send(new ProducerRecord<>(topic, stamp(i)));
+            if (pacer != null) {
+                pacer.awaitNext();
+            }
+            sender.send(new ProducerRecord<>(topic, stamp(i)));
         }
         try {
-            Awaitility.await().alias("every record is back").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
-                    .until(() -> received.get() >= n || failed.get() != null);
+            Awaitility.await().alias("every record is back").atMost(Duration.ofSeconds(60 + n / 1_000)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> received.get() >= n || failed.get() != null || (through != null && through.failure() != null));
         } finally {
             done.set(true);
             fetch.join();
@@ -135,8 +200,11 @@ final class KafkaPingPong implements AutoCloseable {
         if (failed.get() != null) {
             throw failed.get();
         }
+        if (through != null && through.failure() != null) {
+            throw new IllegalStateException("the transactional echo failed", through.failure());
+        }
         Arrays.sort(latency);
-        return latency;
+        return new Run(latency, lastRead.get() - start);
     }
 
     private static byte[] stamp(int slot) {
@@ -166,9 +234,13 @@ final class KafkaPingPong implements AutoCloseable {
     public void close() throws InterruptedException {
         stop.set(true);
         echo.join();
+        for (EosEcho e : eos) {
+            e.echo().close();
+        }
         producer.close();
         replies.close();
         hops.close();
+        eos.forEach(e -> e.replies().close());
     }
 
     private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {

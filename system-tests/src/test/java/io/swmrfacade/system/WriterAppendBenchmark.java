@@ -21,15 +21,20 @@ import java.util.Map;
  * node (client, Kafka, node, SWMR file, results), against a bare Java loop of H5Dset_extent +
  * H5Dwrite + H5Dflush and against h5py doing the same appends, in the same run; and end-to-end
  * throughput of no-op (echo) tasks. Appends run twice: with one routing key (in order, one at a
- * time) and without (any order, up to the append lane's limit at once). Prints figures and ratios.
+ * time) and without (any order, up to the append lane's limit at once). Each of the two runs
+ * right after Kafka alone carries the same payloads (a producer to a consumer, on a topic of as
+ * many partitions as the node's tasks topic), and is compared with that run: the ratio "through
+ * the node / Kafka alone" is the figure that counts. Prints figures and ratios, each ratio on a
+ * RESULT line with the machine's load average.
  *
- * <p>Run from system-tests after {@code mvn -o test-compile}:
- * {@code java -cp target/test-classes:$(cat cp.txt) io.swmrfacade.system.WriterAppendBenchmark [tasks] [echos]}.
+ * <p>{@code bench/run append [tasks] [echos]}.
  */
 public final class WriterAppendBenchmark {
 
     private static final int SAMPLES = 64 * 1024;
     private static final String STREAM = "/bench/Ex";
+    /** Partitions of the node's tasks topic and of Kafka alone's topic: like with like. */
+    private static final int PARTITIONS = 1;
 
     private WriterAppendBenchmark() {
     }
@@ -48,11 +53,16 @@ public final class WriterAppendBenchmark {
         System.out.printf("h5py same appends:                        %8.1f MB/s%n", py > 0 ? mb / py : Double.NaN);
         System.out.printf("node, one routing key (in order):         %8.1f MB/s  (%.0f tasks/s)%n", mb / node[0], tasks / node[0]);
         System.out.printf("node, no routing key (any order):         %8.1f MB/s  (%.0f tasks/s)%n", mb / node[1], tasks / node[1]);
-        System.out.printf("Kafka alone, same payloads produced+consumed: %8.1f MB/s%n", mb / node[3]);
+        System.out.printf("Kafka alone, same payloads produced+consumed: %8.1f MB/s (before in order), %.1f MB/s (before any order)%n",
+                mb / node[3], mb / node[4]);
         System.out.printf("ratio to bare Java: ordered %.3f, unordered %.3f;  to h5py: ordered %.3f, unordered %.3f;  bare Java / h5py %.2f%n",
                 bare / node[0], bare / node[1], py / node[0], py / node[1], py / bare);
         System.out.printf("ratio to Kafka alone: ordered %.3f, unordered %.3f;  Kafka alone / bare Java %.3f%n",
-                node[3] / node[0], node[3] / node[1], bare / node[3]);
+                node[3] / node[0], node[4] / node[1], bare / node[3]);
+        System.out.printf("RESULT append in order through the node / Kafka alone: %.1f / %.1f MB/s = %.3f (target 0.8)%n",
+                mb / node[0], mb / node[3], node[3] / node[0]);
+        System.out.printf("RESULT append in any order through the node / Kafka alone: %.1f / %.1f MB/s = %.3f (target 0.8)%n",
+                mb / node[1], mb / node[4], node[4] / node[1]);
         System.out.printf("no-op echo tasks end to end: %d in %.2f s = %.0f tasks/s%n", echos, node[2], echos / node[2]);
         System.exit(0);
     }
@@ -104,10 +114,13 @@ public final class WriterAppendBenchmark {
         return Double.parseDouble(out.substring(out.lastIndexOf('\n') + 1));
     }
 
-    /** Seconds for the append tasks and for the echo tasks, each from first submit to last result collected. */
+    /**
+     * Seconds for the append tasks in order and in any order, for the echo tasks, each from first
+     * submit to last result collected, and for Kafka alone before each of the two append runs.
+     */
     private static double[] throughNode(Path dir, int tasks, int echos) throws Exception {
         byte[] payload = Payloads.float32(STREAM, 0, SAMPLES);
-        try (Installation sf = new Installation("bench", 1)) {
+        try (Installation sf = new Installation("bench", PARTITIONS)) {
             Map<String, Object> settings = sf.writerSettings(dir.resolve("node.h5"), "bench-writer");
             settings.put("kafka.max.partition.fetch.bytes", 16 * 1024 * 1024);
             settings.put("kafka.fetch.max.bytes", 64 * 1024 * 1024);
@@ -116,8 +129,10 @@ public final class WriterAppendBenchmark {
                 warm.submit(Task.of("append", payload).withRoutingKey(STREAM));
                 warm.collect(Duration.ofSeconds(60));
             }
-            double kafka = kafkaAlone(sf.bootstrap, payload, tasks);
+            // Kafka alone right before each of the node's runs, so that each pair sees the same machine.
+            double kafkaOrdered = kafkaAlone(sf.bootstrap, payload, tasks);
             double ordered = appends(sf, payload, tasks, STREAM);
+            double kafkaUnordered = kafkaAlone(sf.bootstrap, payload, tasks);
             double unordered = appends(sf, payload, tasks, "");
             double noop;
             try (TaskFacade facade = sf.facade().build()) {
@@ -132,7 +147,7 @@ public final class WriterAppendBenchmark {
                 }
             }
             writer.close();
-            return new double[] {ordered, unordered, noop, kafka};
+            return new double[] {ordered, unordered, noop, kafkaOrdered, kafkaUnordered};
         }
     }
 
@@ -149,8 +164,8 @@ public final class WriterAppendBenchmark {
             if (!r.allSucceeded()) {
                 throw new IllegalStateException("append tasks failed: " + r.missing().size() + " missing");
             }
-            System.out.printf("  %s: all %d tasks on the broker after %.2f s, all results after %.2f s%n",
-                    routingKey.isEmpty() ? "no routing key" : "one routing key", tasks, onBroker, seconds);
+            System.out.printf("  %s: all %d tasks on the broker after %.2f s, all results after %.2f s (load average %s)%n",
+                    routingKey.isEmpty() ? "no routing key" : "one routing key", tasks, onBroker, seconds, load());
             return seconds;
         }
     }
@@ -163,7 +178,7 @@ public final class WriterAppendBenchmark {
         String topic = "bench-bytes-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1))).all().get();
+            admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, PARTITIONS, (short) 1))).all().get();
         }
         Map<String, Object> p = Map.of("bootstrap.servers", bootstrap, "acks", "all", "max.request.size", 16 * 1024 * 1024,
                 "buffer.memory", 256L * 1024 * 1024, "batch.size", 1024 * 1024);
@@ -181,10 +196,24 @@ public final class WriterAppendBenchmark {
                 producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, payload));
             }
             int got = 0;
+            long deadline = t0 + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
             while (got < tasks) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("Kafka alone: " + got + " of " + tasks + " payloads consumed in 5 minutes");
+                }
                 got += consumer.poll(Duration.ofMillis(100)).count();
             }
-            return (System.nanoTime() - t0) / 1e9;
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("  Kafka alone: %d payloads produced and consumed in %.2f s (load average %s)%n", tasks, seconds, load());
+            return seconds;
+        }
+    }
+
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException e) {
+            return "unknown";
         }
     }
 
