@@ -69,6 +69,7 @@ final class Starts {
      * have slots), while the loop goes on.
      */
     void startBatch() {
+        recorder.tick();
         sweep.sweep();
         runReady();
         List<Inflight> toRecord = lanes.toRecord();
@@ -156,6 +157,7 @@ final class Starts {
 
     /** Frees the lane slots and routing keys of tasks that ended. Loop thread only. */
     void release(List<Inflight> ended) {
+        recorder.ended(ended);
         for (Inflight t : ended) {
             lanes.finished(t);
             releaseKey(t);
