@@ -13,6 +13,9 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -22,6 +25,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -63,6 +67,8 @@ final class Attempts implements StartRecorder, AutoCloseable {
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
     /** How long a first start may go without its record on Kafka while its task is unanswered. */
     static final Duration FIRST_START_DELAY = Duration.ofMillis(20);
+    /** How long giving up partitions waits for the deferred start records of their running tasks. */
+    static final Duration GIVE_UP_ACK_WAIT = Duration.ofSeconds(2);
     /** How long a topic created a moment ago may take to show all its partitions in the metadata. */
     private static final Duration METADATA_WAIT = Duration.ofSeconds(10);
     private static final Duration METADATA_POLL = Duration.ofMillis(50);
@@ -218,30 +224,28 @@ final class Attempts implements StartRecorder, AutoCloseable {
 
     /**
      * Forgets the counts of task partitions this node no longer owns. The deferred records of
-     * their first starts are sent first, and waited for: a task still running here keeps its
-     * counted start, which the partition's next owner reads when it is assigned.
+     * their first starts are sent first, and waited for up to {@link #GIVE_UP_ACK_WAIT}: a task
+     * still running here keeps its counted start, which the partition's next owner reads when
+     * it is assigned. (A broker out of reach cannot take them anyway: the loop does not wait
+     * longer for them.)
      */
     void forget(Collection<TopicPartition> taskPartitions) {
         java.util.Set<Integer> gone = new java.util.HashSet<>();
         taskPartitions.forEach(tp -> gone.add(tp.partition()));
-        boolean sent = false;
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (Map<String, Inflight> pending : List.of(oldFirstStarts, youngFirstStarts)) {
             for (var it = pending.values().iterator(); it.hasNext(); ) {
                 Inflight t = it.next();
                 if (gone.contains(t.tp().partition())) {
-                    sendFirstStart(t);
+                    Future<RecordMetadata> f = sendFirstStart(t);
+                    if (f != null) {
+                        sent.add(f);
+                    }
                     it.remove();
-                    sent = true;
                 }
             }
         }
-        if (sent) {
-            try {
-                producer.flush();
-            } catch (KafkaException e) {
-                firstStartNotSent(e);
-            }
-        }
+        awaitQuietly(sent);
         counts.values().removeIf(c -> gone.contains(c.partition));
         journal.forget(taskPartitions);
     }
@@ -294,18 +298,39 @@ final class Attempts implements StartRecorder, AutoCloseable {
         }
     }
 
-    private void sendFirstStart(Inflight t) {
+    /** Sends {@code t}'s first start; returns the send's future, or null if it could not be sent. */
+    private Future<RecordMetadata> sendFirstStart(Inflight t) {
         counts.put(t.id(), new Count(t.tp().partition(), t.priorStarts() + 1));
         TaskAttempt a = TaskAttempt.newBuilder().setTaskId(t.id()).setAttempts(t.priorStarts() + 1)
                 .setWorkerId(nodeId).setAtUs(micros()).build();
         try {
-            producer.send(record(t, a.toByteArray()), (meta, error) -> {
+            return producer.send(record(t, a.toByteArray()), (meta, error) -> {
                 if (error != null) {
                     firstStartNotSent(error);
                 }
             });
         } catch (KafkaException e) {
             firstStartNotSent(e);
+            return null;
+        }
+    }
+
+    /** Waits for the sends, all within {@link #GIVE_UP_ACK_WAIT}; a failure was logged by the send's callback. */
+    private void awaitQuietly(List<Future<RecordMetadata>> sends) {
+        long deadline = System.nanoTime() + GIVE_UP_ACK_WAIT.toNanos();
+        for (Future<RecordMetadata> f : sends) {
+            try {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                log.warn("{} start records of tasks on partitions given up were not acknowledged within {} ms; the next owner"
+                        + " may count those starts one short", sends.size(), GIVE_UP_ACK_WAIT.toMillis());
+                return;
+            } catch (ExecutionException e) {
+                // logged by the send's callback
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

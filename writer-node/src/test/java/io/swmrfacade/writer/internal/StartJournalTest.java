@@ -171,6 +171,20 @@ class StartJournalTest {
     }
 
     @Test
+    void giving_up_a_partition_waits_a_bounded_time_for_start_records_the_broker_does_not_take() {
+        MockProducer<byte[], byte[]> unanswered = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        Attempts a = new Attempts("sf.attempts", "n", unanswered, new MockConsumer<>("earliest"), Clock.systemUTC(), new LogContext(),
+                reopen(dir.resolve("run.h5.starts")), () -> 0L);
+        a.recordFirstStarts(List.of(task("t", 1, 0)));
+        long start = System.nanoTime();
+        a.forget(List.of(new TopicPartition("sf.tasks", 1)));
+        long waitedMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(unanswered.history()).hasSize(1);
+        assertThat(waitedMs).isBetween(Attempts.GIVE_UP_ACK_WAIT.toMillis() - 50, Attempts.GIVE_UP_ACK_WAIT.toMillis() + 5_000);
+        a.close();
+    }
+
+    @Test
     void a_first_start_taken_back_before_its_record_was_sent_writes_nothing_to_kafka() {
         Path file = dir.resolve("run.h5.starts");
         MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
