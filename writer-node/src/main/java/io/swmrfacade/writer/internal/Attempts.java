@@ -13,6 +13,10 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,6 +25,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -39,7 +44,13 @@ import org.apache.kafka.common.utils.LogContext;
  * its journal when it restarts on its file, and only a node lost for good (its journal with it)
  * can leave a task's count one start short. A suspect, a task started before
  * ({@link #recordStarts}), runs only once its record is acknowledged (one round trip, which the
- * loop does not wait for), so its count never falls short. When a node is assigned task
+ * loop does not wait for), so its count never falls short.
+ *
+ * <p>A first start's record is deferred: it is sent only if the task is still unanswered
+ * {@link #FIRST_START_DELAY} after it started ({@link #tick}), or when the node gives up the
+ * task's partition ({@link #forget}). Most tasks end sooner, and then neither the record nor
+ * its tombstone is written: two records fewer per task. The journal counts the start meanwhile,
+ * so only a node lost for good within that delay of a start leaves the task's count one short. When a node is assigned task
  * partitions it reads those attempts partitions to their end ({@link #load}). Once a task's result
  * is committed, {@link #clearAll} writes a tombstone.
  *
@@ -54,6 +65,10 @@ import org.apache.kafka.common.utils.LogContext;
 final class Attempts implements StartRecorder, AutoCloseable {
 
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a first start may go without its record on Kafka while its task is unanswered. */
+    static final Duration FIRST_START_DELAY = Duration.ofMillis(20);
+    /** How long giving up partitions waits for the deferred start records of their running tasks. */
+    static final Duration GIVE_UP_ACK_WAIT = Duration.ofSeconds(2);
     /** How long a topic created a moment ago may take to show all its partitions in the metadata. */
     private static final Duration METADATA_WAIT = Duration.ofSeconds(10);
     private static final Duration METADATA_POLL = Duration.ofMillis(50);
@@ -69,6 +84,12 @@ final class Attempts implements StartRecorder, AutoCloseable {
     private final Consumer<byte[], byte[]> reader;
     private final Map<String, Count> counts = new HashMap<>();
     private final StartJournal journal;
+    private final LongSupplier nanoTime;
+    /** First starts counted in the journal whose records wait, started since the last tick ... */
+    private Map<String, Inflight> youngFirstStarts = new HashMap<>();
+    /** ... and before it: sent at the next tick if their tasks are still unanswered. */
+    private Map<String, Inflight> oldFirstStarts = new HashMap<>();
+    private long lastTickNanos;
     private volatile boolean firstStartFailureLogged;
 
     Attempts(WriterConfig config, Clock clock, LogContext logs) {
@@ -85,7 +106,15 @@ final class Attempts implements StartRecorder, AutoCloseable {
     /** Over the given clients and journal; closes them all on {@link #close}. */
     Attempts(String topic, String nodeId, Producer<byte[], byte[]> producer, Consumer<byte[], byte[]> reader, Clock clock,
              LogContext logs, StartJournal journal) {
+        this(topic, nodeId, producer, reader, clock, logs, journal, System::nanoTime);
+    }
+
+    /** Over the given clients, journal and monotonic clock (for {@link #tick}); closes them all on {@link #close}. */
+    Attempts(String topic, String nodeId, Producer<byte[], byte[]> producer, Consumer<byte[], byte[]> reader, Clock clock,
+             LogContext logs, StartJournal journal, LongSupplier nanoTime) {
         this.journal = journal;
+        this.nanoTime = nanoTime;
+        this.lastTickNanos = nanoTime.getAsLong();
         this.topic = topic;
         this.nodeId = nodeId;
         this.producer = producer;
@@ -193,17 +222,37 @@ final class Attempts implements StartRecorder, AutoCloseable {
         }
     }
 
-    /** Forgets the counts of task partitions this node no longer owns. */
+    /**
+     * Forgets the counts of task partitions this node no longer owns. The deferred records of
+     * their first starts are sent first, and waited for up to {@link #GIVE_UP_ACK_WAIT}: a task
+     * still running here keeps its counted start, which the partition's next owner reads when
+     * it is assigned. (A broker out of reach cannot take them anyway: the loop does not wait
+     * longer for them.)
+     */
     void forget(Collection<TopicPartition> taskPartitions) {
         java.util.Set<Integer> gone = new java.util.HashSet<>();
         taskPartitions.forEach(tp -> gone.add(tp.partition()));
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (Map<String, Inflight> pending : List.of(oldFirstStarts, youngFirstStarts)) {
+            for (var it = pending.values().iterator(); it.hasNext(); ) {
+                Inflight t = it.next();
+                if (gone.contains(t.tp().partition())) {
+                    Future<RecordMetadata> f = sendFirstStart(t);
+                    if (f != null) {
+                        sent.add(f);
+                    }
+                    it.remove();
+                }
+            }
+        }
+        awaitQuietly(sent);
         counts.values().removeIf(c -> gone.contains(c.partition));
         journal.forget(taskPartitions);
     }
 
     /**
-     * Counts the first start of each task (none started before) in the journal and sends its
-     * attempts record without waiting: the tasks may run at once. Returns false, having counted
+     * Counts the first start of each task (none started before) in the journal and defers its
+     * attempts record ({@link #tick}): the tasks may run at once. Returns false, having counted
      * nothing, if the journal cannot write; the caller then uses {@link #recordStarts}.
      */
     @Override
@@ -212,20 +261,77 @@ final class Attempts implements StartRecorder, AutoCloseable {
             return false;
         }
         for (Inflight t : tasks) {
-            counts.put(t.id(), new Count(t.tp().partition(), t.priorStarts() + 1));
-            TaskAttempt a = TaskAttempt.newBuilder().setTaskId(t.id()).setAttempts(t.priorStarts() + 1)
-                    .setWorkerId(nodeId).setAtUs(micros()).build();
-            try {
-                producer.send(record(t, a.toByteArray()), (meta, error) -> {
-                    if (error != null) {
-                        firstStartNotSent(error);
-                    }
-                });
-            } catch (KafkaException e) {
-                firstStartNotSent(e);
-            }
+            youngFirstStarts.put(t.id(), t);
         }
         return true;
+    }
+
+    /**
+     * Sends the records of the first starts that were deferred at the previous tick, at least
+     * {@link #FIRST_START_DELAY} ago, whose tasks are still unanswered; does nothing until that
+     * delay has passed since the last tick. Does not wait.
+     */
+    @Override
+    public void tick() {
+        long now = nanoTime.getAsLong();
+        if (now - lastTickNanos < FIRST_START_DELAY.toNanos()) {
+            return;
+        }
+        lastTickNanos = now;
+        oldFirstStarts.values().forEach(this::sendFirstStart);
+        oldFirstStarts.clear();
+        Map<String, Inflight> young = youngFirstStarts;
+        youngFirstStarts = oldFirstStarts;
+        oldFirstStarts = young;
+    }
+
+    /** The tasks ran to an outcome, now in the file: the deferred records of their first starts are not needed. */
+    @Override
+    public void ended(List<Inflight> tasks) {
+        if (youngFirstStarts.isEmpty() && oldFirstStarts.isEmpty()) {
+            return;
+        }
+        for (Inflight t : tasks) {
+            if (youngFirstStarts.remove(t.id()) == null) {
+                oldFirstStarts.remove(t.id());
+            }
+        }
+    }
+
+    /** Sends {@code t}'s first start; returns the send's future, or null if it could not be sent. */
+    private Future<RecordMetadata> sendFirstStart(Inflight t) {
+        counts.put(t.id(), new Count(t.tp().partition(), t.priorStarts() + 1));
+        TaskAttempt a = TaskAttempt.newBuilder().setTaskId(t.id()).setAttempts(t.priorStarts() + 1)
+                .setWorkerId(nodeId).setAtUs(micros()).build();
+        try {
+            return producer.send(record(t, a.toByteArray()), (meta, error) -> {
+                if (error != null) {
+                    firstStartNotSent(error);
+                }
+            });
+        } catch (KafkaException e) {
+            firstStartNotSent(e);
+            return null;
+        }
+    }
+
+    /** Waits for the sends, all within {@link #GIVE_UP_ACK_WAIT}; a failure was logged by the send's callback. */
+    private void awaitQuietly(List<Future<RecordMetadata>> sends) {
+        long deadline = System.nanoTime() + GIVE_UP_ACK_WAIT.toNanos();
+        for (Future<RecordMetadata> f : sends) {
+            try {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                log.warn("{} start records of tasks on partitions given up were not acknowledged within {} ms; the next owner"
+                        + " may count those starts one short", sends.size(), GIVE_UP_ACK_WAIT.toMillis());
+                return;
+            } catch (ExecutionException e) {
+                // logged by the send's callback
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Any thread. The start stays counted in the journal; only another node taking the task over would miss it. */
@@ -301,7 +407,12 @@ final class Attempts implements StartRecorder, AutoCloseable {
      * of its attempts).
      */
     void takeBack(List<Inflight> tasks) {
+        ended(tasks);
         for (Inflight t : tasks) {
+            if (t.priorStarts() == 0 && !counts.containsKey(t.id())) {
+                journal.takenBack(t); // its record was never sent: there is nothing to take back on Kafka
+                continue;
+            }
             byte[] value = t.priorStarts() == 0 ? null : TaskAttempt.newBuilder().setTaskId(t.id())
                     .setAttempts(t.priorStarts()).setWorkerId(nodeId).setAtUs(micros()).build().toByteArray();
             sendQuietly(record(t, value));

@@ -22,4 +22,12 @@ interface StartRecorder {
 
     /** Loop thread: forgets the starts of tasks that {@link #recordStarts} could not record; they did not run. */
     void unrecorded(List<Inflight> tasks);
+
+    /** Loop thread, every turn: sends what is due of the durable records that {@link #recordFirstStarts} deferred. */
+    default void tick() {
+    }
+
+    /** Loop thread: the tasks ran to an outcome, now in the file; a deferred record of their starts is not needed. */
+    default void ended(List<Inflight> tasks) {
+    }
 }

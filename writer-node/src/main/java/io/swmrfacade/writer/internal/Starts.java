@@ -32,6 +32,7 @@ final class Starts {
     private final StartRecorder recorder;
     private final Executor pool;
     private final Function<Inflight, Outcome> runner;
+    private final Function<Inflight, Outcome> inline;
     private final Consumer<Outcome> finished;
     private final Runnable wake;
     private final BooleanSupplier stopping;
@@ -48,6 +49,17 @@ final class Starts {
      */
     Starts(Lanes lanes, KeyGate keys, StartRecorder recorder, Executor pool, Function<Inflight, Outcome> runner,
            Consumer<Outcome> finished, Runnable wake, BooleanSupplier stopping, QueueChecks checks, Clock clock, LogContext logs) {
+        this(lanes, keys, recorder, pool, runner, t -> null, finished, wake, stopping, checks, clock, logs);
+    }
+
+    /**
+     * @param inline runs a task on the loop thread and returns its outcome, or returns null if
+     *               the task must run on the pool ({@link TaskRunner#runInline})
+     */
+    Starts(Lanes lanes, KeyGate keys, StartRecorder recorder, Executor pool, Function<Inflight, Outcome> runner,
+           Function<Inflight, Outcome> inline, Consumer<Outcome> finished, Runnable wake, BooleanSupplier stopping,
+           QueueChecks checks, Clock clock, LogContext logs) {
+        this.inline = inline;
         this.lanes = lanes;
         this.keys = keys;
         this.recorder = recorder;
@@ -69,8 +81,9 @@ final class Starts {
      * have slots), while the loop goes on.
      */
     void startBatch() {
+        recorder.tick();
         sweep.sweep();
-        runReady();
+        runReadyHere();
         List<Inflight> toRecord = lanes.toRecord();
         if (toRecord.isEmpty()) {
             return;
@@ -93,7 +106,7 @@ final class Starts {
             if (recorder.recordFirstStarts(first)) {
                 // Off the critical path: these run now, their Kafka records follow on their own.
                 lanes.recorded(first);
-                runReady();
+                runReadyHere();
             } else {
                 run.addAll(first);
             }
@@ -121,6 +134,21 @@ final class Starts {
     /** Runs the ready tasks that have a slot. Loop thread or the acknowledgement callback. */
     private void runReady() {
         lanes.runnable().forEach(this::execute);
+    }
+
+    /**
+     * Loop thread: runs the ready tasks that have a slot, those that may run on this thread at
+     * once (their outcomes are recorded at the next turn, which does not wait in its poll).
+     */
+    private void runReadyHere() {
+        for (Inflight t : lanes.runnable()) {
+            Outcome done = inline.apply(t);
+            if (done != null) {
+                finished.accept(done);
+            } else {
+                execute(t);
+            }
+        }
     }
 
     /**
@@ -156,6 +184,7 @@ final class Starts {
 
     /** Frees the lane slots and routing keys of tasks that ended. Loop thread only. */
     void release(List<Inflight> ended) {
+        recorder.ended(ended);
         for (Inflight t : ended) {
             lanes.finished(t);
             releaseKey(t);

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.TopicPartition;
@@ -105,21 +106,94 @@ class StartJournalTest {
     }
 
     @Test
-    void attempts_counts_a_first_start_from_the_journal_and_still_sends_its_record() {
+    void attempts_counts_a_first_start_from_the_journal_and_sends_its_record_once_it_is_due() {
         Path file = dir.resolve("run.h5.starts");
         MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        AtomicLong nanos = new AtomicLong();
         Attempts a = new Attempts("sf.attempts", "n", producer, new MockConsumer<>("earliest"), Clock.systemUTC(), new LogContext(),
-                reopen(file));
+                reopen(file), nanos::get);
         assertThat(a.recordFirstStarts(List.of(task("t", 2, 0)))).isTrue();
+        assertThat(producer.history()).isEmpty();
+        // the node dies before the record was sent; restarted on its file it counts the start
+        Attempts restarted = new Attempts("sf.attempts", "n", new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer()), new MockConsumer<>("earliest"), Clock.systemUTC(), new LogContext(), reopen(file));
+        assertThat(restarted.starts("t")).isEqualTo(1);
+        restarted.close();
+        // the task still runs one delay later: its start is marked due, and sent at the tick after that
+        nanos.addAndGet(Attempts.FIRST_START_DELAY.toNanos());
+        a.tick();
+        assertThat(producer.history()).isEmpty();
+        nanos.addAndGet(Attempts.FIRST_START_DELAY.toNanos());
+        a.tick();
         assertThat(producer.history()).singleElement().satisfies(r -> {
             assertThat(r.partition()).isEqualTo(2);
             assertThat(TaskAttempt.parseFrom(r.value()).getAttempts()).isEqualTo(1);
         });
-        // the node dies before the record reached Kafka; restarted on its file it counts the start
-        Attempts restarted = new Attempts("sf.attempts", "n", new MockProducer<>(true, null, new ByteArraySerializer(),
-                new ByteArraySerializer()), new MockConsumer<>("earliest"), Clock.systemUTC(), new LogContext(), reopen(file));
-        assertThat(restarted.starts("t")).isEqualTo(1);
+        // once its result is committed, the record sent is ended by a tombstone
+        a.clearAll(List.of(task("t", 2, 0)));
+        assertThat(producer.history()).hasSize(2);
+        assertThat(producer.history().get(1).value()).isNull();
         a.close();
-        restarted.close();
+    }
+
+    @Test
+    void a_first_start_that_ends_before_its_record_is_due_writes_no_record_and_no_tombstone() {
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        AtomicLong nanos = new AtomicLong();
+        Attempts a = new Attempts("sf.attempts", "n", producer, new MockConsumer<>("earliest"), Clock.systemUTC(), new LogContext(),
+                reopen(dir.resolve("run.h5.starts")), nanos::get);
+        Inflight quick = task("quick", 0, 0);
+        Inflight slow = task("slow", 1, 0);
+        a.recordFirstStarts(List.of(quick, slow));
+        nanos.addAndGet(Attempts.FIRST_START_DELAY.toNanos());
+        a.tick();
+        a.ended(List.of(quick));
+        nanos.addAndGet(Attempts.FIRST_START_DELAY.toNanos());
+        a.tick();
+        a.clearAll(List.of(quick));
+        assertThat(producer.history()).singleElement().satisfies(r ->
+                assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("slow"));
+        a.close();
+    }
+
+    @Test
+    void a_partition_given_up_sends_the_deferred_starts_of_its_running_tasks_at_once() {
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        Attempts a = new Attempts("sf.attempts", "n", producer, new MockConsumer<>("earliest"), Clock.systemUTC(), new LogContext(),
+                reopen(dir.resolve("run.h5.starts")), () -> 0L);
+        a.recordFirstStarts(List.of(task("moving", 1, 0), task("staying", 0, 0)));
+        a.forget(List.of(new TopicPartition("sf.tasks", 1)));
+        assertThat(producer.history()).singleElement().satisfies(r -> {
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("moving");
+            assertThat(r.partition()).isEqualTo(1);
+        });
+        a.close();
+    }
+
+    @Test
+    void giving_up_a_partition_waits_a_bounded_time_for_start_records_the_broker_does_not_take() {
+        MockProducer<byte[], byte[]> unanswered = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        Attempts a = new Attempts("sf.attempts", "n", unanswered, new MockConsumer<>("earliest"), Clock.systemUTC(), new LogContext(),
+                reopen(dir.resolve("run.h5.starts")), () -> 0L);
+        a.recordFirstStarts(List.of(task("t", 1, 0)));
+        long start = System.nanoTime();
+        a.forget(List.of(new TopicPartition("sf.tasks", 1)));
+        long waitedMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(unanswered.history()).hasSize(1);
+        assertThat(waitedMs).isBetween(Attempts.GIVE_UP_ACK_WAIT.toMillis() - 50, Attempts.GIVE_UP_ACK_WAIT.toMillis() + 5_000);
+        a.close();
+    }
+
+    @Test
+    void a_first_start_taken_back_before_its_record_was_sent_writes_nothing_to_kafka() {
+        Path file = dir.resolve("run.h5.starts");
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        Attempts a = new Attempts("sf.attempts", "n", producer, new MockConsumer<>("earliest"), Clock.systemUTC(), new LogContext(),
+                reopen(file), () -> 0L);
+        a.recordFirstStarts(List.of(task("t", 0, 0)));
+        a.takeBack(List.of(task("t", 0, 0)));
+        assertThat(producer.history()).isEmpty();
+        a.close();
+        assertThat(reopen(file).starts("t")).isZero();
     }
 }

@@ -113,6 +113,35 @@ class StartsTest {
     }
 
     @Test
+    void a_task_that_may_run_on_the_loop_thread_runs_there_without_the_pool_or_a_wake_up() {
+        recorder.journalWorks = true;
+        List<Inflight> inline = new ArrayList<>();
+        AtomicInteger pooled = new AtomicInteger();
+        Starts s = new Starts(lanes, keys, recorder, r -> {
+            pooled.incrementAndGet();
+            r.run();
+        }, t -> {
+            ran.add(t);
+            return new Outcome(t, TaskStatus.OK, new byte[0], null, 1, 2, 1, true);
+        }, t -> {
+            if (!t.task().getRoutingKey().equals("inline")) {
+                return null;
+            }
+            inline.add(t);
+            return new Outcome(t, TaskStatus.OK, new byte[0], null, 1, 2, 1, true);
+        }, finished::add, wakes::incrementAndGet, () -> false, new QueueChecks(cancels, Clock.fixed(NOW, ZoneOffset.UTC)),
+                Clock.fixed(NOW, ZoneOffset.UTC), new LogContext());
+        Inflight here = task("inline", 0);
+        Inflight pool = task("", 0);
+        s.startBatch();
+        assertThat(inline).containsExactly(here);
+        assertThat(ran).containsExactly(pool);
+        assertThat(pooled.get()).isEqualTo(1);
+        assertThat(finished).extracting(Outcome::task).containsExactlyInAnyOrder(here, pool);
+        assertThat(wakes.get()).as("only the pooled task wakes the loop").isEqualTo(1);
+    }
+
+    @Test
     void a_suspect_started_before_waits_for_its_acknowledgement_even_with_a_journal() {
         recorder.journalWorks = true;
         Starts s = starts();

@@ -3,9 +3,17 @@ package io.swmrfacade.writer.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
+import io.swmrfacade.proto.v1.CancelRequest;
+import io.swmrfacade.proto.v1.TaskRequest;
+import io.swmrfacade.proto.v1.TaskStatus;
 import io.swmrfacade.writer.WriterConfig;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
@@ -29,5 +37,29 @@ class TaskRunnerTest {
         assertThat(c.timeoutFor("echo")).isEqualTo(c.taskTimeout());
         assertThatThrownBy(() -> new WriterConfig(Map.of(WriterConfig.FILE, "x.h5", WriterConfig.TYPE_TIMEOUTS, "sleep=soon")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(WriterConfig.TYPE_TIMEOUTS);
+    }
+
+    @Test
+    void echo_runs_on_the_calling_thread_other_types_do_not_and_a_cancelled_echo_is_not_run() {
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+        CancelBook cancels = new CancelBook();
+        TaskRunner runner = new TaskRunner(new WriterConfig(Map.of(WriterConfig.FILE, "x.h5")),
+                new HandlerRegistry(BuiltinHandlers.all(false), ""), timers, new QueueChecks(cancels, Clock.systemUTC()), Clock.systemUTC());
+        Outcome echo = runner.runInline(task("e1", "echo", 0));
+        assertThat(echo.status()).isEqualTo(TaskStatus.OK);
+        assertThat(echo.output()).isEqualTo("hi".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(echo.result().output()).isEqualTo(echo.output());
+        assertThat(echo.attempts()).isEqualTo(2);
+        assertThat(echo.started()).isTrue();
+        assertThat(runner.runInline(task("s1", "sleep", 0))).isNull();
+        cancels.add(CancelRequest.newBuilder().setTaskId("e2").build());
+        assertThat(runner.runInline(task("e2", "echo", 0)).status()).isEqualTo(TaskStatus.CANCELLED);
+        timers.shutdownNow();
+    }
+
+    private static Inflight task(String id, String type, long deadlineUs) {
+        TaskRequest r = TaskRequest.newBuilder().setTaskId(id).setSessionId("s").setType(type)
+                .setPayload(ByteString.copyFromUtf8("hi")).setDeadlineUs(deadlineUs).build();
+        return new Inflight(r, new TopicPartition("sf.tasks", 0), 0, 1, 0, 1, 3);
     }
 }
