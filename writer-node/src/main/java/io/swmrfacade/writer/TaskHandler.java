@@ -36,6 +36,19 @@ public interface TaskHandler {
         return true;
     }
 
+    /**
+     * Whether the node may run this type's tasks on its loop thread instead of a worker thread.
+     * A worker costs a task two thread hand-offs (to the worker and back to the loop), which is
+     * most of the node's time for a task that takes microseconds: the built-in {@code echo} says
+     * true. Only for handlers that return within microseconds and never block, wait, sleep or do
+     * I/O: while one runs, the node takes, records and answers nothing else. Tasks run this way
+     * are checked for a cancel and their deadline just before they run, but get no time limit and
+     * no interrupt while they run; a task that asks for retries still runs on a worker thread.
+     */
+    default boolean runsOnLoop() {
+        return false;
+    }
+
     /** How many tasks of this type may run at once on one node; 0 means the node's default. */
     default int maxConcurrency() {
         return 0;

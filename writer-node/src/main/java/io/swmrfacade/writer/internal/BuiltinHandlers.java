@@ -41,6 +41,12 @@ final class BuiltinHandlers {
         public int maxConcurrency() {
             return 256;
         }
+
+        /** A copy of the payload: microseconds, nothing to wait for. */
+        @Override
+        public boolean runsOnLoop() {
+            return true;
+        }
     }
 
     /** Sleeps for the payload's seconds, like seed 001's tasks: output "&lt;id&gt; solved after &lt;s&gt;". */

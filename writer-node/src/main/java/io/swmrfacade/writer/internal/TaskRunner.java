@@ -2,6 +2,7 @@ package io.swmrfacade.writer.internal;
 
 import io.swmrfacade.proto.v1.TaskRequest;
 import io.swmrfacade.proto.v1.TaskStatus;
+import io.swmrfacade.writer.CancelSignal;
 import io.swmrfacade.writer.TaskHandler;
 import io.swmrfacade.writer.TaskInput;
 import io.swmrfacade.writer.TaskOutput;
@@ -51,15 +52,16 @@ final class TaskRunner {
     }
 
     /**
-     * Runs {@code t} on the calling thread, the loop, if its handler is the built-in {@code echo}
-     * and returns its outcome; else returns null, and {@code t} must go to a worker thread. Echo
-     * returns at once and cannot fail or hang, so it needs no time limit, no deadline timer and
-     * nothing to interrupt (a cancel must never interrupt the loop thread); handing it to a
-     * worker and back cost two thread wake-ups per task, the larger part of its time in the node.
+     * Runs {@code t} on the calling thread, the loop, if its handler {@linkplain TaskHandler#runsOnLoop()
+     * runs on the loop} and the task asks for no retries, and returns its outcome; else returns
+     * null, and {@code t} must go to a worker thread. Such a handler returns within microseconds,
+     * so the task gets no time limit and no deadline timer, and nothing interrupts it (a cancel
+     * must never interrupt the loop thread): a cancel or a deadline is checked just before it runs.
      */
     Outcome runInline(Inflight t) {
         TaskRequest task = t.task();
-        if (!(handlers.get(task.getType()) instanceof BuiltinHandlers.Echo)) {
+        TaskHandler handler = handlers.get(task.getType());
+        if (handler == null || !handler.runsOnLoop() || task.getRetries() > 0) {
             return null;
         }
         Outcome stop = checks.stop(t, true);
@@ -67,8 +69,18 @@ final class TaskRunner {
             return stop;
         }
         long started = micros();
-        byte[] payload = task.getPayload().toByteArray();
-        return new Outcome(t, TaskStatus.OK, payload, TaskOutput.of(payload), started, micros(), t.priorStarts() + 1, true);
+        int attempt = t.priorStarts() + 1;
+        Run run;
+        try {
+            TaskOutput out = handler.run(new TaskInput(task.getTaskId(), task.getSessionId(), task.getType(),
+                    task.getPayload().toByteArray(), attempt, deadline(task), CancelSignal.NEVER));
+            run = out == null ? returnedNull(handler) : new Run(TaskStatus.OK, out.output(), out);
+        } catch (TaskRejectedException e) {
+            run = new Run(TaskStatus.REJECTED, utf8(e.getMessage()), null);
+        } catch (Exception | LinkageError | AssertionError e) {
+            run = failed(e);
+        }
+        return new Outcome(t, run.status, run.output, run.result, started, micros(), attempt, true);
     }
 
     /** Runs {@code t} to its final outcome; a retry's backoff keeps the task's concurrency slot. */
@@ -148,13 +160,12 @@ final class TaskRunner {
             }
         }, limit.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            Instant deadline = task.getDeadlineUs() > 0 ? Instant.EPOCH.plusNanos(task.getDeadlineUs() * 1000) : null;
             TaskHandler handler = handlers.get(task.getType());
             signal.bind(me);
             TaskOutput out = handler.run(new TaskInput(task.getTaskId(), task.getSessionId(), task.getType(),
-                    task.getPayload().toByteArray(), attempt, deadline, signal));
+                    task.getPayload().toByteArray(), attempt, deadline(task), signal));
             if (out == null) {
-                return new Run(TaskStatus.FAILED, utf8("handler " + handler.getClass().getName() + " returned null"), null);
+                return returnedNull(handler);
             }
             return new Run(TaskStatus.OK, out.output(), out);
         } catch (TaskRejectedException e) {
@@ -171,7 +182,7 @@ final class TaskRunner {
             if (timedOut.get()) {
                 return timeout(task, limit); // a handler that wrapped the interrupt
             }
-            return new Run(TaskStatus.FAILED, utf8(e.getClass().getSimpleName() + ": " + e.getMessage()), null);
+            return failed(e);
         } finally {
             signal.unbind();
             synchronized (finished) {
@@ -180,6 +191,18 @@ final class TaskRunner {
             timer.cancel(false);
             Thread.interrupted(); // a late timer interrupt must not leak into the next task of this thread
         }
+    }
+
+    private static Instant deadline(TaskRequest task) {
+        return task.getDeadlineUs() > 0 ? Instant.EPOCH.plusNanos(task.getDeadlineUs() * 1000) : null;
+    }
+
+    private static Run returnedNull(TaskHandler handler) {
+        return new Run(TaskStatus.FAILED, utf8("handler " + handler.getClass().getName() + " returned null"), null);
+    }
+
+    private static Run failed(Throwable e) {
+        return new Run(TaskStatus.FAILED, utf8(e.getClass().getSimpleName() + ": " + e.getMessage()), null);
     }
 
     private static Run stopped(RunSignal signal) {

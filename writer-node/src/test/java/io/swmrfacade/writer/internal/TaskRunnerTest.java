@@ -7,9 +7,11 @@ import com.google.protobuf.ByteString;
 import io.swmrfacade.proto.v1.CancelRequest;
 import io.swmrfacade.proto.v1.TaskRequest;
 import io.swmrfacade.proto.v1.TaskStatus;
+import io.swmrfacade.writer.TaskHandler;
 import io.swmrfacade.writer.WriterConfig;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,6 +56,45 @@ class TaskRunnerTest {
         assertThat(runner.runInline(task("s1", "sleep", 0))).isNull();
         cancels.add(CancelRequest.newBuilder().setTaskId("e2").build());
         assertThat(runner.runInline(task("e2", "echo", 0)).status()).isEqualTo(TaskStatus.CANCELLED);
+        timers.shutdownNow();
+    }
+
+    @Test
+    void a_handler_that_runs_on_the_loop_gets_failed_and_rejected_outcomes_there_and_a_task_with_retries_goes_to_a_worker() {
+        TaskHandler strict = new TaskHandler() {
+            @Override
+            public String type() {
+                return "strict";
+            }
+
+            @Override
+            public io.swmrfacade.writer.TaskOutput run(io.swmrfacade.writer.TaskInput input) {
+                String p = new String(input.payload(), java.nio.charset.StandardCharsets.UTF_8);
+                if (p.equals("hi")) {
+                    throw new io.swmrfacade.writer.TaskRejectedException("not 'hi'");
+                }
+                throw new IllegalStateException("broken " + input.attempt());
+            }
+
+            @Override
+            public boolean runsOnLoop() {
+                return true;
+            }
+        };
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+        TaskRunner runner = new TaskRunner(new WriterConfig(Map.of(WriterConfig.FILE, "x.h5")),
+                new HandlerRegistry(List.of(strict), ""), timers, new QueueChecks(new CancelBook(), Clock.systemUTC()), Clock.systemUTC());
+        Outcome rejected = runner.runInline(task("r1", "strict", 0));
+        assertThat(rejected.status()).isEqualTo(TaskStatus.REJECTED);
+        assertThat(new String(rejected.output(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("not 'hi'");
+        Inflight other = new Inflight(TaskRequest.newBuilder().setTaskId("f1").setSessionId("s").setType("strict")
+                .setPayload(ByteString.copyFromUtf8("x")).build(), new TopicPartition("sf.tasks", 0), 0, 1, 0, 1, 3);
+        Outcome failed = runner.runInline(other);
+        assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(new String(failed.output(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("IllegalStateException: broken 2");
+        Inflight retrying = new Inflight(TaskRequest.newBuilder().setTaskId("f2").setSessionId("s").setType("strict")
+                .setPayload(ByteString.copyFromUtf8("x")).setRetries(2).build(), new TopicPartition("sf.tasks", 0), 0, 1, 0, 1, 3);
+        assertThat(runner.runInline(retrying)).as("retries need a backoff: a worker thread").isNull();
         timers.shutdownNow();
     }
 
