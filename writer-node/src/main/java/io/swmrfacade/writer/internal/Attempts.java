@@ -18,18 +18,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.apache.kafka.common.utils.LogContext;
 
@@ -66,7 +60,7 @@ final class Attempts implements StartRecorder, AutoCloseable {
 
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
     /** How long a first start may go without its record on Kafka while its task is unanswered. */
-    static final Duration FIRST_START_DELAY = Duration.ofMillis(20);
+    static final Duration FIRST_START_DELAY = DeferredFirstStarts.DELAY;
     /** How long giving up partitions waits for the deferred start records of their running tasks. */
     static final Duration GIVE_UP_ACK_WAIT = Duration.ofSeconds(2);
     /** How long a topic created a moment ago may take to show all its partitions in the metadata. */
@@ -84,16 +78,12 @@ final class Attempts implements StartRecorder, AutoCloseable {
     private final Consumer<byte[], byte[]> reader;
     private final Map<String, Count> counts = new HashMap<>();
     private final StartJournal journal;
-    private final LongSupplier nanoTime;
-    /** First starts counted in the journal whose records wait, started since the last tick ... */
-    private Map<String, Inflight> youngFirstStarts = new HashMap<>();
-    /** ... and before it: sent at the next tick if their tasks are still unanswered. */
-    private Map<String, Inflight> oldFirstStarts = new HashMap<>();
-    private long lastTickNanos;
+    private final DeferredFirstStarts deferred;
     private volatile boolean firstStartFailureLogged;
 
     Attempts(WriterConfig config, Clock clock, LogContext logs) {
-        this(config.topics().attempts(), config.nodeId(), producer(config), reader(config), clock, logs,
+        this(config.topics().attempts(), config.nodeId(), KafkaClients.attemptsProducer(config, ACK_TIMEOUT),
+                KafkaClients.attemptsReader(config), clock, logs,
                 StartJournal.open(Path.of(config.file() + ".starts"), logs));
     }
 
@@ -113,42 +103,13 @@ final class Attempts implements StartRecorder, AutoCloseable {
     Attempts(String topic, String nodeId, Producer<byte[], byte[]> producer, Consumer<byte[], byte[]> reader, Clock clock,
              LogContext logs, StartJournal journal, LongSupplier nanoTime) {
         this.journal = journal;
-        this.nanoTime = nanoTime;
-        this.lastTickNanos = nanoTime.getAsLong();
+        this.deferred = new DeferredFirstStarts(nanoTime);
         this.topic = topic;
         this.nodeId = nodeId;
         this.producer = producer;
         this.reader = reader;
         this.clock = clock;
         this.log = logs.logger(Attempts.class);
-    }
-
-    private static Producer<byte[], byte[]> producer(WriterConfig config) {
-        String nodeId = config.nodeId();
-        Map<String, Object> p = new HashMap<>(config.kafkaOverrides());
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "sf-writer-attempts-" + nodeId);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        // Tasks wait for these acknowledgements: fail a batch within ACK_TIMEOUT, and never block the loop long.
-        p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
-        p.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) ACK_TIMEOUT.toMillis());
-        p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    private static Consumer<byte[], byte[]> reader(WriterConfig config) {
-        String nodeId = config.nodeId();
-        Map<String, Object> c = new HashMap<>(config.kafkaOverrides());
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "sf-writer-attempts-reader-" + nodeId);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-        return new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Starts of {@code taskId} so far that never recorded a result: the most that Kafka or this node's journal holds. */
@@ -233,16 +194,10 @@ final class Attempts implements StartRecorder, AutoCloseable {
         java.util.Set<Integer> gone = new java.util.HashSet<>();
         taskPartitions.forEach(tp -> gone.add(tp.partition()));
         List<Future<RecordMetadata>> sent = new ArrayList<>();
-        for (Map<String, Inflight> pending : List.of(oldFirstStarts, youngFirstStarts)) {
-            for (var it = pending.values().iterator(); it.hasNext(); ) {
-                Inflight t = it.next();
-                if (gone.contains(t.tp().partition())) {
-                    Future<RecordMetadata> f = sendFirstStart(t);
-                    if (f != null) {
-                        sent.add(f);
-                    }
-                    it.remove();
-                }
+        for (Inflight t : deferred.takeOn(gone)) {
+            Future<RecordMetadata> f = sendFirstStart(t);
+            if (f != null) {
+                sent.add(f);
             }
         }
         awaitQuietly(sent);
@@ -260,9 +215,7 @@ final class Attempts implements StartRecorder, AutoCloseable {
         if (!journal.started(tasks)) {
             return false;
         }
-        for (Inflight t : tasks) {
-            youngFirstStarts.put(t.id(), t);
-        }
+        deferred.add(tasks);
         return true;
     }
 
@@ -273,29 +226,13 @@ final class Attempts implements StartRecorder, AutoCloseable {
      */
     @Override
     public void tick() {
-        long now = nanoTime.getAsLong();
-        if (now - lastTickNanos < FIRST_START_DELAY.toNanos()) {
-            return;
-        }
-        lastTickNanos = now;
-        oldFirstStarts.values().forEach(this::sendFirstStart);
-        oldFirstStarts.clear();
-        Map<String, Inflight> young = youngFirstStarts;
-        youngFirstStarts = oldFirstStarts;
-        oldFirstStarts = young;
+        deferred.due().forEach(this::sendFirstStart);
     }
 
     /** The tasks ran to an outcome, now in the file: the deferred records of their first starts are not needed. */
     @Override
     public void ended(List<Inflight> tasks) {
-        if (youngFirstStarts.isEmpty() && oldFirstStarts.isEmpty()) {
-            return;
-        }
-        for (Inflight t : tasks) {
-            if (youngFirstStarts.remove(t.id()) == null) {
-                oldFirstStarts.remove(t.id());
-            }
-        }
+        deferred.ended(tasks);
     }
 
     /** Sends {@code t}'s first start; returns the send's future, or null if it could not be sent. */
