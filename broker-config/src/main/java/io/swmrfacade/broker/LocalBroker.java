@@ -7,7 +7,6 @@ import io.swmrfacade.broker.internal.PidFile;
 import io.swmrfacade.broker.internal.ReadinessProbe;
 import io.swmrfacade.broker.internal.ServerConfig;
 import io.swmrfacade.broker.internal.Termination;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -149,14 +148,7 @@ public final class LocalBroker {
     private String prepare() {
         ServerConfig template = ServerConfig.read(layout.serverTemplate());
         template.requirePortsFree();
-        try {
-            Files.createDirectories(layout.logsDir());
-            Files.createDirectories(layout.logDirs());
-            // A fresh broker.log per start, so that its tail on failure is about this start.
-            Files.deleteIfExists(layout.brokerLog());
-        } catch (IOException e) {
-            throw new BrokerException("Cannot prepare " + layout.dataDir() + ": " + e, e);
-        }
+        layout.prepareFolders();
         pidFile.delete();
         ServerConfig.render(layout.serverTemplate(), layout.renderedConfig(), layout.logDirs());
         return template.bootstrap();

@@ -73,6 +73,22 @@ public record BrokerLayout(Path home, Path serverTemplate, Path dataDir) {
         return dataDir().resolve("broker.log");
     }
 
+    /**
+     * Creates the logs and data folders and removes the previous run's broker.log, so that its
+     * tail on a failed start is about this start.
+     *
+     * @throws BrokerException naming the data folder if that cannot be done
+     */
+    public void prepareFolders() {
+        try {
+            Files.createDirectories(logsDir());
+            Files.createDirectories(logDirs());
+            Files.deleteIfExists(brokerLog());
+        } catch (IOException e) {
+            throw new BrokerException("Cannot prepare " + dataDir() + ": " + e, e);
+        }
+    }
+
     public boolean isFormatted() {
         return Files.exists(logDirs().resolve("meta.properties"));
     }

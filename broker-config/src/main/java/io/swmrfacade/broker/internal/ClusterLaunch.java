@@ -2,8 +2,6 @@ package io.swmrfacade.broker.internal;
 
 import io.swmrfacade.broker.BrokerException;
 import io.swmrfacade.broker.ClusterPorts;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -105,13 +103,7 @@ public final class ClusterLaunch {
                 ports.controllerPorts().get(node - 1)));
         overrides.put("controller.quorum.voters", ports.quorumVoters());
         overrides.put("log.dirs", layout.logDirs().toString());
-        try {
-            Files.createDirectories(layout.logsDir());
-            Files.createDirectories(layout.logDirs());
-            Files.deleteIfExists(layout.brokerLog());
-        } catch (IOException e) {
-            throw new BrokerException("Cannot prepare " + layout.dataDir() + ": " + e, e);
-        }
+        layout.prepareFolders();
         pidFile(node).delete();
         ServerConfig.render(layout.serverTemplate(), layout.renderedConfig(), overrides,
                 "Set by LocalCluster: node " + node + " of a cluster on 127.0.0.1, data under " + layout.dataDir());
