@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +47,6 @@ public final class WriterNode implements AutoCloseable {
     private final Thread thread;
     private final Heartbeats heartbeats;
     private final LoopRestarts restarts = new LoopRestarts();
-    private final AtomicLong restartCount = new AtomicLong();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Object lock = new Object();
     private volatile Generation current;
@@ -203,7 +201,6 @@ public final class WriterNode implements AutoCloseable {
                 LOG.error("[{}] the task loop could not start again: {}", config.nodeId(), e.toString(), e);
                 return;
             }
-            restartCount.incrementAndGet();
             synchronized (lock) {
                 current = g;
                 if (closing.getCount() == 0) {
@@ -215,7 +212,7 @@ public final class WriterNode implements AutoCloseable {
 
     private void registerRestartMeter() {
         if (metrics != null) {
-            FunctionCounter.builder("sf.writer.loop.restarts", restartCount, AtomicLong::get)
+            FunctionCounter.builder("sf.writer.loop.restarts", restarts, LoopRestarts::total)
                     .description("Task loops started again in this process after a fenced or unknown commit")
                     .register(metrics.registry());
         }
@@ -240,7 +237,7 @@ public final class WriterNode implements AutoCloseable {
 
     /** How many times the task loop was started again in this process. */
     public long loopRestarts() {
-        return restartCount.get();
+        return restarts.total();
     }
 
     /** Why the node stopped on its own, or null. */

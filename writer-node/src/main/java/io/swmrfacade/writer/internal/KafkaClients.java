@@ -108,10 +108,8 @@ public final class KafkaClients implements AutoCloseable {
 
     /** The producer of {@link Attempts}' records: idempotent, acks=all, failing a batch within {@code ackTimeout}. */
     static Producer<byte[], byte[]> attemptsProducer(WriterConfig config, Duration ackTimeout) {
-        String nodeId = config.nodeId();
-        Map<String, Object> p = new HashMap<>(config.kafkaOverrides());
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "sf-writer-attempts-" + nodeId);
+        Map<String, Object> p = withOverrides(config);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "sf-writer-attempts-" + config.nodeId());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
@@ -125,15 +123,20 @@ public final class KafkaClients implements AutoCloseable {
 
     /** The reader of the attempts topic for {@link Attempts#load}: no group, uncommitted. */
     static Consumer<byte[], byte[]> attemptsReader(WriterConfig config) {
-        String nodeId = config.nodeId();
-        Map<String, Object> c = new HashMap<>(config.kafkaOverrides());
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "sf-writer-attempts-reader-" + nodeId);
+        Map<String, Object> c = withOverrides(config);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "sf-writer-attempts-reader-" + config.nodeId());
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.remove(ConsumerConfig.GROUP_ID_CONFIG);
         c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         return new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** The node's Kafka client settings (security and the like) and its bootstrap servers. */
+    private static Map<String, Object> withOverrides(WriterConfig config) {
+        Map<String, Object> p = new HashMap<>(config.kafkaOverrides());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
+        return p;
     }
 
     /** The transactional ids of this node's producers, {@code <topic prefix>writer.<node id>} and that with {@code .2}: an installation's own, so ACLs can keep installations apart. */

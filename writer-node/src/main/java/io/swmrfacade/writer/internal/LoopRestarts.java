@@ -17,7 +17,7 @@ import org.apache.kafka.common.errors.RetriableException;
  * doubles from {@link #FIRST_WAIT} (1, 2, 4, 8, 16 s); after {@link #ALLOWED} restarts within
  * {@link #WINDOW} the node stops for good (two nodes given the same id fence each other forever).
  *
- * <p>Not thread-safe: the node's loop thread alone uses it.
+ * <p>{@link #next} on the node's loop thread alone; {@link #total} from any thread.
  */
 public final class LoopRestarts {
 
@@ -27,7 +27,7 @@ public final class LoopRestarts {
 
     private final LongSupplier nanos;
     private final Deque<Long> recent = new ArrayDeque<>();
-    private long total;
+    private volatile long total;
 
     public LoopRestarts() {
         this(System::nanoTime);
@@ -62,7 +62,7 @@ public final class LoopRestarts {
         }
         Duration wait = FIRST_WAIT.multipliedBy(1L << recent.size());
         recent.addLast(now);
-        total++;
+        total = total + 1; // one writer thread
         return Optional.of(wait);
     }
 
