@@ -111,10 +111,13 @@ public final class FacadeImpl implements TaskFacade {
         // never reach Kafka. ProducerSequenceGapIT shows it on the broker we ship; allow 5 once the
         // brokers are 4.5 or later and that test fails.
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-        // batch.size stays Kafka's 16 KiB: it is also how many bytes of keyless tasks the producer
-        // sends to one partition before it moves on, so a larger one would pile thousands of
-        // tasks onto one writer node at a time (measured: 1 MiB left a surviving node idle while
-        // all tasks went to the dead node's partition).
+        // With one request in flight, batch.size bounds what a request carries to a partition: what
+        // waited during the request before it, up to 1 MiB (three 64k-sample appends, or some 8,000
+        // echo tasks). Kafka's partitioner would then also send keyless tasks to one partition
+        // 1 MiB at a time, piling thousands onto one writer node (measured: a surviving node idle
+        // while all tasks went to the dead node's partition); the Sender spreads them itself, in
+        // runs of 16 KiB (KeylessSpread).
+        p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024);
         // Only the sender thread ever blocks in send(); close() gives it its last 100 ms to stop.
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(MAX_BLOCK_MS, asLong(p.getOrDefault(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS))));
         // While the broker is away the producer keeps retrying; close() bounds the wait.

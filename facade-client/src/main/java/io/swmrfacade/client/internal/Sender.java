@@ -75,6 +75,7 @@ final class Sender implements Runnable {
     private volatile boolean closing;
     private volatile String lastProblem = "";
     private Pending head;
+    private final KeylessSpread keyless;
     private volatile long journalNotBefore = System.nanoTime();
 
     /** {@code producer} takes the tasks, {@code journalProducer} their journal entries; this closes both. */
@@ -90,6 +91,7 @@ final class Sender implements Runnable {
         this.maxTasks = maxTasks;
         this.maxBytes = maxBytes;
         this.failed = failed;
+        this.keyless = new KeylessSpread(() -> producer.partitionsFor(tasksTopic).size());
     }
 
     /** Reserves room for a task of {@code bytes}; returns null, or why there is none. Never blocks. */
@@ -186,8 +188,9 @@ final class Sender implements Runnable {
 
     private void send(Pending p) {
         try {
+            Integer partition = p.key() == null ? keyless.next(p.value().length) : null;
             unconfirmed.add(p);
-            producer.send(new ProducerRecord<>(tasksTopic, p.key(), p.value()), (meta, error) -> {
+            producer.send(new ProducerRecord<>(tasksTopic, partition, p.key(), p.value()), (meta, error) -> {
                 if (error == null) {
                     release(p);
                     lastProblem = "";
