@@ -4,6 +4,7 @@ import io.swmrfacade.topology.TaskLimits;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A task to submit: a type (a handler name on the writer nodes), a payload, and options.
@@ -22,9 +23,12 @@ import java.util.Objects;
 public record Task(String type, byte[] payload, Instant deadline, int maxAttempts, int priority, String routingKey,
                    int retries, java.time.Duration retryBackoff) {
 
+    /** Compiled once: {@code String.matches} compiles its pattern at every call, and a task is made per submit. */
+    private static final Pattern TYPE = Pattern.compile("[a-z0-9_.-]{1,32}");
+
     public Task {
         Objects.requireNonNull(type, "type");
-        if (!type.matches("[a-z0-9_.-]{1,32}")) {
+        if (!TYPE.matcher(type).matches()) {
             throw new IllegalArgumentException("task type '" + type + "' must be 1-32 of a-z 0-9 _ . -");
         }
         payload = payload == null ? new byte[0] : payload;

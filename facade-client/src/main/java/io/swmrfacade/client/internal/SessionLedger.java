@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,13 +23,15 @@ import java.util.function.Consumer;
  * future is its one slot: the first result completes it and a second one (a redelivery after a
  * crash) finds it completed and is dropped, so the user sees each result once.
  *
- * <p>Thread-safe. {@link #register} and {@link #complete} take no lock (a skip list and an atomic
- * counter), so a {@link #collect} walking a million tasks never holds up a submitter; the lock
- * only lets collect sleep until a result arrives.
+ * <p>Thread-safe. {@link #register} and {@link #complete} take no lock (a skip list, a hash map of
+ * the tasks still waiting, and an atomic counter), so a {@link #collect} walking a million tasks
+ * never holds up a submitter; the lock only lets collect sleep until the last result arrives.
  */
 public final class SessionLedger {
 
     private final ConcurrentSkipListMap<TaskId, CompletableFuture<TaskResult>> tasks = new ConcurrentSkipListMap<>();
+    /** The tasks without a result yet, for the result thread's lookup; a task leaves it with its first result. */
+    private final ConcurrentHashMap<TaskId, CompletableFuture<TaskResult>> waiting = new ConcurrentHashMap<>();
     private final AtomicInteger withoutResult = new AtomicInteger();
     private final AtomicLong duplicates = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
@@ -50,11 +53,16 @@ public final class SessionLedger {
     /** A task submitted (or found in the session's journal); returns its future. Lock-free. */
     public CompletableFuture<TaskResult> register(TaskId id) {
         CompletableFuture<TaskResult> fresh = new CompletableFuture<>();
+        withoutResult.incrementAndGet(); // before the task is visible, so the count never dips below the truth
         CompletableFuture<TaskResult> known = tasks.putIfAbsent(id, fresh);
         if (known != null) {
+            withoutResult.decrementAndGet();
             return known;
         }
-        withoutResult.incrementAndGet();
+        waiting.put(id, fresh);
+        if (fresh.isDone()) {
+            waiting.remove(id, fresh); // completed between the two puts: complete found it in the skip list
+        }
         return fresh;
     }
 
@@ -63,11 +71,15 @@ public final class SessionLedger {
      * task not registered (its journal entry was lost, or not read yet) registers it.
      */
     public boolean complete(TaskResult result) {
-        CompletableFuture<TaskResult> f = tasks.get(result.id());
+        // The waiting tasks' hash map first: a skip-list search costs a cache miss per level.
+        CompletableFuture<TaskResult> f = waiting.remove(result.id());
+        if (f == null) {
+            f = tasks.get(result.id());
+        }
         if (f == null) {
             f = tasks.putIfAbsent(result.id(), CompletableFuture.completedFuture(result));
             if (f == null) {
-                announce(result);
+                announce(result, false);
                 return true;
             }
         }
@@ -75,14 +87,16 @@ public final class SessionLedger {
             duplicates.incrementAndGet();
             return false;
         }
-        withoutResult.decrementAndGet();
-        announce(result);
+        announce(result, withoutResult.decrementAndGet() == 0);
         return true;
     }
 
-    private void announce(TaskResult result) {
+    /** Tells the stream; wakes a waiting collect only when its wait may be over, not at every result. */
+    private void announce(TaskResult result, boolean lastWaiting) {
         onFirstResult.accept(result);
-        signal();
+        if (lastWaiting) {
+            signal();
+        }
     }
 
     /** The session's journal has been read to its end: every task submitted before is known. */
