@@ -10,7 +10,6 @@ import io.swmrfacade.client.TaskHandle;
 import io.swmrfacade.client.TaskId;
 import io.swmrfacade.client.TaskResult;
 import io.swmrfacade.client.TaskStatus;
-import io.swmrfacade.proto.v1.TaskEvent;
 import io.swmrfacade.proto.v1.TaskRequest;
 import io.swmrfacade.writer.WriterNode;
 import java.io.BufferedReader;
@@ -127,14 +126,7 @@ class ClientResumeIT {
         return ids;
     }
 
-    private static Set<TaskId> journaled(Installation sf, SessionId session) throws Exception {
-        Set<TaskId> ids = new HashSet<>();
-        for (var r : ClientTopics.readAll(sf.bootstrap, sf.prefix + "events", r -> true)) {
-            TaskEvent e = TaskEvent.parseFrom(r.value());
-            if (e.getKind() == TaskEvent.Kind.SUBMITTED && e.getSessionId().equals(session.value())) {
-                ids.add(new TaskId(e.getTaskId()));
-            }
-        }
-        return ids;
+    private static Set<TaskId> journaled(Installation sf, SessionId session) {
+        return new HashSet<>(SessionJournal.ids(SessionJournal.records(sf.bootstrap, sf.prefix + "events", session)));
     }
 }

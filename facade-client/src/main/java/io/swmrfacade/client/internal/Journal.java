@@ -88,7 +88,7 @@ final class Journal {
      * tasks acknowledged since, up to {@link #MAX_ENTRIES}. Sender thread only.
      */
     void send() {
-        if (unconfirmed.isEmpty() && System.nanoTime() - notBefore >= 0) {
+        if (unconfirmed.isEmpty() && System.nanoTime() - notBefore >= 0) { // the close deadline is the sender's to watch
             Batch b = retry.pollFirst();
             send(b != null ? b : next());
         }
@@ -101,17 +101,28 @@ final class Journal {
     }
 
     /**
-     * The sender's last act: hands every record left to the producer at once, then closes it within
-     * {@code timeout}, which waits for them. Sender thread only.
+     * The sender's last act: hands the records left to the producer without waiting their turn,
+     * unless the close deadline has passed or the broker could not take one just now (each try
+     * may wait max.block.ms for metadata), then closes the producer within {@code timeout}, which
+     * waits for them. What is not sent stays here for {@link #unjournaled}. Sender thread only.
      */
     void flushAndClose(Duration timeout) {
-        for (Batch b; (b = retry.pollFirst()) != null; ) {
-            send(b);
+        while (mayTry() && !retry.isEmpty()) {
+            send(retry.pollFirst());
         }
-        for (Batch b; (b = next()) != null; ) {
+        while (mayTry()) {
+            Batch b = next();
+            if (b == null) {
+                break;
+            }
             send(b);
         }
         producer.close(timeout);
+    }
+
+    private boolean mayTry() {
+        long now = System.nanoTime();
+        return now - notBefore >= 0 && !(closing && now - closeDeadlineNanos > 0);
     }
 
     /** True when every acknowledged task's record is acknowledged too (or failed for good). */
