@@ -4,7 +4,6 @@ import io.swmrfacade.topology.TaskLimits;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A task to submit: a type (a handler name on the writer nodes), a payload, and options.
@@ -23,12 +22,9 @@ import java.util.regex.Pattern;
 public record Task(String type, byte[] payload, Instant deadline, int maxAttempts, int priority, String routingKey,
                    int retries, java.time.Duration retryBackoff) {
 
-    /** Compiled once: {@code String.matches} compiles its pattern at every call, and a task is made per submit. */
-    private static final Pattern TYPE = Pattern.compile("[a-z0-9_.-]{1,32}");
-
     public Task {
         Objects.requireNonNull(type, "type");
-        if (!TYPE.matcher(type).matches()) {
+        if (!isTypeName(type)) {
             throw new IllegalArgumentException("task type '" + type + "' must be 1-32 of a-z 0-9 _ . -");
         }
         payload = payload == null ? new byte[0] : payload;
@@ -48,6 +44,23 @@ public record Task(String type, byte[] payload, Instant deadline, int maxAttempt
         if (maxAttempts < 0) {
             throw new IllegalArgumentException("maxAttempts must be >= 0, not " + maxAttempts);
         }
+    }
+
+    /**
+     * 1-32 of a-z 0-9 _ . -, checked by hand: a task is made per submit, and {@code String.matches}
+     * compiled a regular expression each time.
+     */
+    private static boolean isTypeName(String type) {
+        if (type.isEmpty() || type.length() > 32) {
+            return false;
+        }
+        for (int i = 0; i < type.length(); i++) {
+            char c = type.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static Task of(String type, byte[] payload) {
