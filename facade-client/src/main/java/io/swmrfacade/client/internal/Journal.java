@@ -88,9 +88,10 @@ final class Journal {
      * tasks acknowledged since, up to {@link #MAX_ENTRIES}. Sender thread only.
      */
     void send() {
-        if (unconfirmed.isEmpty() && System.nanoTime() - notBefore >= 0) { // the close deadline is the sender's to watch
-            Batch b = retry.pollFirst();
-            send(b != null ? b : next());
+        if (unconfirmed.isEmpty() && mayTry()) {
+            if (!sendRetry()) {
+                sendNext();
+            }
         }
     }
 
@@ -107,15 +108,8 @@ final class Journal {
      * waits for them. What is not sent stays here for {@link #unjournaled}. Sender thread only.
      */
     void flushAndClose(Duration timeout) {
-        while (mayTry() && !retry.isEmpty()) {
-            send(retry.pollFirst());
-        }
-        while (mayTry()) {
-            Batch b = next();
-            if (b == null) {
-                break;
-            }
-            send(b);
+        while (mayTry() && (sendRetry() || sendNext())) {
+            // every record left, oldest first
         }
         producer.close(timeout);
     }
@@ -130,15 +124,38 @@ final class Journal {
         return acked.isEmpty() && retry.isEmpty() && unconfirmed.isEmpty();
     }
 
-    private Batch next() {
-        List<Sender.Pending> tasks = null;
-        for (Sender.Pending p; (tasks == null || tasks.size() < MAX_ENTRIES) && (p = acked.poll()) != null; ) {
-            if (tasks == null) {
-                tasks = new ArrayList<>(Math.min(MAX_ENTRIES, 64));
-            }
-            tasks.add(p);
+    /*
+     * A task is always in at least one of acked, retry, unconfirmed and failed, even while it moves
+     * between them, so unjournaled() misses none when close gives up on a sender thread that is
+     * still running: a record joins unconfirmed before it leaves retry, and before its tasks leave
+     * acked (only this thread takes from acked, so its first n tasks are the ones just read).
+     */
+
+    /** Sends the oldest record to send again, if any; true if there was one. */
+    private boolean sendRetry() {
+        Batch b = retry.peekFirst();
+        if (b == null) {
+            return false;
         }
-        return tasks == null ? null : new Batch(tasks);
+        send(b);
+        retry.removeFirstOccurrence(b);
+        return true;
+    }
+
+    /** Sends the tasks acknowledged since, up to {@link #MAX_ENTRIES}, if any; true if there were some. */
+    private boolean sendNext() {
+        List<Sender.Pending> tasks = new ArrayList<>();
+        for (java.util.Iterator<Sender.Pending> it = acked.iterator(); it.hasNext() && tasks.size() < MAX_ENTRIES; ) {
+            tasks.add(it.next());
+        }
+        if (tasks.isEmpty()) {
+            return false;
+        }
+        send(new Batch(tasks));
+        for (int i = 0; i < tasks.size(); i++) {
+            acked.poll();
+        }
+        return true;
     }
 
     /**
@@ -148,9 +165,6 @@ final class Journal {
      * tasks keep the sender thread.
      */
     private void send(Batch b) {
-        if (b == null) {
-            return;
-        }
         TaskEvent.Builder e = TaskEvent.newBuilder().setKind(TaskEvent.Kind.SUBMITTED_BATCH).setSessionId(sessionId)
                 .setAtUs(clock.millis() * 1000);
         for (Sender.Pending p : b.tasks) {
@@ -196,10 +210,13 @@ final class Journal {
      * confirm, in no particular order. A resumed session learns of these only from their results.
      */
     List<Sender.Pending> unjournaled() {
-        Set<Sender.Pending> out = new LinkedHashSet<>(failed);
-        out.addAll(acked);
+        // Each move adds before it removes, so reading every source before its destination (acked and
+        // retry before unconfirmed, unconfirmed before retry and failed) sees a moving task at least once.
+        Set<Sender.Pending> out = new LinkedHashSet<>(acked);
         retry.forEach(b -> out.addAll(b.tasks));
         unconfirmed.forEach(b -> out.addAll(b.tasks));
+        retry.forEach(b -> out.addAll(b.tasks));
+        out.addAll(failed);
         return new ArrayList<>(out);
     }
 }

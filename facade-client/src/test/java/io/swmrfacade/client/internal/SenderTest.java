@@ -165,4 +165,62 @@ class SenderTest {
         threads.get(0).join(10_000);
         assertThat(sender.unjournaled()).extracting(Sender.Pending::id).containsExactlyElementsOf(first);
     }
+
+    /**
+     * Regression: close gives up on a sender thread that overruns its deadline (a loaded machine,
+     * a metadata wait) and reads unjournaled() while that thread still works. A record's tasks were
+     * taken out of line before the record was made and counted as unconfirmed, so for that while
+     * they were nowhere, and close did not report them (ClientJournalIT saw 136 of 2,500 missing).
+     * Here the record is held up while it is made, by a clock that stalls when the record asks it
+     * the time.
+     */
+    @Test
+    void unjournaled_names_the_tasks_of_a_record_still_being_made_when_close_gives_up_on_the_thread() throws Exception {
+        java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Clock stalling = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                if (asked.getCount() == 0) {
+                    return java.time.Instant.now();
+                }
+                asked.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return java.time.Instant.now();
+            }
+        };
+        MockProducer<byte[], byte[]> tasks = producer(true);
+        MockProducer<byte[], byte[]> journal = producer(true);
+        Sender sender = new Sender(tasks, journal, "u.tasks", "u.events", "session-1", stalling, 10_000, 1 << 20, (p, why) -> { });
+        Thread thread = new Thread(sender, "sender-under-test");
+        threads.add(thread);
+        senders.add(sender);
+        thread.start();
+        List<TaskId> ids = submit(sender, 10);
+        assertThat(asked.await(10, TimeUnit.SECONDS)).as("the journal makes a record").isTrue();
+        sender.close(System.nanoTime());
+        try {
+            // The thread is stuck making the record: the tasks sent so far (in order) are acknowledged, none journaled.
+            int acknowledged = tasks.history().size();
+            assertThat(acknowledged).isPositive();
+            assertThat(sender.unjournaled()).extracting(Sender.Pending::id)
+                    .containsExactlyInAnyOrderElementsOf(ids.subList(0, acknowledged));
+        } finally {
+            release.countDown();
+        }
+    }
 }
