@@ -23,7 +23,8 @@ import java.util.Map;
  * <p>Threads counted, by name: the caller (this bench's main thread, which submits and collects),
  * {@code sf-facade-sender}, {@code sf-facade-results}, and the network threads of the facade's two
  * producers ({@code kafka-producer-network-thread | cpu-bench-tasks} and {@code ...-journal}). The
- * process's whole CPU (broker when in-JVM, coordinator, writer, client) is printed for context.
+ * process's whole CPU (broker when in-JVM, coordinator, writer, client) is printed for context,
+ * and at the end the number of journal records the session wrote.
  *
  * <p>Arguments: {@code tasks rounds rate}; {@code rate} 0 submits as fast as the caller can (the
  * echo-rate shape), otherwise paces by parking. Defaults 100000 3 0. One facade serves every round
@@ -75,6 +76,10 @@ public final class ClientCpuBench {
                     System.out.printf("round %d: %d tasks in %.2f s, complete=%s; CPU us/task:%s client total %.2f; whole process %.2f%n",
                             r + 1, tasks, seconds, complete, line, client, processUs);
                 }
+                // A count that load cannot move: journal records the broker holds for the session's tasks.
+                var journal = SessionJournal.records(sf.bootstrap, sf.prefix + "events", facade.session());
+                System.out.printf("RESULT journal: %d records naming %d tasks (%d submitted)%n", journal.size(),
+                        SessionJournal.ids(journal).size(), 20_000 + rounds * tasks);
             }
             writer.close();
         }
