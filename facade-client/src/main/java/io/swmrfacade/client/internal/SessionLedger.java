@@ -55,7 +55,9 @@ public final class SessionLedger {
         withoutResult.incrementAndGet(); // before the task is visible, so the count never dips below the truth
         CompletableFuture<TaskResult> known = tasks.putIfAbsent(id, fresh);
         if (known != null) {
-            withoutResult.decrementAndGet();
+            if (withoutResult.decrementAndGet() == 0) {
+                signal(); // a result that came meanwhile took the count to 1, not 0, and did not wake collect
+            }
             return known;
         }
         return fresh;
