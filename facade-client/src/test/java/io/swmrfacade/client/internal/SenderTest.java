@@ -48,12 +48,16 @@ class SenderTest {
     }
 
     private static List<TaskId> submit(Sender sender, int n) {
+        return submit(sender, n, "echo");
+    }
+
+    private static List<TaskId> submit(Sender sender, int n, String type) {
         List<TaskId> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             assertThat(sender.reserve(1)).isNull();
             TaskId id = TaskId.next();
             ids.add(id);
-            sender.enqueue(new Sender.Pending(id, i + 1, "echo", null, new byte[] {1}));
+            sender.enqueue(new Sender.Pending(id, Long.MAX_VALUE - i, type, null, new byte[] {1}));
         }
         return ids;
     }
@@ -112,7 +116,8 @@ class SenderTest {
         MockProducer<byte[], byte[]> tasks = producer(false);
         MockProducer<byte[], byte[]> journal = producer(false);
         Sender sender = start(tasks, journal);
-        List<TaskId> ids = submit(sender, 2_500);
+        // The longest type and sequences there are: the records' bytes are at their bound too.
+        List<TaskId> ids = submit(sender, 2_500, "t".repeat(32));
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> tasks.history().size() == 2_500);
         while (tasks.completeNext()) {
             // the broker acknowledges every task
@@ -121,6 +126,7 @@ class SenderTest {
         completeJournalUntil(journal, 2_500);
         assertThat(journaledIds(journal)).containsExactlyElementsOf(ids);
         assertThat(records(journal)).hasSizeBetween(3, 4).allSatisfy(r -> assertThat(r).hasSizeLessThanOrEqualTo(Journal.MAX_ENTRIES));
+        assertThat(journal.history()).allSatisfy(r -> assertThat(r.value().length).isLessThan(100 * 1024));
         close(sender);
         threads.get(0).join(10_000);
         assertThat(sender.unjournaled()).isEmpty();
