@@ -112,8 +112,15 @@ class ResultReader:
                     self._ledger.complete(convert(m))
             else:
                 e = pb.TaskEvent.FromString(msg.value() or b"")
-                if e.kind == pb.TaskEvent.SUBMITTED and e.session_id == self._session and e.task_id:
+                if e.session_id != self._session:
+                    return
+                # Both forms: one task per record (older clients), or the tasks acknowledged together.
+                if e.kind == pb.TaskEvent.SUBMITTED and e.task_id:
                     self._ledger.register(e.task_id)
+                elif e.kind == pb.TaskEvent.SUBMITTED_BATCH:
+                    for t in e.submitted:
+                        if t.task_id:
+                            self._ledger.register(t.task_id)
         except DecodeError as e:
             if self._malformed == 0:
                 LOG.warning("[%s] skipping malformed record %s-%d@%d: %s", self._session, msg.topic(),

@@ -13,6 +13,8 @@ from .model import FacadeError
 from .v1 import swmrfacade_pb2 as pb
 
 LOG = logging.getLogger("swmrfacade")
+# Entries per journal record: at most about 85 bytes each, so a record stays under 100 KiB (the Java client's bound).
+MAX_JOURNAL_ENTRIES = 1000
 
 
 class Pending:
@@ -30,11 +32,12 @@ class Pending:
 class Sender:
     """Hands tasks to librdkafka, whose ``produce`` only queues them (it never waits on the
     network), and runs the delivery callbacks on one thread of its own. Tasks stay counted against
-    the buffer bounds until the broker acknowledges them; then the task is journaled (a SUBMITTED
-    event, docs/PROTOCOL.md §5) so a resumed session knows it. A journal record gets the task's
-    discipline: librdkafka retries it until ``message.timeout.ms``, one it refuses to queue is
-    queued again by the sender thread, close waits for them, and ``unjournaled`` names any that
-    never reached the broker.
+    the buffer bounds until the broker acknowledges them; then the task is journaled so a resumed
+    session knows it (docs/PROTOCOL.md §5): the tasks acknowledged in one round of delivery
+    callbacks go in one SUBMITTED_BATCH record of at most ``MAX_JOURNAL_ENTRIES``. A journal record
+    gets the task's discipline: librdkafka retries it until ``message.timeout.ms``, one it refuses
+    to queue is queued again by the sender thread, close waits for them, and ``unjournaled`` names
+    the tasks of any that never reached the broker.
 
     Thread-safe: ``submit`` may be called from any thread.
     """
@@ -53,8 +56,10 @@ class Sender:
         self._unconfirmed: Dict[str, Pending] = {}
         self._bytes = 0
         self._last_problem = ""
-        # Journal records librdkafka would not queue yet (its queue was full), oldest first.
-        self._journal_retry: Deque[Pending] = collections.deque()
+        # Tasks the broker took, not yet in a journal record.
+        self._acked: List[Pending] = []
+        # Journal records (their tasks) librdkafka would not queue yet (its queue was full), oldest first.
+        self._journal_retry: Deque[List[Pending]] = collections.deque()
         self._unjournaled: List[str] = []
         # Futures of cancel requests not yet confirmed by the broker; failed if the facade closes first.
         self._cancels: Set[Future] = set()
@@ -99,48 +104,66 @@ class Sender:
             return
         if err is None:
             self._last_problem = ""
-            self._journal(pending)
+            with self._lock:
+                self._acked.append(pending)  # journaled after this round of callbacks (_journal_acked)
         else:
             self._failed(pending, f"the broker did not take the task: {err.str()}")
 
-    def _journal(self, pending: Pending) -> None:
-        event = pb.TaskEvent(kind=pb.TaskEvent.SUBMITTED, task_id=pending.id, session_id=self._session,
-                             sequence=pending.sequence, type=pending.type, at_us=time.time_ns() // 1000)
+    def _journal_acked(self) -> None:
+        """Journals the tasks acknowledged since the last call, in records of at most MAX_JOURNAL_ENTRIES."""
+        while True:
+            with self._lock:
+                if not self._acked:
+                    return
+                batch = self._acked[:MAX_JOURNAL_ENTRIES]
+                del self._acked[:MAX_JOURNAL_ENTRIES]
+            if not self._journal(batch):
+                with self._lock:  # librdkafka's queue is full: the sender thread queues it again later
+                    self._journal_retry.append(batch)
+                return
+
+    def _journal(self, batch: List[Pending]) -> bool:
+        """Queues one journal record; False if librdkafka's queue is full (the caller keeps the record)."""
+        event = pb.TaskEvent(kind=pb.TaskEvent.SUBMITTED_BATCH, session_id=self._session, at_us=time.time_ns() // 1000)
+        for p in batch:
+            event.submitted.add(task_id=p.id, sequence=p.sequence, type=p.type)
         try:
             # Keyed by session id: librdkafka's murmur2_random partitioner (set by the facade) puts it
             # on the partition a resumed session reads, as the Java client's would.
             self._producer.produce(self._events_topic, value=event.SerializeToString(), key=self._session_key,
-                                   on_delivery=lambda err, msg: self._journaled(pending, err))
+                                   on_delivery=lambda err, msg: self._journaled(batch, err))
+            return True
         except BufferError:
-            # librdkafka's queue is full: the sender thread queues it again once deliveries drain it.
-            with self._lock:
-                self._journal_retry.append(pending)
+            return False
         except KafkaException as e:
-            self._journal_lost(pending, str(e))
+            self._journal_lost(batch, str(e))
+            return True
 
-    def _journaled(self, pending: Pending, err: Optional[KafkaError]) -> None:
+    def _journaled(self, batch: List[Pending], err: Optional[KafkaError]) -> None:
         if err is not None:
             # librdkafka has retried it until message.timeout.ms, or the error is not retriable.
-            self._journal_lost(pending, err.str())
+            self._journal_lost(batch, err.str())
 
-    def _journal_lost(self, pending: Pending, why: str) -> None:
+    def _journal_lost(self, batch: List[Pending], why: str) -> None:
         with self._lock:
             first = not self._unjournaled
-            self._unjournaled.append(pending.id)
+            self._unjournaled.extend(p.id for p in batch)
         if first:
-            LOG.warning("[%s] the journal entry of task %s was not written (%s): a resumed session learns of"
-                        " such a task only from its result", self._session, pending.id, why)
+            LOG.warning("[%s] the journal record of %d tasks (the first %s) was not written (%s): a resumed session"
+                        " learns of such a task only from its result", self._session, len(batch), batch[0].id, why)
 
     def _retry_journal(self) -> None:
+        """Queues the records librdkafka refused before, oldest first, then the tasks acknowledged since."""
         while True:
             with self._lock:
                 if not self._journal_retry:
-                    return
-                pending = self._journal_retry.popleft()
-            self._journal(pending)
-            with self._lock:
-                if self._journal_retry and self._journal_retry[-1] is pending:
-                    return  # still full: try again at the next turn
+                    break
+                batch = self._journal_retry.popleft()
+            if not self._journal(batch):
+                with self._lock:  # still full: back to the head of the line, tried again at the next turn
+                    self._journal_retry.appendleft(batch)
+                return
+        self._journal_acked()
 
     def cancel(self, topic: str, key: bytes, value: bytes, done: "Future") -> None:
         """Hands a cancel request to librdkafka; ``done`` completes on the sender thread once the
@@ -196,7 +219,7 @@ class Sender:
         """Delivers what it can until ``deadline`` (a ``time.monotonic()`` instant), then gives up on
         the rest; returns the tasks the broker never confirmed. Returns by the deadline."""
         while time.monotonic() < deadline and (self._producer.flush(min(0.1, max(0.0, deadline - time.monotonic()))) > 0
-                                               or self._journal_retry):
+                                               or self._journal_retry or self._acked):
             self._retry_journal()
         self._stop.set()
         self._thread.join(max(0.0, deadline - time.monotonic()) + 0.2)
@@ -208,8 +231,9 @@ class Sender:
             left = list(self._unconfirmed.values())
             self._unconfirmed.clear()
             self._bytes = 0
-            never = [p.id for p in self._journal_retry]
+            never = [p.id for batch in self._journal_retry for p in batch] + [p.id for p in self._acked]
             self._journal_retry.clear()
+            self._acked.clear()
             self._unjournaled.extend(never)
             cancels = list(self._cancels)
             self._cancels.clear()

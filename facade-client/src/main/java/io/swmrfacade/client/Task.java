@@ -24,7 +24,7 @@ public record Task(String type, byte[] payload, Instant deadline, int maxAttempt
 
     public Task {
         Objects.requireNonNull(type, "type");
-        if (!type.matches("[a-z0-9_.-]{1,32}")) {
+        if (!isTypeName(type)) {
             throw new IllegalArgumentException("task type '" + type + "' must be 1-32 of a-z 0-9 _ . -");
         }
         payload = payload == null ? new byte[0] : payload;
@@ -44,6 +44,23 @@ public record Task(String type, byte[] payload, Instant deadline, int maxAttempt
         if (maxAttempts < 0) {
             throw new IllegalArgumentException("maxAttempts must be >= 0, not " + maxAttempts);
         }
+    }
+
+    /**
+     * 1-32 of a-z 0-9 _ . -, checked by hand: a task is made per submit, and {@code String.matches}
+     * compiled a regular expression each time.
+     */
+    private static boolean isTypeName(String type) {
+        if (type.isEmpty() || type.length() > 32) {
+            return false;
+        }
+        for (int i = 0; i < type.length(); i++) {
+            char c = type.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static Task of(String type, byte[] payload) {

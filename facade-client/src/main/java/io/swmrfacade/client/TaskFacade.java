@@ -105,11 +105,12 @@ public interface TaskFacade extends AutoCloseable {
     List<TaskId> close(Duration timeout);
 
     /**
-     * After {@link #close(Duration)}: the tasks the broker took whose SUBMITTED journal entry it
-     * did not confirm before close returned (close also logs them at WARN), in submission order;
-     * empty before close. The facade sends a journal entry for every task the broker takes, and
-     * keeps trying as it does for tasks, so a resumed session knows the task even before its
-     * result arrives; a task listed here is known to a resumed session only once its result is in.
+     * After {@link #close(Duration)}: the tasks the broker took whose journal record it did not
+     * confirm before close returned (close also logs them at WARN), in submission order; empty
+     * before close. The facade journals every task the broker takes (the tasks acknowledged
+     * together in one record), and keeps trying as it does for tasks, so a resumed session knows
+     * the task even before its result arrives; a task listed here is known to a resumed session
+     * only once its result is in.
      */
     List<TaskId> unjournaled();
 

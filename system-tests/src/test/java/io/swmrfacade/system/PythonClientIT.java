@@ -95,6 +95,10 @@ class PythonClientIT {
         List<String> submitted = run.all("SUBMITTED");
         assertThat(submitted).hasSize(300);
         assertThat(run.lines).contains("CLOSED not_sent=0");
+        // Python journals the tasks of one round of delivery callbacks in one SUBMITTED_BATCH record.
+        List<io.swmrfacade.proto.v1.TaskEvent> journal = SessionJournal.records(sf.bootstrap, sf.prefix + "events", session);
+        assertThat(journal).allSatisfy(e -> assertThat(e.getKind()).isEqualTo(io.swmrfacade.proto.v1.TaskEvent.Kind.SUBMITTED_BATCH));
+        assertThat(SessionJournal.ids(journal)).extracting(TaskId::value).containsExactlyInAnyOrderElementsOf(submitted);
 
         // Resuming finds the session only if Python's journal and results sit on Java's murmur2 partitions.
         try (TaskFacade java = sf.facade().resume(session).build()) {

@@ -1,6 +1,6 @@
 package io.swmrfacade.client.internal;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.swmrfacade.client.CollectResult;
 import io.swmrfacade.client.FacadeException;
 import io.swmrfacade.client.FacadeStats;
@@ -158,13 +158,14 @@ public final class FacadeImpl implements TaskFacade {
         TaskId id = TaskId.next();
         long seq = sequence.incrementAndGet();
         TaskRequest.Builder req = TaskRequest.newBuilder().setTaskId(id.value()).setSessionId(settings.session().value())
-                .setSequence(seq).setType(task.type()).setPayload(ByteString.copyFrom(task.payload()))
+                .setSequence(seq).setType(task.type()).setPayload(UnsafeByteOperations.unsafeWrap(task.payload()))
                 .setSubmittedAtUs(settings.clock().millis() * 1000).setMaxAttempts(task.maxAttempts())
                 .setPriority(task.priority()).setRoutingKey(task.routingKey())
                 .setRetries(task.retries()).setRetryBackoffMs(task.retryBackoff().toMillis());
         if (task.deadline() != null) {
             req.setDeadlineUs(task.deadline().toEpochMilli() * 1000);
         }
+        // The payload is wrapped, not copied: it is serialized right here, before submit returns.
         byte[] value = req.build().toByteArray();
         String full = sender.reserve(value.length);
         if (full != null) {

@@ -5,6 +5,7 @@ import io.swmrfacade.client.SessionId;
 import io.swmrfacade.client.TaskId;
 import io.swmrfacade.client.TaskResult;
 import io.swmrfacade.client.TaskStatus;
+import io.swmrfacade.proto.v1.JournaledTask;
 import io.swmrfacade.proto.v1.TaskEvent;
 import io.swmrfacade.topology.Topics;
 import java.nio.charset.StandardCharsets;
@@ -149,8 +150,16 @@ final class ResultReader implements Runnable {
                 }
             } else {
                 TaskEvent e = TaskEvent.parseFrom(r.value());
-                if (e.getKind() == TaskEvent.Kind.SUBMITTED && session.value().equals(e.getSessionId())) {
+                if (!session.value().equals(e.getSessionId())) {
+                    return;
+                }
+                // Both forms: one task per record (older clients), or the tasks acknowledged together.
+                if (e.getKind() == TaskEvent.Kind.SUBMITTED) {
                     ledger.register(new TaskId(e.getTaskId()));
+                } else if (e.getKind() == TaskEvent.Kind.SUBMITTED_BATCH) {
+                    for (JournaledTask t : e.getSubmittedList()) {
+                        ledger.register(new TaskId(t.getTaskId()));
+                    }
                 }
             }
         } catch (InvalidProtocolBufferException | IllegalArgumentException | NullPointerException e) {

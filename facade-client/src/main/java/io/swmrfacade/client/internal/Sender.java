@@ -1,14 +1,10 @@
 package io.swmrfacade.client.internal;
 
 import io.swmrfacade.client.TaskId;
-import io.swmrfacade.proto.v1.TaskEvent;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -16,8 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -28,47 +26,43 @@ import org.slf4j.LoggerFactory;
  * The one thread that talks to the producers. {@code KafkaProducer.send} can block (for metadata,
  * or a full buffer) while the broker is away; here that only delays this thread, never a caller
  * of submit. Tasks stay counted against the buffer bounds until the broker acknowledges them;
- * then the task is journaled (a SUBMITTED event) so a resumed session knows it. A journal entry
- * gets the same discipline as its task: kept and sent again while the broker cannot take it,
- * waited for by close, and reported ({@link #unjournaled}) if close comes first.
+ * then the task is journaled ({@link Journal}) so a resumed session knows it.
  *
- * <p>Journal entries go through a producer of their own: the tasks' producer keeps one request in
- * flight (see FacadeImpl), and an entry sharing it would hold the next task back for a whole
+ * <p>Journal records go through a producer of their own: the tasks' producer keeps one request in
+ * flight (see FacadeImpl), and a record sharing it would hold the next task back for a whole
  * broker round trip.
  */
 final class Sender implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
     private static final long RETRY_BACKOFF_MS = 100;
-    /** After the broker could not take a journal entry, tasks have the thread to themselves this long. */
-    private static final long JOURNAL_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** Settled sends the {@link #inProducer} log may hold beyond twice the unsettled ones before it is swept. */
+    private static final int SWEEP_SLACK = 4_096;
 
     /** A task waiting for the broker; the record is made only when it is sent, to keep the buffer small. */
     record Pending(TaskId id, long sequence, String type, byte[] key, byte[] value) {
     }
 
     private final Producer<byte[], byte[]> producer;
-    private final Producer<byte[], byte[]> journalProducer;
+    private final Journal journal;
     private final String tasksTopic;
-    private final String eventsTopic;
-    private final byte[] sessionKey;
     private final String sessionId;
-    private final Clock clock;
     private final int maxTasks;
     private final long maxBytes;
     private final BiConsumer<Pending, String> failed;
     /** Lock-free, so submit never contends with this thread or makes a system call unless it sleeps. */
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private volatile Thread sleeper;
-    private final ConcurrentLinkedQueue<Pending> acked = new ConcurrentLinkedQueue<>();
     /** Tasks the producer gave back with a retriable error: sent again first. */
     private final ConcurrentLinkedDeque<Pending> retry = new ConcurrentLinkedDeque<>();
-    private final Set<Pending> unconfirmed = ConcurrentHashMap.newKeySet();
-    /** Journal entries to send again (the broker could not take them yet), oldest first. */
-    private final ConcurrentLinkedDeque<Pending> journalRetry = new ConcurrentLinkedDeque<>();
-    private final Set<Pending> journalUnconfirmed = ConcurrentHashMap.newKeySet();
-    /** Tasks the broker took whose journal entry it refused for good. */
-    private final ConcurrentLinkedQueue<Pending> journalFailed = new ConcurrentLinkedQueue<>();
+    /**
+     * Every send the producer may still hold, in the order made. Only this thread adds and removes
+     * (a send's callback just marks it settled), so a task costs one lock-free append here rather
+     * than a hash-set add and remove across threads; close reads what is left unsettled.
+     */
+    private final ConcurrentLinkedQueue<Send> inProducer = new ConcurrentLinkedQueue<>();
+    private int inProducerSize;
+    private int sweepAt = SWEEP_SLACK;
     private final AtomicInteger bufferedTasks = new AtomicInteger();
     private final AtomicLong bufferedBytes = new AtomicLong();
     private volatile long closeDeadlineNanos;
@@ -76,18 +70,14 @@ final class Sender implements Runnable {
     private volatile String lastProblem = "";
     private Pending head;
     private final KeylessSpread keyless;
-    private volatile long journalNotBefore = System.nanoTime();
 
-    /** {@code producer} takes the tasks, {@code journalProducer} their journal entries; this closes both. */
+    /** {@code producer} takes the tasks, {@code journalProducer} their journal records; this closes both. */
     Sender(Producer<byte[], byte[]> producer, Producer<byte[], byte[]> journalProducer, String tasksTopic, String eventsTopic,
            String sessionId, Clock clock, int maxTasks, long maxBytes, BiConsumer<Pending, String> failed) {
         this.producer = producer;
-        this.journalProducer = journalProducer;
+        this.journal = new Journal(journalProducer, eventsTopic, sessionId, clock, p -> lastProblem = p);
         this.tasksTopic = tasksTopic;
-        this.eventsTopic = eventsTopic;
         this.sessionId = sessionId;
-        this.sessionKey = sessionId.getBytes(StandardCharsets.UTF_8);
-        this.clock = clock;
         this.maxTasks = maxTasks;
         this.maxBytes = maxBytes;
         this.failed = failed;
@@ -109,7 +99,7 @@ final class Sender implements Runnable {
         return null;
     }
 
-    /** Why the broker last failed to take a task or journal entry, or "" if it took the latest. */
+    /** Why the broker last failed to take a task or journal record, or "" if it took the latest. */
     String lastProblem() {
         return lastProblem;
     }
@@ -153,7 +143,8 @@ final class Sender implements Runnable {
     public void run() {
         try {
             while (true) {
-                journalAcked();
+                journal.send();
+                forgetSettled();
                 if (head == null) {
                     head = retry.pollFirst();
                     if (head != null) {
@@ -163,7 +154,7 @@ final class Sender implements Runnable {
                 if (head == null) {
                     head = nextQueued();
                 }
-                if (closing && (pastDeadline() || (head == null && unconfirmed.isEmpty() && retry.isEmpty() && journaled()))) {
+                if (closing && (pastDeadline() || (head == null && inProducer.isEmpty() && retry.isEmpty() && journal.done()))) {
                     break;
                 }
                 if (head != null) {
@@ -176,10 +167,9 @@ final class Sender implements Runnable {
             LOG.error("[{}] sender stopped: {}", sessionId, e.toString(), e);
         }
         // Past the deadline close aborts what is unconfirmed, and those callbacks (run before close
-        // returns) report NOT_SENT; the journal entries of tasks acknowledged meanwhile go out last.
+        // returns) report NOT_SENT; the journal records of tasks acknowledged meanwhile go out last.
         producer.close(Duration.ofNanos(closeTimeLeft()));
-        journalAcked();
-        journalProducer.close(Duration.ofNanos(closeTimeLeft()));
+        journal.flushAndClose(Duration.ofNanos(closeTimeLeft()));
     }
 
     private long closeTimeLeft() {
@@ -187,36 +177,19 @@ final class Sender implements Runnable {
     }
 
     private void send(Pending p) {
+        Send s = new Send(p);
+        inProducer.add(s);
+        inProducerSize++;
         try {
             Integer partition = p.key() == null ? keyless.next(p.value().length) : null;
-            unconfirmed.add(p);
-            producer.send(new ProducerRecord<>(tasksTopic, partition, p.key(), p.value()), (meta, error) -> {
-                if (error == null) {
-                    release(p);
-                    lastProblem = "";
-                    acked.add(p);
-                } else if (error instanceof RetriableException && !pastDeadline()) {
-                    lastProblem = "broker unreachable: " + error.getMessage();
-                    retry.addLast(p);
-                } else if (error instanceof RetriableException) {
-                    // The close deadline passed while this send waited (for metadata, say): the
-                    // broker never refused the task, the facade stopped trying.
-                    release(p);
-                    failed.accept(p, "the facade closed before the broker confirmed the task (last problem: "
-                            + error.getMessage() + ")");
-                } else {
-                    release(p);
-                    failed.accept(p, "the broker did not take the task: " + error.getMessage());
-                }
-                unconfirmed.remove(p);
-            });
+            producer.send(new ProducerRecord<>(tasksTopic, partition, p.key(), p.value()), s);
             head = null;
         } catch (TimeoutException e) {
             // No metadata within max.block.ms: Kafka would give up, we keep the task and try again.
-            unconfirmed.remove(p);
+            s.settled = true;
             lastProblem = "broker unreachable: " + e.getMessage();
         } catch (KafkaException e) {
-            unconfirmed.remove(p);
+            s.settled = true;
             if (e instanceof RetriableException) {
                 lastProblem = e.getMessage();
                 return;
@@ -228,57 +201,57 @@ final class Sender implements Runnable {
     }
 
     /**
-     * Sends the journal entries of acknowledged tasks, oldest first. An entry the broker cannot
-     * take yet (no metadata within max.block.ms, or a retriable error) is kept and sent again on a
-     * later turn, like a task; only a fatal error or close gives up on it, and then it is reported.
+     * Drops settled sends from the head of {@link #inProducer}; when a send the broker is slow to
+     * settle holds the head while later ones settle, sweeps the whole log, so it stays within about
+     * twice the sends still unsettled.
      */
-    private void journalAcked() {
-        for (Pending p; (p = acked.poll()) != null; ) {
-            journalRetry.addLast(p);
+    private void forgetSettled() {
+        for (Send s; (s = inProducer.peek()) != null && s.settled; ) {
+            inProducer.poll();
+            inProducerSize--;
         }
-        Pending p;
-        while (System.nanoTime() - journalNotBefore >= 0 && (p = journalRetry.pollFirst()) != null) {
-            journal(p);
-        }
-    }
-
-    /**
-     * Hands one entry to the producer. The producer reports most failures through the callback,
-     * on this thread when it could not even take the record (no metadata for the events topic
-     * within max.block.ms): the entry then goes back in line, and the journal pauses so that
-     * tasks keep this thread.
-     */
-    private void journal(Pending p) {
-        TaskEvent e = TaskEvent.newBuilder().setKind(TaskEvent.Kind.SUBMITTED).setTaskId(p.id().value())
-                .setSessionId(sessionId).setSequence(p.sequence()).setType(p.type())
-                .setAtUs(clock.millis() * 1000).build();
-        journalUnconfirmed.add(p);
-        try {
-            journalProducer.send(new ProducerRecord<>(eventsTopic, sessionKey, e.toByteArray()), (meta, error) -> onJournalAck(p, error));
-        } catch (KafkaException ex) {
-            onJournalAck(p, ex);
-        }
-    }
-
-    private void onJournalAck(Pending p, Exception error) {
-        if (error == null) {
-            lastProblem = "";
-        } else if (error instanceof RetriableException && !pastDeadline()) {
-            lastProblem = "journal: " + error.getMessage();
-            journalNotBefore = System.nanoTime() + JOURNAL_BACKOFF_NANOS;
-            journalRetry.addFirst(p);
-        } else {
-            if (journalFailed.isEmpty()) { // the first says why; close sums them all up
-                LOG.warn("[{}] the broker did not take the journal entry of task {}: {}", sessionId, p.id(), error.toString());
+        if (inProducerSize > sweepAt) {
+            for (java.util.Iterator<Send> it = inProducer.iterator(); it.hasNext(); ) {
+                if (it.next().settled) {
+                    it.remove();
+                    inProducerSize--;
+                }
             }
-            journalFailed.add(p);
+            sweepAt = 2 * inProducerSize + SWEEP_SLACK;
         }
-        journalUnconfirmed.remove(p);
     }
 
-    /** True when every acknowledged task's journal entry is acknowledged too (or failed for good). */
-    private boolean journaled() {
-        return acked.isEmpty() && journalRetry.isEmpty() && journalUnconfirmed.isEmpty();
+    /** One hand-over of a task to the producer, and its callback (on the producer's network thread). */
+    private final class Send implements Callback {
+        final Pending p;
+        /** Set last, once the outcome is recorded elsewhere (acked, retry, or failed). */
+        volatile boolean settled;
+
+        Send(Pending p) {
+            this.p = p;
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata meta, Exception error) {
+            if (error == null) {
+                release(p);
+                lastProblem = "";
+                journal.acknowledged(p);
+            } else if (error instanceof RetriableException && !pastDeadline()) {
+                lastProblem = "broker unreachable: " + error.getMessage();
+                retry.addLast(p);
+            } else if (error instanceof RetriableException) {
+                // The close deadline passed while this send waited (for metadata, say): the
+                // broker never refused the task, the facade stopped trying.
+                release(p);
+                failed.accept(p, "the facade closed before the broker confirmed the task (last problem: "
+                        + error.getMessage() + ")");
+            } else {
+                release(p);
+                failed.accept(p, "the broker did not take the task: " + error.getMessage());
+            }
+            settled = true;
+        }
     }
 
     private boolean pastDeadline() {
@@ -288,6 +261,7 @@ final class Sender implements Runnable {
     /** Starts closing: the thread delivers what it can until {@code deadlineNanos}, then stops. */
     void close(long deadlineNanos) {
         closeDeadlineNanos = deadlineNanos;
+        journal.close(deadlineNanos);
         closing = true;
     }
 
@@ -298,7 +272,11 @@ final class Sender implements Runnable {
             out.add(head);
         }
         out.addAll(retry);
-        out.addAll(unconfirmed);
+        for (Send s : inProducer) {
+            if (!s.settled) {
+                out.add(s.p);
+            }
+        }
         for (Pending p; (p = queue.poll()) != null; ) {
             out.add(p);
         }
@@ -306,15 +284,11 @@ final class Sender implements Runnable {
     }
 
     /**
-     * After the thread stopped: tasks the broker took whose SUBMITTED journal entry it did not
-     * confirm, in no particular order. A resumed session learns of these only from their results.
+     * After the thread stopped: tasks the broker took whose journal record it did not confirm, in
+     * no particular order. A resumed session learns of these only from their results.
      */
     List<Pending> unjournaled() {
-        Set<Pending> out = new java.util.LinkedHashSet<>(journalFailed);
-        out.addAll(acked);
-        out.addAll(journalRetry);
-        out.addAll(journalUnconfirmed);
-        return new ArrayList<>(out);
+        return journal.unjournaled();
     }
 
     int buffered() {

@@ -73,4 +73,36 @@ class SessionLedgerTest {
         ledger.caughtUp();
         assertThat(ledger.collect(Duration.ofMillis(5)).complete()).isTrue();
     }
+
+    @Test
+    void a_waiting_collect_returns_when_the_last_result_arrives_and_every_future_completes_once() throws Exception {
+        SessionLedger ledger = new SessionLedger(true, announced::add);
+        List<TaskId> ids = new ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<TaskResult>> futures = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            TaskId id = TaskId.next();
+            ids.add(id);
+            futures.add(ledger.register(id));
+        }
+        Thread results = new Thread(() -> {
+            for (int i = ids.size() - 1; i >= 0; i--) { // out of order, as results from many partitions come
+                ledger.complete(result(ids.get(i), "r" + i));
+            }
+            ledger.complete(result(ids.get(0), "again")); // a redelivery
+        });
+        long start = System.nanoTime();
+        results.start();
+        CollectResult r = ledger.collect(Duration.ofSeconds(60));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("collect returns with the last result, not at its timeout")
+                .isLessThan(Duration.ofSeconds(30));
+        results.join(10_000);
+        assertThat(r.complete()).isTrue();
+        assertThat(r.results()).extracting(TaskResult::id).containsExactlyElementsOf(ids);
+        for (int i = 0; i < ids.size(); i++) {
+            assertThat(futures.get(i).getNow(null).outputText()).isEqualTo("r" + i);
+        }
+        assertThat(ledger.withoutResult()).isZero();
+        assertThat(ledger.duplicatesDropped()).isEqualTo(1);
+        assertThat(announced).hasSize(ids.size());
+    }
 }
