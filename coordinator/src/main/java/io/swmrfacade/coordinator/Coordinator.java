@@ -79,7 +79,8 @@ public final class Coordinator implements AutoCloseable {
     public static Coordinator start(CoordinatorConfig config, Clock clock, Duration timeout) {
         Topics topics = config.topics();
         Checks checks = ensureTopics(config, timeout);
-        StateTable table = new StateTable(topics, clock, config.getLong(CoordinatorConfig.WORKER_TIMEOUT_MS));
+        StateTable table = new StateTable(topics, clock, config.getLong(CoordinatorConfig.WORKER_TIMEOUT_MS),
+                config.getInt(CoordinatorConfig.FINISHED_KEPT));
         StatusServer http = null;
         int port = config.getInt(CoordinatorConfig.HTTP_PORT);
         if (port >= 0) {
@@ -239,6 +240,10 @@ public final class Coordinator implements AutoCloseable {
         return table.summary();
     }
 
+    /**
+     * The task while it is SUBMITTED or RUNNING, or among the latest finished
+     * ({@link CoordinatorConfig#FINISHED_KEPT}); null for one never seen or finished longer ago.
+     */
     public TaskState task(String taskId) {
         return table.task(taskId);
     }
