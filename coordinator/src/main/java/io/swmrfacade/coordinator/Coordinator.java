@@ -22,7 +22,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
@@ -173,12 +172,13 @@ public final class Coordinator implements AutoCloseable {
             List<TopicPartition> parts = partitionsToFollow();
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
+            JournalFirst journalFirst = new JournalFirst(config.topics());
+            journalFirst.afterPoll(consumer);
             long nextReport = System.currentTimeMillis();
             while (!stopped) {
                 try {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        table.apply(r);
-                    }
+                    table.applyAll(consumer.poll(Duration.ofMillis(200)));
+                    journalFirst.afterPoll(consumer);
                 } catch (KafkaException e) {
                     if (e instanceof WakeupException w) {
                         throw w;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 
 /**
  * The table of tasks and workers, folded from the events, results, heartbeats and dead-letter
@@ -100,6 +101,21 @@ public final class StateTable {
             }
         } catch (InvalidProtocolBufferException e) {
             malformed++;
+        }
+    }
+
+    /**
+     * Folds one poll's records: the events first, then the rest, so that a task journaled and
+     * finished within one poll is folded in that order whatever order the fetches brought them in.
+     */
+    public synchronized void applyAll(ConsumerRecords<byte[], byte[]> records) {
+        for (ConsumerRecord<byte[], byte[]> r : records.records(topics.events())) {
+            apply(r);
+        }
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (!r.topic().equals(topics.events())) {
+                apply(r);
+            }
         }
     }
 
@@ -225,7 +241,7 @@ public final class StateTable {
         }
         List<WorkerState> ws = workers();
         int alive = (int) ws.stream().filter(WorkerState::alive).count();
-        return new Summary(total, byState, alive, ws.size() - alive, deadLetters, tasks.size(), forgotten);
+        return new Summary(total, byState, alive, ws.size() - alive, deadLetters, tasks.size(), forgotten, malformed);
     }
 
     public synchronized long malformed() {
