@@ -1,10 +1,9 @@
 package io.swmrfacade.coordinator;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.swmrfacade.coordinator.internal.TaskFields;
 import io.swmrfacade.proto.v1.Heartbeat;
-import io.swmrfacade.proto.v1.JournaledTask;
 import io.swmrfacade.proto.v1.TaskEvent;
-import io.swmrfacade.proto.v1.TaskResult;
 import io.swmrfacade.proto.v1.TaskStatus;
 import io.swmrfacade.topology.Topics;
 import java.time.Clock;
@@ -51,6 +50,8 @@ public final class StateTable {
     private final long[] counts = new long[States.COUNT];
     private final Map<String, Heartbeat> workers = new TreeMap<>();
     private final Interner interned = new Interner();
+    private final TaskFields fields = new TaskFields();
+    private final TaskFields.Entries batchEntry = this::batchEntry;
     private long forgotten;
     private long deadLetters;
     private long malformed;
@@ -90,9 +91,11 @@ public final class StateTable {
         String topic = r.topic();
         try {
             if (topic.equals(topics.results())) {
-                finished(TaskResult.parseFrom(r.value()));
+                fields.readResult(r.value());
+                finished(fields);
             } else if (topic.equals(topics.events())) {
-                event(TaskEvent.parseFrom(r.value()));
+                fields.readEvent(r.value(), batchEntry);
+                event(fields);
             } else if (topic.equals(topics.heartbeats())) {
                 Heartbeat hb = Heartbeat.parseFrom(r.value());
                 workers.put(hb.getWorkerId(), hb);
@@ -119,25 +122,19 @@ public final class StateTable {
         }
     }
 
-    private void event(TaskEvent e) {
-        switch (e.getKind()) {
-            case SUBMITTED -> open(e.getTaskId(), e.getSessionId(), e.getType(), true, "");
-            case STARTED -> open(e.getTaskId(), e.getSessionId(), e.getType(), false, e.getWorkerId());
-            case SUBMITTED_BATCH -> {
-                String session = e.getSessionId();
-                for (int i = 0, n = e.getSubmittedCount(); i < n; i++) {
-                    JournaledTask t = e.getSubmitted(i);
-                    if (t.getTaskId().isEmpty()) {
-                        malformed++;
-                    } else {
-                        open(t.getTaskId(), session, t.getType(), true, "");
-                    }
-                }
-            }
-            default -> {
-                // COMPLETED, DEAD_LETTERED, kinds of a newer client: the other topics are the truth for these
-            }
+    /** A SUBMITTED or STARTED event; a batch's entries have been opened by {@link #batchEntry} already. */
+    private void event(TaskFields e) {
+        if (e.code == TaskEvent.Kind.SUBMITTED_VALUE) {
+            open(e.taskId, e.sessionId, e.type, true, "");
+        } else if (e.code == TaskEvent.Kind.STARTED_VALUE) {
+            open(e.taskId, e.sessionId, e.type, false, e.workerId);
         }
+        // COMPLETED, DEAD_LETTERED, kinds of a newer client: the other topics are the truth for these
+    }
+
+    /** One entry of a SUBMITTED_BATCH record: a SUBMITTED event with the record's session. */
+    private void batchEntry(String taskId, String type) {
+        open(taskId, fields.sessionId, type, true, "");
     }
 
     /** A SUBMITTED ({@code journal}) or STARTED event: opens the task, or moves it on, never back. */
@@ -162,16 +159,16 @@ public final class StateTable {
         }
     }
 
-    private void finished(TaskResult res) {
-        String id = res.getTaskId();
+    private void finished(TaskFields res) {
+        String id = res.taskId;
         if (id.isEmpty()) {
             malformed++;
             return;
         }
-        byte state = States.of(res.getStatus());
+        byte state = States.of(res.code);
         Task t = tasks.get(id);
         if (t == null) {
-            t = new Task(id, interned.session(res.getSessionId()), interned.type(res.getType()), state);
+            t = new Task(id, interned.session(res.sessionId), interned.type(res.type), state);
             tasks.put(id, t);
             counts[state]++;
             hold(t);
@@ -182,9 +179,9 @@ public final class StateTable {
                 hold(t);
             }
         }
-        t.worker = interned.worker(res.getWorkerId());
-        t.file = interned.file(res.getFile());
-        t.row = res.getRow();
+        t.worker = interned.worker(res.workerId);
+        t.file = interned.file(res.file);
+        t.row = res.row;
     }
 
     /** A task just finished: it joins the latest finished, and the oldest of them leaves the table. */
@@ -258,8 +255,9 @@ public final class StateTable {
         private States() {
         }
 
-        static byte of(TaskStatus status) {
-            return (byte) (2 + status.ordinal());
+        static byte of(int statusNumber) {
+            TaskStatus status = TaskStatus.forNumber(statusNumber);
+            return (byte) (2 + (status == null ? TaskStatus.UNRECOGNIZED : status).ordinal());
         }
 
         static boolean open(byte state) {
