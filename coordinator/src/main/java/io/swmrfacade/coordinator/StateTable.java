@@ -38,7 +38,11 @@ public final class StateTable {
     /** How many finished tasks are held by default: about 15 MB of heap. */
     public static final int DEFAULT_FINISHED_KEPT = 100_000;
 
-    private final Topics topics;
+    // Topics builds each name when asked: held once, compared per record
+    private final String events;
+    private final String results;
+    private final String heartbeats;
+    private final String deadLetter;
     private final Clock clock;
     private final long workerTimeoutMs;
     private final int finishedKept;
@@ -69,7 +73,10 @@ public final class StateTable {
         if (finishedKept < 0) {
             throw new IllegalArgumentException("finishedKept must be at least 0, not " + finishedKept);
         }
-        this.topics = topics;
+        this.events = topics.events();
+        this.results = topics.results();
+        this.heartbeats = topics.heartbeats();
+        this.deadLetter = topics.deadLetter();
         this.clock = clock;
         this.workerTimeoutMs = workerTimeoutMs;
         this.finishedKept = finishedKept;
@@ -79,7 +86,7 @@ public final class StateTable {
 
     /** The topics {@link #apply} folds, besides whatever else the caller follows. */
     public List<String> sources() {
-        return List.of(topics.events(), topics.results(), topics.heartbeats(), topics.deadLetter());
+        return List.of(events, results, heartbeats, deadLetter);
     }
 
     /**
@@ -90,16 +97,16 @@ public final class StateTable {
     public synchronized void apply(ConsumerRecord<byte[], byte[]> r) {
         String topic = r.topic();
         try {
-            if (topic.equals(topics.results())) {
+            if (topic.equals(results)) {
                 fields.readResult(r.value());
                 finished(fields);
-            } else if (topic.equals(topics.events())) {
+            } else if (topic.equals(events)) {
                 fields.readEvent(r.value(), batchEntry);
                 event(fields);
-            } else if (topic.equals(topics.heartbeats())) {
+            } else if (topic.equals(heartbeats)) {
                 Heartbeat hb = Heartbeat.parseFrom(r.value());
                 workers.put(hb.getWorkerId(), hb);
-            } else if (topic.equals(topics.deadLetter())) {
+            } else if (topic.equals(deadLetter)) {
                 deadLetters++;
             }
         } catch (InvalidProtocolBufferException e) {
@@ -112,11 +119,11 @@ public final class StateTable {
      * finished within one poll is folded in that order whatever order the fetches brought them in.
      */
     public synchronized void applyAll(ConsumerRecords<byte[], byte[]> records) {
-        for (ConsumerRecord<byte[], byte[]> r : records.records(topics.events())) {
+        for (ConsumerRecord<byte[], byte[]> r : records.records(events)) {
             apply(r);
         }
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            if (!r.topic().equals(topics.events())) {
+            if (!r.topic().equals(events)) {
                 apply(r);
             }
         }
