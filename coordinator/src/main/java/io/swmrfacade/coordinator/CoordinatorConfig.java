@@ -44,7 +44,7 @@ public final class CoordinatorConfig extends RoleConfig {
                     "Port of the Prometheus endpoint (GET /metrics on 127.0.0.1); -1 off, 0 any free port.")
             .define(FINISHED_KEPT, Type.INT, StateTable.DEFAULT_FINISHED_KEPT, Range.between(0, 100_000_000), Importance.LOW,
                     "How many finished tasks the table holds one by one (GET /api/tasks/<id> answers for them, about"
-                            + " 150 bytes each); older finished tasks are still counted. Every SUBMITTED or RUNNING task is held.");
+                            + " 190 bytes each); older finished tasks are still counted. Every SUBMITTED or RUNNING task is held.");
 
     public CoordinatorConfig(Map<String, ?> originals) {
         super(DEFINITION, originals);

@@ -35,7 +35,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
  */
 public final class StateTable {
 
-    /** How many finished tasks are held by default: about 15 MB of heap. */
+    /** How many finished tasks are held by default: about 20 MB of heap. */
     public static final int DEFAULT_FINISHED_KEPT = 100_000;
 
     // Topics builds each name when asked: held once, compared per record
@@ -96,18 +96,28 @@ public final class StateTable {
      */
     public synchronized void apply(ConsumerRecord<byte[], byte[]> r) {
         String topic = r.topic();
+        if (topic.equals(deadLetter)) {
+            deadLetters++;
+            return;
+        }
+        boolean results = topic.equals(this.results);
+        boolean events = !results && topic.equals(this.events);
+        boolean heartbeat = !results && !events && topic.equals(heartbeats);
+        if (!results && !events && !heartbeat) {
+            return;
+        }
         try {
-            if (topic.equals(results)) {
+            if (r.value() == null) { // a tombstone: no client or writer writes one here
+                malformed++;
+            } else if (results) {
                 fields.readResult(r.value());
                 finished(fields);
-            } else if (topic.equals(events)) {
+            } else if (events) {
                 fields.readEvent(r.value(), batchEntry);
                 event(fields);
-            } else if (topic.equals(heartbeats)) {
+            } else {
                 Heartbeat hb = Heartbeat.parseFrom(r.value());
                 workers.put(hb.getWorkerId(), hb);
-            } else if (topic.equals(deadLetter)) {
-                deadLetters++;
             }
         } catch (InvalidProtocolBufferException e) {
             malformed++;

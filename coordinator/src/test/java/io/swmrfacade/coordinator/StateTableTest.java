@@ -143,7 +143,10 @@ class StateTableTest {
         table.apply(record(TOPICS.events(), TaskEvent.newBuilder().setKind(TaskEvent.Kind.SUBMITTED).build().toByteArray()));
         table.apply(record(TOPICS.events(), TaskEvent.newBuilder().setKind(TaskEvent.Kind.COMPLETED).setTaskId("c").build().toByteArray()));
         table.apply(record("elsewhere", garbage));
-        assertThat(table.malformed()).isEqualTo(5);
+        table.apply(record(TOPICS.results(), null));
+        table.apply(record(TOPICS.deadLetter(), null));
+        assertThat(table.malformed()).isEqualTo(6);
+        assertThat(table.summary().deadLetters()).isEqualTo(1);
         assertThat(table.summary().tasks()).isZero();
         assertThat(table.summary().byState()).isEmpty();
     }

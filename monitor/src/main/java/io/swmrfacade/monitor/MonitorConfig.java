@@ -50,7 +50,7 @@ public final class MonitorConfig extends RoleConfig {
             .define(DEAD_LETTERS_KEPT, Type.INT, 20, Range.between(0, 10_000), Importance.LOW,
                     "How many of the latest dead letters the view lists (all are counted).")
             .define(FINISHED_KEPT, Type.INT, StateTable.DEFAULT_FINISHED_KEPT, Range.between(0, 100_000_000), Importance.LOW,
-                    "How many finished tasks the monitor's table holds one by one (about 150 bytes each), so that a"
+                    "How many finished tasks the monitor's table holds one by one (about 190 bytes each), so that a"
                             + " journal entry arriving after its task's result does not count the task twice; all are counted.");
 
     public MonitorConfig(Map<?, ?> originals) {
