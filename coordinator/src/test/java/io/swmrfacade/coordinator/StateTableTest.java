@@ -41,6 +41,25 @@ class StateTableTest {
     }
 
     @Test
+    void counts_stay_exact_with_uuid_task_ids_as_clients_make_them() {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            ids.add(java.util.UUID.randomUUID().toString());
+            table.apply(submitted(ids.get(i)));
+        }
+        for (int i = 0; i < 4_000; i++) {
+            table.apply(result(ids.get(i), i % 2 == 0 ? TaskStatus.OK : TaskStatus.FAILED));
+            table.apply(submitted(ids.get(i)));
+        }
+        assertThat(table.summary().byState()).isEqualTo(Map.of("OK", 2_000L, "FAILED", 2_000L, "SUBMITTED", 1_000L));
+        assertThat(table.summary().tasksHeld()).isEqualTo(1_000 + 10);
+        assertThat(table.task(ids.get(0))).isNull();
+        assertThat(table.task(ids.get(3_999))).extracting(TaskState::taskId, TaskState::state).containsExactly(ids.get(3_999), "FAILED");
+        assertThat(table.task(ids.get(4_000)).state()).isEqualTo("SUBMITTED");
+        assertThat(table.task(ids.get(4_000).toUpperCase())).isNull();
+    }
+
+    @Test
     void every_open_task_stays_however_many_finish() {
         for (int i = 0; i < 50; i++) {
             table.apply(submitted("open-" + i));
