@@ -22,7 +22,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
@@ -79,7 +78,8 @@ public final class Coordinator implements AutoCloseable {
     public static Coordinator start(CoordinatorConfig config, Clock clock, Duration timeout) {
         Topics topics = config.topics();
         Checks checks = ensureTopics(config, timeout);
-        StateTable table = new StateTable(topics, clock, config.getLong(CoordinatorConfig.WORKER_TIMEOUT_MS));
+        StateTable table = new StateTable(topics, clock, config.getLong(CoordinatorConfig.WORKER_TIMEOUT_MS),
+                config.getInt(CoordinatorConfig.FINISHED_KEPT));
         StatusServer http = null;
         int port = config.getInt(CoordinatorConfig.HTTP_PORT);
         if (port >= 0) {
@@ -172,12 +172,13 @@ public final class Coordinator implements AutoCloseable {
             List<TopicPartition> parts = partitionsToFollow();
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
+            JournalFirst journalFirst = new JournalFirst(config.topics());
+            journalFirst.afterPoll(consumer);
             long nextReport = System.currentTimeMillis();
             while (!stopped) {
                 try {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        table.apply(r);
-                    }
+                    table.applyAll(consumer.poll(Duration.ofMillis(200)));
+                    journalFirst.afterPoll(consumer);
                 } catch (KafkaException e) {
                     if (e instanceof WakeupException w) {
                         throw w;
@@ -239,6 +240,10 @@ public final class Coordinator implements AutoCloseable {
         return table.summary();
     }
 
+    /**
+     * The task while it is SUBMITTED or RUNNING, or among the latest finished
+     * ({@link CoordinatorConfig#FINISHED_KEPT}); null for one never seen or finished longer ago.
+     */
     public TaskState task(String taskId) {
         return table.task(taskId);
     }

@@ -20,6 +20,7 @@ public final class CoordinatorConfig extends RoleConfig {
     public static final String WORKER_TIMEOUT_MS = "coordinator.worker.timeout.ms";
     public static final String REPORT_MS = "coordinator.report.ms";
     public static final String METRICS_PORT = "coordinator.metrics.port";
+    public static final String FINISHED_KEPT = "coordinator.tasks.finished.kept";
 
     public static final ConfigDef DEFINITION = ClusterConfig.define(new ConfigDef())
             .define(PARTITIONS, Type.INT, 6, Range.between(1, 10_000), Importance.HIGH,
@@ -40,7 +41,10 @@ public final class CoordinatorConfig extends RoleConfig {
             .define(REPORT_MS, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
                     "Interval of the one-line summary in the log.")
             .define(METRICS_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.MEDIUM,
-                    "Port of the Prometheus endpoint (GET /metrics on 127.0.0.1); -1 off, 0 any free port.");
+                    "Port of the Prometheus endpoint (GET /metrics on 127.0.0.1); -1 off, 0 any free port.")
+            .define(FINISHED_KEPT, Type.INT, StateTable.DEFAULT_FINISHED_KEPT, Range.between(0, 100_000_000), Importance.LOW,
+                    "How many finished tasks the table holds one by one (GET /api/tasks/<id> answers for them, about"
+                            + " 190 bytes each); older finished tasks are still counted. Every SUBMITTED or RUNNING task is held.");
 
     public CoordinatorConfig(Map<String, ?> originals) {
         super(DEFINITION, originals);

@@ -41,7 +41,7 @@ public final class InstallationMonitor implements AutoCloseable {
     private InstallationMonitor(MonitorConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.table = new StateTable(config.topics(), clock, config.workerTimeout().toMillis());
+        this.table = new StateTable(config.topics(), clock, config.workerTimeout().toMillis(), config.finishedKept());
         Map<String, Object> a = new HashMap<>(config.kafkaOverrides());
         a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
         int timeout = (int) config.requestTimeout().toMillis();

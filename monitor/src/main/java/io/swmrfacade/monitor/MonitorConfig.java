@@ -1,5 +1,6 @@
 package io.swmrfacade.monitor;
 
+import io.swmrfacade.coordinator.StateTable;
 import io.swmrfacade.topology.ClusterConfig;
 import io.swmrfacade.topology.RoleConfig;
 import java.time.Duration;
@@ -24,6 +25,7 @@ public final class MonitorConfig extends RoleConfig {
     public static final String HTTP_PORT = "monitor.http.port";
     public static final String HTTP_ADDRESS = "monitor.http.address";
     public static final String DEAD_LETTERS_KEPT = "monitor.dead.letters.kept";
+    public static final String FINISHED_KEPT = "monitor.tasks.finished.kept";
 
     /** HTTP is off. */
     public static final int HTTP_OFF = -1;
@@ -46,7 +48,10 @@ public final class MonitorConfig extends RoleConfig {
                     "Address the page binds to: 127.0.0.1 keeps it to this host; the host's own address"
                             + " (or 0.0.0.0) opens it to others.")
             .define(DEAD_LETTERS_KEPT, Type.INT, 20, Range.between(0, 10_000), Importance.LOW,
-                    "How many of the latest dead letters the view lists (all are counted).");
+                    "How many of the latest dead letters the view lists (all are counted).")
+            .define(FINISHED_KEPT, Type.INT, StateTable.DEFAULT_FINISHED_KEPT, Range.between(0, 100_000_000), Importance.LOW,
+                    "How many finished tasks the monitor's table holds one by one (about 190 bytes each), so that a"
+                            + " journal entry arriving after its task's result does not count the task twice; all are counted.");
 
     public MonitorConfig(Map<?, ?> originals) {
         super(DEFINITION, originals);
@@ -79,6 +84,10 @@ public final class MonitorConfig extends RoleConfig {
 
     public String httpAddress() {
         return getString(HTTP_ADDRESS);
+    }
+
+    public int finishedKept() {
+        return getInt(FINISHED_KEPT);
     }
 
     public int deadLettersKept() {

@@ -8,6 +8,7 @@ import io.swmrfacade.client.TaskFacade;
 import io.swmrfacade.client.TaskHandle;
 import io.swmrfacade.coordinator.Coordinator;
 import io.swmrfacade.coordinator.CoordinatorConfig;
+import io.swmrfacade.coordinator.TaskState;
 import io.swmrfacade.coordinator.TopicCheck;
 import io.swmrfacade.topology.ClusterConfig;
 import io.swmrfacade.writer.WriterNode;
@@ -114,8 +115,9 @@ class CoordinatorIT {
                 TaskHandle bad = facade.submit(Task.of("nope", "x"));
                 assertThat(facade.collect(Duration.ofSeconds(60)).complete()).isTrue();
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-                    assertThat(coordinator.task(ok.id().value()).state()).isEqualTo("OK");
-                    assertThat(coordinator.task(bad.id().value()).state()).isEqualTo("REJECTED");
+                    // null until the coordinator has read the task: awaited, like its state
+                    assertThat(coordinator.task(ok.id().value())).isNotNull().extracting(TaskState::state).isEqualTo("OK");
+                    assertThat(coordinator.task(bad.id().value())).isNotNull().extracting(TaskState::state).isEqualTo("REJECTED");
                     assertThat(coordinator.workers()).anySatisfy(w -> {
                         assertThat(w.workerId()).isEqualTo("status-writer");
                         assertThat(w.alive()).isTrue();

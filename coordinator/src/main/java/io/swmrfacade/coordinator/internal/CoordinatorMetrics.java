@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * dead, dead letters seen, and how far its own consumer is behind the topics it follows.
  *
  * <p>Thread-safe. Gauges read a summary at most once a second however many of them a scrape
- * reads, since a summary walks the whole task table.
+ * reads, so that one scrape shows one instant.
  */
 public final class CoordinatorMetrics {
 

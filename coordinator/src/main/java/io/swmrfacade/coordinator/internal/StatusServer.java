@@ -3,7 +3,9 @@ package io.swmrfacade.coordinator.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.swmrfacade.coordinator.CoordinatorConfig;
 import io.swmrfacade.coordinator.StateTable;
+import io.swmrfacade.coordinator.Summary;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -29,9 +31,20 @@ public final class StatusServer implements AutoCloseable {
         server.createContext("/api/tasks/", ex -> {
             String id = ex.getRequestURI().getPath().substring("/api/tasks/".length());
             Object task = table.task(id);
-            reply(ex, task == null ? 404 : 200, task == null ? Map.of("error", "no task " + id) : task);
+            reply(ex, task == null ? 404 : 200, task == null ? Map.of("error", notHeld(id, table)) : task);
         });
         server.start();
+    }
+
+    /**
+     * Why a task is not answered: the table holds every open task but only the latest finished
+     * ones, so an id it does not hold may be unknown or may have finished longer ago.
+     */
+    static String notHeld(String id, StateTable table) {
+        Summary s = table.summary();
+        return "no task " + id + " among the " + s.tasksHeld() + " held (every SUBMITTED or RUNNING task and the latest "
+                + table.finishedKept() + " finished); " + s.tasksForgotten() + " tasks that finished before them are counted"
+                + " but no longer held (" + CoordinatorConfig.FINISHED_KEPT + ")";
     }
 
     private static void reply(HttpExchange ex, int code, Object body) throws IOException {

@@ -1,6 +1,7 @@
 package io.swmrfacade.monitor.internal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.swmrfacade.coordinator.JournalFirst;
 import io.swmrfacade.coordinator.StateTable;
 import io.swmrfacade.monitor.DeadLetterView;
 import io.swmrfacade.proto.v1.DeadLetter;
@@ -19,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -74,11 +76,16 @@ public final class TopicFollower implements AutoCloseable {
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(parts));
+            JournalFirst journalFirst = new JournalFirst(topics);
+            journalFirst.afterPoll(consumer);
             long recheck = System.nanoTime() + RECHECK_NANOS;
             while (!stopped) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                table.applyAll(records);
+                for (ConsumerRecord<byte[], byte[]> r : records) {
                     apply(r);
                 }
+                journalFirst.afterPoll(consumer);
                 if (System.nanoTime() > recheck) {
                     // Topics created after the start (the monitor came up before the coordinator) join in.
                     recheck = System.nanoTime() + RECHECK_NANOS;
@@ -128,6 +135,7 @@ public final class TopicFollower implements AutoCloseable {
         }
     }
 
+    /** What the monitor keeps besides the table (which {@link StateTable#applyAll} folds). */
     private void apply(ConsumerRecord<byte[], byte[]> r) {
         if (r.topic().equals(topics.monitor())) {
             try {
@@ -140,7 +148,6 @@ public final class TopicFollower implements AutoCloseable {
             }
             return;
         }
-        table.apply(r);
         try {
             if (r.topic().equals(topics.heartbeats())) {
                 heartbeats.add(Heartbeat.parseFrom(r.value()));

@@ -1,0 +1,102 @@
+package io.swmrfacade.coordinator.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnknownFieldSet;
+import io.swmrfacade.proto.v1.JournaledTask;
+import io.swmrfacade.proto.v1.TaskEvent;
+import io.swmrfacade.proto.v1.TaskResult;
+import io.swmrfacade.proto.v1.TaskStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TaskFieldsTest {
+
+    private final Random random = new Random(11);
+    private final TaskFields fields = new TaskFields();
+
+    @Test
+    void a_result_reads_as_the_generated_parser_reads_it() throws Exception {
+        for (int i = 0; i < 2_000; i++) {
+            TaskResult.Builder b = TaskResult.newBuilder();
+            if (random.nextBoolean()) {
+                b.setTaskId("task-" + random.nextInt()).setSessionId("s-é-" + random.nextInt(3));
+            }
+            b.setStatusValue(random.nextInt(9)).setOutput(ByteString.copyFrom(bytes())).setError(random.nextBoolean() ? "boom" : "")
+                    .setAttempts(random.nextInt(4)).setWorkerId("w" + random.nextInt(2)).setFile(random.nextBoolean() ? "/f.h5" : "")
+                    .setRow(random.nextLong()).setStartedAtUs(random.nextLong()).setFinishedAtUs(random.nextLong())
+                    .setType(random.nextBoolean() ? "echo" : "push");
+            if (random.nextInt(4) == 0) { // a field of a newer writer
+                b.setUnknownFields(UnknownFieldSet.newBuilder().addField(99, UnknownFieldSet.Field.newBuilder()
+                        .addLengthDelimited(ByteString.copyFromUtf8("new")).addVarint(5).build()).build());
+            }
+            TaskResult r = b.build();
+            fields.readResult(r.toByteArray());
+            assertThat(fields.taskId).isEqualTo(r.getTaskId());
+            assertThat(fields.sessionId).isEqualTo(r.getSessionId());
+            assertThat(fields.code).isEqualTo(r.getStatusValue());
+            assertThat(fields.workerId).isEqualTo(r.getWorkerId());
+            assertThat(fields.file).isEqualTo(r.getFile());
+            assertThat(fields.row).isEqualTo(r.getRow());
+            assertThat(fields.type).isEqualTo(r.getType());
+        }
+    }
+
+    @Test
+    void an_event_and_its_batch_read_as_the_generated_parser_reads_them() throws Exception {
+        for (int i = 0; i < 2_000; i++) {
+            TaskEvent.Builder b = TaskEvent.newBuilder().setKindValue(random.nextInt(7)).setSequence(random.nextLong())
+                    .setAtUs(random.nextLong()).setAttempt(random.nextInt(3)).setStatus(TaskStatus.OK);
+            if (random.nextBoolean()) {
+                b.setTaskId("t" + random.nextInt()).setType("echo").setWorkerId("w1");
+            }
+            int n = random.nextInt(5);
+            for (int k = 0; k < n; k++) {
+                b.addSubmitted(JournaledTask.newBuilder().setTaskId(k == 2 ? "" : "e" + k).setSequence(k).setType(k % 2 == 0 ? "echo" : ""));
+            }
+            // the session after the batch on the wire, as a writer of another language may put it
+            TaskEvent e = b.build();
+            byte[] value = concat(e.toByteArray(), TaskEvent.newBuilder().setSessionId("s" + i).build().toByteArray());
+            List<JournaledTask> seen = new ArrayList<>();
+            fields.readEvent(value, (id, type) -> seen.add(JournaledTask.newBuilder().setTaskId(id).setType(type).build()));
+            TaskEvent parsed = TaskEvent.parseFrom(value);
+            assertThat(fields.code).isEqualTo(parsed.getKindValue());
+            assertThat(fields.taskId).isEqualTo(parsed.getTaskId());
+            assertThat(fields.sessionId).isEqualTo(parsed.getSessionId()).isEqualTo("s" + i);
+            assertThat(fields.type).isEqualTo(parsed.getType());
+            assertThat(fields.workerId).isEqualTo(parsed.getWorkerId());
+            List<JournaledTask> expected = parsed.getKind() != TaskEvent.Kind.SUBMITTED_BATCH ? List.of()
+                    : parsed.getSubmittedList().stream().map(t -> t.toBuilder().clearSequence().build()).toList();
+            assertThat(seen).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void bytes_that_are_not_a_record_are_refused() {
+        byte[] truncated = TaskResult.newBuilder().setTaskId("a-long-task-id").build().toByteArray();
+        byte[] cut = java.util.Arrays.copyOf(truncated, truncated.length - 3);
+        assertThatThrownBy(() -> fields.readResult(cut)).isInstanceOf(InvalidProtocolBufferException.class);
+        assertThatThrownBy(() -> fields.readEvent(new byte[] {(byte) 0xff, (byte) 0xff}, (id, type) -> { }))
+                .isInstanceOf(InvalidProtocolBufferException.class);
+        byte[] notUtf8 = {0x0a, 0x02, (byte) 0xc3, 0x28};
+        assertThatThrownBy(() -> fields.readResult(notUtf8)).isInstanceOf(InvalidProtocolBufferException.class);
+        assertThatThrownBy(() -> TaskResult.parseFrom(notUtf8)).isInstanceOf(InvalidProtocolBufferException.class);
+    }
+
+    private byte[] bytes() {
+        byte[] b = new byte[random.nextInt(200)];
+        random.nextBytes(b);
+        return b;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
