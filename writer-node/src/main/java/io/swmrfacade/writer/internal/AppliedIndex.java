@@ -189,7 +189,7 @@ final class AppliedIndex {
     private SwmrWriter.RowLocation findOlder(String taskId) {
         long ms = TaskIdTime.millis(taskId);
         boolean byTime = ms >= 0 && ms <= newestOlderMs;
-        boolean untimed = otherFingerprints.contains(TaskIdTime.fingerprint(taskId));
+        boolean untimed = otherFingerprints.size() > 0 && otherFingerprints.contains(TaskIdTime.fingerprint(taskId));
         if (!byTime && !untimed) {
             return null; // every new task ends here, without reading the file
         }
