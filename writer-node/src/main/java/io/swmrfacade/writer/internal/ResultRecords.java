@@ -83,7 +83,7 @@ final class ResultRecords {
 
     /** The UTF-8 name of {@code at}'s file, kept for the segment in use (every result names it). */
     private byte[] fileName(SwmrWriter.RowLocation at) {
-        if (at.segment() != lastSegment || !at.file().equals(lastFile)) {
+        if (at.segment() != lastSegment || at.file() != lastFile) { // the recorder hands the same Path per segment
             lastFile = at.file();
             lastSegment = at.segment();
             lastFileUtf8 = lastFile.toString().getBytes(StandardCharsets.UTF_8);
