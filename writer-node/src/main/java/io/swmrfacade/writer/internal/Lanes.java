@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.function.ToIntFunction;
 
 /**
@@ -52,8 +51,8 @@ final class Lanes {
 
     private static final class Lane {
         final int limit;
-        final PriorityQueue<Inflight> waiting = new PriorityQueue<>(ORDER);
-        final PriorityQueue<Inflight> ready = new PriorityQueue<>(ORDER);
+        final TaskQueue waiting = new TaskQueue(ORDER);
+        final TaskQueue ready = new TaskQueue(ORDER);
         /** Ready, but a task of the same routing key ahead of them has not ended. */
         final List<Inflight> parked = new ArrayList<>();
         int recording;
@@ -96,7 +95,7 @@ final class Lanes {
         if (runningAlone != null || closed) {
             return out;
         }
-        Inflight suspect = alone.stream().filter(keys::mayRun).findFirst().orElse(null);
+        Inflight suspect = alone.isEmpty() ? null : alone.stream().filter(keys::mayRun).findFirst().orElse(null);
         if (suspect != null) {
             if (inFlight() == 0) {
                 alone.remove(suspect);
@@ -223,7 +222,7 @@ final class Lanes {
                 continue;
             }
             List<Inflight> keep = new ArrayList<>(lane.waiting.size());
-            for (Inflight t : lane.waiting) {
+            for (Inflight t : lane.waiting.all()) {
                 (stop.test(t) ? out : keep).add(t);
             }
             if (keep.size() < lane.waiting.size()) {
@@ -295,7 +294,7 @@ final class Lanes {
     synchronized List<Inflight> takeReady() {
         List<Inflight> out = new ArrayList<>();
         for (Lane lane : lanes.values()) {
-            out.addAll(lane.ready);
+            out.addAll(lane.ready.all());
             out.addAll(lane.parked);
             lane.ready.clear();
             lane.parked.clear();
