@@ -26,10 +26,11 @@ final class RecentRows {
     private final Path[] files;
     private final long[] rows;
     private final long[] writtenMs;
-    /** Ring slot + 1 at each table position; 0 is empty. At most half full. */
-    private final int[] table;
-    /** The hash of the id at each table position, so that a probe compares ids only on a match. */
-    private final int[] hashes;
+    /**
+     * At each position, 0 (empty) or the id's hash (high half) and its ring slot + 1 (low half):
+     * a probe reads one array and compares ids only on a matching hash. At most half full.
+     */
+    private final long[] table;
     private final int mask;
     private int oldest;
     private int size;
@@ -42,8 +43,7 @@ final class RecentRows {
         this.rows = new long[capacity];
         this.writtenMs = new long[capacity];
         int tableSize = Integer.highestOneBit(Math.max(2, capacity) * 2 - 1) << 1;
-        this.table = new int[tableSize];
-        this.hashes = new int[tableSize];
+        this.table = new long[tableSize];
         this.mask = tableSize - 1;
     }
 
@@ -83,8 +83,7 @@ final class RecentRows {
         while (table[i] != 0) {
             i = (i + 1) & mask;
         }
-        table[i] = slot + 1;
-        hashes[i] = h;
+        table[i] = entry(h, slot);
     }
 
     private void set(int slot, String taskId, SwmrWriter.RowLocation at, long written) {
@@ -97,8 +96,9 @@ final class RecentRows {
 
     private int find(String taskId, int h) {
         for (int i = h & mask; table[i] != 0; i = (i + 1) & mask) {
-            if (hashes[i] == h && ids[table[i] - 1].equals(taskId)) {
-                return table[i] - 1;
+            long e = table[i];
+            if ((int) (e >>> 32) == h && ids[slotOf(e)].equals(taskId)) {
+                return slotOf(e);
             }
         }
         return -1;
@@ -107,24 +107,31 @@ final class RecentRows {
     /** Removes ring slot {@code slot} from the table, moving later entries of its probe run back (linear probing has no tombstones). */
     private void unlink(int slot, int h) {
         int i = h & mask;
-        while (table[i] != slot + 1) {
+        long wanted = entry(h, slot);
+        while (table[i] != wanted) {
             i = (i + 1) & mask;
         }
         int hole = i;
         for (int j = (hole + 1) & mask; table[j] != 0; j = (j + 1) & mask) {
-            int home = hashes[j] & mask;
+            int home = (int) (table[j] >>> 32) & mask;
             // The entry at j may fill the hole if its home is not in (hole, j], cyclically.
             boolean movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
             if (movable) {
                 table[hole] = table[j];
-                hashes[hole] = hashes[j];
                 hole = j;
             }
         }
         table[hole] = 0;
-        hashes[hole] = 0;
         ids[slot] = null;
         files[slot] = null;
+    }
+
+    private static long entry(int hash, int slot) {
+        return ((long) hash << 32) | (slot + 1);
+    }
+
+    private static int slotOf(long entry) {
+        return (int) entry - 1;
     }
 
     private static int hash(String id) {
