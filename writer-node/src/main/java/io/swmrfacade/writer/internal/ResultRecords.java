@@ -18,12 +18,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 final class ResultRecords {
 
+    private static final byte[] NONE = new byte[0];
+
     private final Topics topics;
     private final String nodeId;
     private final byte[] nodeIdUtf8;
     private java.nio.file.Path lastFile;
     private int lastSegment = -1;
     private byte[] lastFileUtf8;
+    private String lastType;
+    private byte[] lastTypeUtf8;
 
     ResultRecords(Topics topics, String nodeId) {
         this.topics = topics;
@@ -33,38 +37,42 @@ final class ResultRecords {
 
     /** The result of a recorded task, keyed by its session; it names the row that holds it. */
     ProducerRecord<byte[], byte[]> result(TaskRow row, SwmrWriter.RowLocation at, byte[] output) {
-        return new ProducerRecord<>(topics.results(), row.sessionId().getBytes(StandardCharsets.UTF_8),
-                encode(row, fileName(at), at.row(), output));
+        byte[] session = row.sessionId().getBytes(StandardCharsets.UTF_8);
+        return new ProducerRecord<>(topics.results(), session, encode(row, session, fileName(at), at.row(), output));
     }
 
     /**
      * The {@code TaskResult} of {@code row}, encoded straight from it: the bytes a
-     * {@code TaskResult.Builder} would give (fields in number order, defaults left out), without
-     * the builder, the message and a copy of the output. A result is built for every task on the
-     * loop thread, where the builder's way was about a tenth of the thread's time (session 6).
+     * {@code TaskResult.Builder} would give (fields in number order, defaults left out; a string
+     * is its UTF-8 bytes, as {@code String.getBytes} gives them, unpaired surrogates as '?'),
+     * without the builder, the message and a copy of the output. A result is built for every
+     * task on the loop thread, where the builder's way was about a tenth of the thread's time
+     * (session 6).
      */
-    byte[] encode(TaskRow row, byte[] file, long rowIndex, byte[] output) {
+    private byte[] encode(TaskRow row, byte[] session, byte[] file, long rowIndex, byte[] output) {
         boolean ok = row.status() == TaskStatus.OK_VALUE;
-        String error = ok ? "" : new String(output, StandardCharsets.UTF_8);
-        int size = stringSize(1, row.taskId()) + stringSize(2, row.sessionId()) + int64Size(3, row.sequence())
+        byte[] taskId = row.taskId().getBytes(StandardCharsets.UTF_8);
+        byte[] error = ok ? NONE : new String(output, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+        byte[] type = typeName(row.type());
+        int size = bytesSize(1, taskId) + bytesSize(2, session) + int64Size(3, row.sequence())
                 + (row.status() != 0 ? CodedOutputStream.computeEnumSize(4, row.status()) : 0)
-                + (ok && output.length > 0 ? CodedOutputStream.computeByteArraySize(5, output) : 0)
-                + stringSize(6, error) + (row.attempts() != 0 ? CodedOutputStream.computeInt32Size(7, row.attempts()) : 0)
+                + (ok ? bytesSize(5, output) : 0) + bytesSize(6, error)
+                + (row.attempts() != 0 ? CodedOutputStream.computeInt32Size(7, row.attempts()) : 0)
                 + bytesSize(8, nodeIdUtf8) + bytesSize(9, file) + int64Size(10, rowIndex)
-                + int64Size(11, row.startedUs()) + int64Size(12, row.finishedUs()) + stringSize(13, row.type());
+                + int64Size(11, row.startedUs()) + int64Size(12, row.finishedUs()) + bytesSize(13, type);
         byte[] out = new byte[size];
         CodedOutputStream c = CodedOutputStream.newInstance(out);
         try {
-            writeString(c, 1, row.taskId());
-            writeString(c, 2, row.sessionId());
+            writeBytes(c, 1, taskId);
+            writeBytes(c, 2, session);
             writeInt64(c, 3, row.sequence());
             if (row.status() != 0) {
                 c.writeEnum(4, row.status());
             }
-            if (ok && output.length > 0) {
-                c.writeByteArray(5, output);
+            if (ok) {
+                writeBytes(c, 5, output);
             }
-            writeString(c, 6, error);
+            writeBytes(c, 6, error);
             if (row.attempts() != 0) {
                 c.writeInt32(7, row.attempts());
             }
@@ -73,12 +81,21 @@ final class ResultRecords {
             writeInt64(c, 10, rowIndex);
             writeInt64(c, 11, row.startedUs());
             writeInt64(c, 12, row.finishedUs());
-            writeString(c, 13, row.type());
+            writeBytes(c, 13, type);
             c.checkNoSpaceLeft();
         } catch (IOException e) {
             throw new IllegalStateException("a TaskResult did not fit its computed size", e);
         }
         return out;
+    }
+
+    /** The UTF-8 bytes of a task type: a node sees few types, mostly one after another the same. */
+    private byte[] typeName(String type) {
+        if (!type.equals(lastType)) {
+            lastType = type;
+            lastTypeUtf8 = type.getBytes(StandardCharsets.UTF_8);
+        }
+        return lastTypeUtf8;
     }
 
     /** The UTF-8 name of {@code at}'s file, kept for the segment in use (every result names it). */
@@ -91,10 +108,6 @@ final class ResultRecords {
         return lastFileUtf8;
     }
 
-    private static int stringSize(int field, String s) {
-        return s.isEmpty() ? 0 : CodedOutputStream.computeStringSize(field, s);
-    }
-
     private static int bytesSize(int field, byte[] b) {
         return b.length == 0 ? 0 : CodedOutputStream.computeByteArraySize(field, b);
     }
@@ -103,13 +116,7 @@ final class ResultRecords {
         return v == 0 ? 0 : CodedOutputStream.computeInt64Size(field, v);
     }
 
-    private static void writeString(CodedOutputStream c, int field, String s) throws IOException {
-        if (!s.isEmpty()) {
-            c.writeString(field, s);
-        }
-    }
-
-    /** A string field whose UTF-8 bytes are at hand: on the wire, a string is its bytes. */
+    /** A string (its UTF-8 bytes: on the wire, a string is its bytes) or bytes field; left out when empty. */
     private static void writeBytes(CodedOutputStream c, int field, byte[] b) throws IOException {
         if (b.length > 0) {
             c.writeByteArray(field, b);

@@ -38,13 +38,14 @@ class ResultRecordsTest {
         Random random = new Random(11);
         TaskStatus[] statuses = {TaskStatus.OK, TaskStatus.FAILED, TaskStatus.REJECTED, TaskStatus.WORKER_CRASHED,
             TaskStatus.CANCELLED, TaskStatus.EXPIRED};
-        String[] texts = {"", "a", "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "sessión-ü", "日本"};
+        String[] texts = {"", "a", "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "sessión-ü", "日本", "a\uD800b", "🙂"};
         for (int i = 0; i < 2_000; i++) {
             byte[] output = new byte[random.nextInt(3) == 0 ? 0 : random.nextInt(300)];
             random.nextBytes(output);
             TaskStatus status = statuses[random.nextInt(statuses.length)];
             if (status != TaskStatus.OK) {
-                output = texts[random.nextInt(texts.length)].getBytes(StandardCharsets.UTF_8);
+                output = random.nextInt(4) == 0 ? new byte[] {(byte) 0xff, 'x', (byte) 0xc3} // not UTF-8
+                        : texts[random.nextInt(texts.length)].getBytes(StandardCharsets.UTF_8);
             }
             long[] longs = {0, 1, -1, random.nextLong(), Long.MAX_VALUE, Long.MIN_VALUE, 127, 128};
             TaskRow row = new TaskRow(texts[random.nextInt(texts.length)], texts[random.nextInt(texts.length)],
