@@ -47,6 +47,8 @@ final class Lanes {
     private final Map<String, Lane> lanes = new HashMap<>();
     private final ArrayDeque<Inflight> alone = new ArrayDeque<>();
     private Inflight runningAlone;
+    private String lastType;
+    private Lane lastLane;
     private boolean closed;
 
     private static final class Lane {
@@ -86,7 +88,13 @@ final class Lanes {
     }
 
     private Lane lane(Inflight t) {
-        return lanes.computeIfAbsent(t.task().getType(), type -> new Lane(limitFor.applyAsInt(type)));
+        String type = t.task().getType();
+        // Tasks come in runs of one type, and each is looked up a few times: keep the last lane.
+        if (!type.equals(lastType)) {
+            lastLane = lanes.computeIfAbsent(type, x -> new Lane(limitFor.applyAsInt(x)));
+            lastType = type;
+        }
+        return lastLane;
     }
 
     /** The waiting tasks whose starts should be recorded now; they count as recording from here on. */

@@ -21,6 +21,8 @@ final class ResultRecords {
     private static final byte[] NONE = new byte[0];
 
     private final Topics topics;
+    /** Built once: the producer hashes a record's topic name on every send, and a cached String keeps its hash. */
+    private final String resultsTopic;
     private final String nodeId;
     private final byte[] nodeIdUtf8;
     private java.nio.file.Path lastFile;
@@ -31,6 +33,7 @@ final class ResultRecords {
 
     ResultRecords(Topics topics, String nodeId) {
         this.topics = topics;
+        this.resultsTopic = topics.results();
         this.nodeId = nodeId;
         this.nodeIdUtf8 = nodeId.getBytes(StandardCharsets.UTF_8);
     }
@@ -38,7 +41,7 @@ final class ResultRecords {
     /** The result of a recorded task, keyed by its session; it names the row that holds it. */
     ProducerRecord<byte[], byte[]> result(TaskRow row, SwmrWriter.RowLocation at, byte[] output) {
         byte[] session = row.sessionId().getBytes(StandardCharsets.UTF_8);
-        return new ProducerRecord<>(topics.results(), session, encode(row, session, fileName(at), at.row(), output));
+        return new ProducerRecord<>(resultsTopic, session, encode(row, session, fileName(at), at.row(), output));
     }
 
     /**
