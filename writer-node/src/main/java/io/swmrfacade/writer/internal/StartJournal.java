@@ -70,7 +70,7 @@ final class StartJournal implements AutoCloseable {
             j.out = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             j.size = j.out.size();
             if (j.size > 0 && !j.endsWithNewline()) {
-                j.write(j.line.clear().text("\n")); // a line cut short by a crash: what follows starts on a line of its own
+                j.write(j.line.clear().newline()); // a line cut short by a crash: what follows starts on a line of its own
             }
             if (!j.open.isEmpty()) {
                 j.log.info("{} holds {} started tasks not answered yet", path, j.open.size());
@@ -126,7 +126,7 @@ final class StartJournal implements AutoCloseable {
         }
         line.clear();
         for (Inflight t : tasks) {
-            line.text("+ ").text(t.id()).text(" ").number(t.tp().partition()).text(" ").number(t.priorStarts() + 1).text("\n");
+            line.start(t.id(), t.tp().partition(), t.priorStarts() + 1);
         }
         if (!write(line)) {
             return false;
@@ -145,7 +145,7 @@ final class StartJournal implements AutoCloseable {
         line.clear();
         for (String id : taskIds) {
             if (open.remove(id) != null) {
-                line.text("- ").text(id).text("\n");
+                line.end(id);
             }
         }
         if (out != null && line.length() > 0) {
@@ -158,7 +158,7 @@ final class StartJournal implements AutoCloseable {
         if (t.priorStarts() == 0) {
             ended(List.of(t.id()));
         } else if (out != null && open.containsKey(t.id())) {
-            line.clear().text("+ ").text(t.id()).text(" ").number(t.tp().partition()).text(" ").number(t.priorStarts()).text("\n");
+            line.clear().start(t.id(), t.tp().partition(), t.priorStarts());
             if (write(line)) {
                 open.put(t.id(), new Open(t.tp().partition(), t.priorStarts()));
             }
@@ -250,7 +250,35 @@ final class StartJournal implements AutoCloseable {
             return length;
         }
 
-        Line text(String s) {
+        /** {@code + id partition starts}, a start. */
+        Line start(String taskId, int partition, int starts) {
+            room(2);
+            bytes[length++] = '+';
+            bytes[length++] = ' ';
+            return text(taskId).space().number(partition).space().number(starts).newline();
+        }
+
+        /** {@code - id}, an answered task. */
+        Line end(String taskId) {
+            room(2);
+            bytes[length++] = '-';
+            bytes[length++] = ' ';
+            return text(taskId).newline();
+        }
+
+        Line newline() {
+            room(1);
+            bytes[length++] = '\n';
+            return this;
+        }
+
+        private Line space() {
+            room(1);
+            bytes[length++] = ' ';
+            return this;
+        }
+
+        private Line text(String s) {
             // String.getBytes copies ASCII text at once (an intrinsic); a loop over its chars was slower.
             byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
             room(utf8.length);
@@ -259,8 +287,21 @@ final class StartJournal implements AutoCloseable {
             return this;
         }
 
-        Line number(int n) {
-            return text(Integer.toString(n));
+        /** A non-negative number in decimal, straight into the buffer; others through the JDK. */
+        private Line number(int n) {
+            if (n < 0) {
+                return text(Integer.toString(n));
+            }
+            int digits = 1;
+            for (int v = n; v >= 10; v /= 10) {
+                digits++;
+            }
+            room(digits);
+            for (int i = length + digits - 1, v = n; i >= length; i--, v /= 10) {
+                bytes[i] = (byte) ('0' + v % 10);
+            }
+            length += digits;
+            return this;
         }
 
         ByteBuffer buffer() {

@@ -62,6 +62,9 @@ class StartJournalTest {
             assertThat(restarted.starts(ids[i])).as(ids[i]).isEqualTo(ids[i].equals("a-b") ? 0 : i + 1);
         }
         assertThat(Files.readString(file, StandardCharsets.UTF_8)).startsWith("+ tâche-é 0 1\n+ a-b 1 2\n");
+        assertThat(restarted.started(List.of(task("p", 123, 9), task("q", 10, 99)))).isTrue();
+        assertThat(Files.readString(file, StandardCharsets.UTF_8)).endsWith("+ p 123 10\n+ q 10 100\n");
+        assertThat(reopen(file).starts("q")).isEqualTo(100);
     }
 
     @Test
