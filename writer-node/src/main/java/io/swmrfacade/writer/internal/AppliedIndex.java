@@ -81,8 +81,8 @@ final class AppliedIndex {
     private long blockReads;
 
     AppliedIndex(SwmrWriter file, int window) {
-        if (window < 1) {
-            throw new IllegalArgumentException("window must be at least 1 row, not " + window);
+        if (window < 1 || window > RecentRows.MAX_CAPACITY) {
+            throw new IllegalArgumentException("window must be 1 to " + RecentRows.MAX_CAPACITY + " rows, not " + window);
         }
         this.file = file;
         this.recent = new RecentRows(window);

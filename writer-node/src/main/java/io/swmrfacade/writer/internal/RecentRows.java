@@ -20,6 +20,9 @@ final class RecentRows {
         void retire(String taskId, SwmrWriter.RowLocation at, long writtenMs);
     }
 
+    /** The most rows a window holds: its table, twice that rounded up to a power of two, must stay an array. */
+    static final int MAX_CAPACITY = 1 << 28;
+
     private final int capacity;
     private final String[] ids;
     private final int[] segments;
