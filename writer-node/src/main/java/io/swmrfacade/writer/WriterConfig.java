@@ -71,8 +71,8 @@ public final class WriterConfig extends RoleConfig {
                     "Port of the Prometheus endpoint (GET /metrics on writer.metrics.address); -1 off, 0 any free port.")
             .define(METRICS_ADDRESS, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.LOW,
                     "Address the Prometheus endpoint listens on; 0.0.0.0 lets scrapers on other hosts in.")
-            .define(APPLIED_WINDOW, Type.INT, 65_536, Range.atLeast(1), Importance.LOW,
-                    "How many of the file's latest rows the node keeps by task id in memory (about 200 bytes each) to"
+            .define(APPLIED_WINDOW, Type.INT, 65_536, Range.between(1, 1 << 28), Importance.LOW,
+                    "How many of the file's latest rows the node keeps by task id in memory (about 140 bytes each) to"
                             + " recognise a task that arrives again; older rows are looked up in the file, using the time"
                             + " in their UUIDv7 task ids. More than a crash can replay (writer.max.inflight).");
 

@@ -121,6 +121,25 @@ public final class RowCodec {
 
     /** Writes {@code s} as ASCII, NUL-padded to {@code len}; longer text is cut (callers validate first). */
     static void putString(ByteBuffer b, String s, int len) {
+        int at = b.position();
+        int n = Math.min(s.length(), len);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                // Not ASCII: the charset's replacement, per code point (rare; callers validate)
+                b.position(at);
+                putEncoded(b, s, len);
+                return;
+            }
+            b.put(at + i, (byte) c);
+        }
+        for (int i = n; i < len; i++) {
+            b.put(at + i, (byte) 0);
+        }
+        b.position(at + len);
+    }
+
+    private static void putEncoded(ByteBuffer b, String s, int len) {
         byte[] bytes = s.getBytes(StandardCharsets.US_ASCII);
         int n = Math.min(bytes.length, len);
         b.put(bytes, 0, n);

@@ -4,10 +4,7 @@ import io.swmrfacade.swmr.SwmrWriter;
 import io.swmrfacade.swmr.TaskRow;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Which tasks this node's file holds, by task id: the file, not Kafka, is the record of what was
@@ -38,9 +35,6 @@ final class AppliedIndex {
     static final long CLOCK_AHEAD_MS = 60_000;
 
     record Applied(SwmrWriter.RowLocation location, TaskRow row) {
-    }
-
-    private record Recent(SwmrWriter.RowLocation location, long writtenMs) {
     }
 
     /** Consecutive rows of one segment that left the window. */
@@ -76,8 +70,8 @@ final class AppliedIndex {
     }
 
     private final SwmrWriter file;
-    private final int window;
-    private final LinkedHashMap<String, Recent> recent = new LinkedHashMap<>();
+    private final RecentRows recent;
+    private final RecentRows.Retire retireRow = this::retire;
     private final List<Block> blocks = new ArrayList<>();
     private final LongSet otherFingerprints = new LongSet();
     private long blockRows = FIRST_BLOCK_ROWS;
@@ -87,11 +81,11 @@ final class AppliedIndex {
     private long blockReads;
 
     AppliedIndex(SwmrWriter file, int window) {
-        if (window < 1) {
-            throw new IllegalArgumentException("window must be at least 1 row, not " + window);
+        if (window < 1 || window > RecentRows.MAX_CAPACITY) {
+            throw new IllegalArgumentException("window must be 1 to " + RecentRows.MAX_CAPACITY + " rows, not " + window);
         }
         this.file = file;
-        this.window = window;
+        this.recent = new RecentRows(window);
     }
 
     /** Indexes every row the file holds; reads them in file order, keeping only the window and the summaries. */
@@ -103,8 +97,10 @@ final class AppliedIndex {
 
     /** The stored row of {@code taskId} and where it is, or null if the file does not hold it. */
     Applied get(String taskId) {
-        Recent r = recent.get(taskId);
-        SwmrWriter.RowLocation at = r != null ? r.location() : findOlder(taskId);
+        SwmrWriter.RowLocation at = recent.get(taskId);
+        if (at == null) {
+            at = findOlder(taskId);
+        }
         return at == null ? null : new Applied(at, file.readRow(at));
     }
 
@@ -113,14 +109,8 @@ final class AppliedIndex {
      * writer's clock (the row's finish time), holds {@code taskId}.
      */
     void put(SwmrWriter.RowLocation location, String taskId, long writtenMs) {
-        recent.put(taskId, new Recent(location, writtenMs));
+        recent.put(location, taskId, writtenMs, retireRow);
         rows++;
-        if (recent.size() > window) {
-            Iterator<Map.Entry<String, Recent>> eldest = recent.entrySet().iterator();
-            Map.Entry<String, Recent> e = eldest.next();
-            eldest.remove();
-            retire(e.getKey(), e.getValue().location(), e.getValue().writtenMs());
-        }
     }
 
     /** Rows the file holds. */
@@ -189,7 +179,7 @@ final class AppliedIndex {
     private SwmrWriter.RowLocation findOlder(String taskId) {
         long ms = TaskIdTime.millis(taskId);
         boolean byTime = ms >= 0 && ms <= newestOlderMs;
-        boolean untimed = otherFingerprints.contains(TaskIdTime.fingerprint(taskId));
+        boolean untimed = otherFingerprints.size() > 0 && otherFingerprints.contains(TaskIdTime.fingerprint(taskId));
         if (!byTime && !untimed) {
             return null; // every new task ends here, without reading the file
         }

@@ -114,7 +114,7 @@ final class Attempts implements StartRecorder, AutoCloseable {
 
     /** Starts of {@code taskId} so far that never recorded a result: the most that Kafka or this node's journal holds. */
     int starts(String taskId) {
-        Count c = counts.get(taskId);
+        Count c = counts.isEmpty() ? null : counts.get(taskId); // mostly empty: first starts' records are deferred
         return Math.max(c == null ? 0 : c.starts, journal.starts(taskId));
     }
 
@@ -331,7 +331,7 @@ final class Attempts implements StartRecorder, AutoCloseable {
     /** After the tasks' results are committed: their counts are over. Does not wait. */
     void clearAll(List<Inflight> tasks) {
         for (Inflight t : tasks) {
-            if (counts.remove(t.id()) != null || t.priorStarts() > 0) {
+            if ((!counts.isEmpty() && counts.remove(t.id()) != null) || t.priorStarts() > 0) {
                 sendQuietly(record(t, null));
             }
         }

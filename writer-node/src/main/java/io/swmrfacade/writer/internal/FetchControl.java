@@ -30,7 +30,12 @@ final class FetchControl {
                 resume.add(tp);
             }
         }
-        consumer.pause(pause);
-        consumer.resume(resume);
+        // Most turns change nothing: skip the consumer's calls (each takes its lock) then.
+        if (!pause.isEmpty()) {
+            consumer.pause(pause);
+        }
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+        }
     }
 }

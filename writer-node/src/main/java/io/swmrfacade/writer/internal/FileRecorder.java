@@ -6,6 +6,7 @@ import io.swmrfacade.swmr.SwmrWriter;
 import io.swmrfacade.swmr.TaskRow;
 import io.swmrfacade.writer.TaskOutput;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -23,6 +24,8 @@ final class FileRecorder {
     private final ResultRecords records;
     private String lastTaskId;
     private int lastStatus;
+    private int segment = -1;
+    private Path segmentPath;
 
     FileRecorder(SwmrWriter file, AppliedIndex index, ResultRecords records) {
         this.file = file;
@@ -55,12 +58,20 @@ final class FileRecorder {
         TaskRow row = new TaskRow(task.getTaskId(), task.getSessionId(), task.getSequence(), task.getType(),
                 status.getNumber(), o.attempts(), t.tp().partition(), t.offset(), task.getSubmittedAtUs(),
                 o.startedUs(), o.finishedUs(), heapAt, output.length, streamIndex, streamStart, streamCount);
-        SwmrWriter.RowLocation at = new SwmrWriter.RowLocation(file.segment(), file.currentFile(), file.rowCount());
-        file.appendRow(row);
+        SwmrWriter.RowLocation at = new SwmrWriter.RowLocation(file.segment(), currentFile(), file.appendRow(row));
         index.put(at, row.taskId(), row.finishedUs() / 1000);
         lastTaskId = row.taskId();
         lastStatus = row.status();
         return records.result(row, at, output);
+    }
+
+    /** The current segment's path, looked up again only after a rollover (a later segment's name is built on each call). */
+    private Path currentFile() {
+        if (file.segment() != segment) {
+            segment = file.segment();
+            segmentPath = file.currentFile();
+        }
+        return segmentPath;
     }
 
     /**

@@ -10,11 +10,14 @@ import org.apache.kafka.common.TopicPartition;
  * @param seq         arrival order on this node, to keep FIFO among equal priorities
  * @param priorStarts how often nodes started it before without recording it (from the attempts topic)
  * @param maxAttempts starts allowed before it is failed as WORKER_CRASHED
+ * @param id          the task's id, kept here: the loop looks it up many times per task, and the
+ *                    request it comes from is rarely in the cache by then
  */
-record Inflight(TaskRequest task, TopicPartition tp, long offset, long epoch, long seq, int priorStarts, int maxAttempts) {
+record Inflight(TaskRequest task, TopicPartition tp, long offset, long epoch, long seq, int priorStarts, int maxAttempts,
+                String id) {
 
-    String id() {
-        return task.getTaskId();
+    Inflight(TaskRequest task, TopicPartition tp, long offset, long epoch, long seq, int priorStarts, int maxAttempts) {
+        this(task, tp, offset, epoch, seq, priorStarts, maxAttempts, task.getTaskId());
     }
 
     /**

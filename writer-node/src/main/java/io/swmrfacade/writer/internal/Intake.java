@@ -85,8 +85,11 @@ final class Intake {
     /** Takes what waited in the backlog and has room now, then {@code polled}, in order per partition. */
     void take(Iterable<ConsumerRecord<byte[], byte[]>> polled) {
         takeBacklog();
+        TopicPartition tp = null;
         for (ConsumerRecord<byte[], byte[]> r : polled) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            if (tp == null || tp.partition() != r.partition() || !tp.topic().equals(r.topic())) {
+                tp = new TopicPartition(r.topic(), r.partition()); // records come grouped by partition: one per group
+            }
             ArrayDeque<ConsumerRecord<byte[], byte[]>> waiting = backlog.get(tp);
             if (waiting != null || offsets.open(tp) >= OffsetTracker.MAX_OPEN_PER_PARTITION) {
                 // The partition holds as many open tasks as its commit metadata can list: keep the

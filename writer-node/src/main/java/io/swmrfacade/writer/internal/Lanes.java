@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.function.ToIntFunction;
 
 /**
@@ -31,20 +30,31 @@ import java.util.function.ToIntFunction;
  */
 final class Lanes {
 
-    private static final Comparator<Inflight> ORDER =
-            Comparator.comparingInt((Inflight t) -> -t.task().getPriority()).thenComparingLong(Inflight::seq);
+    /**
+     * Higher priority first, then arrival order. Written out rather than composed from
+     * {@code Comparator.comparingInt(..).thenComparingLong(..)}: every queued task is compared
+     * a few times on the loop thread, and the composed form's lambdas were the top frame of its
+     * profile (session 6).
+     */
+    private static final Comparator<Inflight> ORDER = (a, b) -> {
+        int pa = a.task().getPriority();
+        int pb = b.task().getPriority();
+        return pa != pb ? Integer.compare(pb, pa) : Long.compare(a.seq(), b.seq());
+    };
 
     private final ToIntFunction<String> limitFor;
     private final KeyGate keys;
     private final Map<String, Lane> lanes = new HashMap<>();
     private final ArrayDeque<Inflight> alone = new ArrayDeque<>();
     private Inflight runningAlone;
+    private String lastType;
+    private Lane lastLane;
     private boolean closed;
 
     private static final class Lane {
         final int limit;
-        final PriorityQueue<Inflight> waiting = new PriorityQueue<>(ORDER);
-        final PriorityQueue<Inflight> ready = new PriorityQueue<>(ORDER);
+        final TaskQueue waiting = new TaskQueue(ORDER);
+        final TaskQueue ready = new TaskQueue(ORDER);
         /** Ready, but a task of the same routing key ahead of them has not ended. */
         final List<Inflight> parked = new ArrayList<>();
         int recording;
@@ -78,7 +88,13 @@ final class Lanes {
     }
 
     private Lane lane(Inflight t) {
-        return lanes.computeIfAbsent(t.task().getType(), type -> new Lane(limitFor.applyAsInt(type)));
+        String type = t.task().getType();
+        // Tasks come in runs of one type, and each is looked up a few times: keep the last lane.
+        if (!type.equals(lastType)) {
+            lastLane = lanes.computeIfAbsent(type, x -> new Lane(limitFor.applyAsInt(x)));
+            lastType = type;
+        }
+        return lastLane;
     }
 
     /** The waiting tasks whose starts should be recorded now; they count as recording from here on. */
@@ -87,7 +103,7 @@ final class Lanes {
         if (runningAlone != null || closed) {
             return out;
         }
-        Inflight suspect = alone.stream().filter(keys::mayRun).findFirst().orElse(null);
+        Inflight suspect = alone.isEmpty() ? null : alone.stream().filter(keys::mayRun).findFirst().orElse(null);
         if (suspect != null) {
             if (inFlight() == 0) {
                 alone.remove(suspect);
@@ -214,7 +230,7 @@ final class Lanes {
                 continue;
             }
             List<Inflight> keep = new ArrayList<>(lane.waiting.size());
-            for (Inflight t : lane.waiting) {
+            for (Inflight t : lane.waiting.all()) {
                 (stop.test(t) ? out : keep).add(t);
             }
             if (keep.size() < lane.waiting.size()) {
@@ -286,7 +302,7 @@ final class Lanes {
     synchronized List<Inflight> takeReady() {
         List<Inflight> out = new ArrayList<>();
         for (Lane lane : lanes.values()) {
-            out.addAll(lane.ready);
+            out.addAll(lane.ready.all());
             out.addAll(lane.parked);
             lane.ready.clear();
             lane.parked.clear();

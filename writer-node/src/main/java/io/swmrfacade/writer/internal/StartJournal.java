@@ -47,6 +47,8 @@ final class StartJournal implements AutoCloseable {
     private final Path path;
     private final Logger log;
     private final Map<String, Open> open = new HashMap<>();
+    /** The lines of one write, encoded in place: one buffer for the journal's life, no String per line. */
+    private final Line line = new Line();
     private FileChannel out;
     private long size;
 
@@ -68,7 +70,7 @@ final class StartJournal implements AutoCloseable {
             j.out = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             j.size = j.out.size();
             if (j.size > 0 && !j.endsWithNewline()) {
-                j.write("\n"); // a line cut short by a crash: what follows starts on a line of its own
+                j.write(j.line.clear().newline()); // a line cut short by a crash: what follows starts on a line of its own
             }
             if (!j.open.isEmpty()) {
                 j.log.info("{} holds {} started tasks not answered yet", path, j.open.size());
@@ -122,11 +124,11 @@ final class StartJournal implements AutoCloseable {
         if (out == null) {
             return false;
         }
-        StringBuilder b = new StringBuilder();
+        line.clear();
         for (Inflight t : tasks) {
-            b.append("+ ").append(t.id()).append(' ').append(t.tp().partition()).append(' ').append(t.priorStarts() + 1).append('\n');
+            line.start(t.id(), t.tp().partition(), t.priorStarts() + 1);
         }
-        if (!write(b)) {
+        if (!write(line)) {
             return false;
         }
         for (Inflight t : tasks) {
@@ -140,14 +142,14 @@ final class StartJournal implements AutoCloseable {
 
     /** The tasks are answered (their results committed): their counts are over. One write for all. */
     void ended(Collection<String> taskIds) {
-        StringBuilder b = new StringBuilder();
+        line.clear();
         for (String id : taskIds) {
             if (open.remove(id) != null) {
-                b.append("- ").append(id).append('\n');
+                line.end(id);
             }
         }
-        if (out != null && b.length() > 0) {
-            write(b);
+        if (out != null && line.length() > 0) {
+            write(line);
         }
     }
 
@@ -156,9 +158,8 @@ final class StartJournal implements AutoCloseable {
         if (t.priorStarts() == 0) {
             ended(List.of(t.id()));
         } else if (out != null && open.containsKey(t.id())) {
-            StringBuilder b = new StringBuilder().append("+ ").append(t.id()).append(' ').append(t.tp().partition())
-                    .append(' ').append(t.priorStarts()).append('\n');
-            if (write(b)) {
+            line.clear().start(t.id(), t.tp().partition(), t.priorStarts());
+            if (write(line)) {
                 open.put(t.id(), new Open(t.tp().partition(), t.priorStarts()));
             }
         }
@@ -176,11 +177,9 @@ final class StartJournal implements AutoCloseable {
         return open.size();
     }
 
-    private boolean write(CharSequence text) {
+    private boolean write(Line text) {
         try {
-            // String.getBytes takes the fast path for Latin-1 text (task ids); Charset.encode, a
-            // CharsetEncoder per call, was about half of each write in a JFR profile (session 5).
-            ByteBuffer buf = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+            ByteBuffer buf = text.buffer();
             while (buf.hasRemaining()) {
                 size += out.write(buf);
             }
@@ -231,5 +230,88 @@ final class StartJournal implements AutoCloseable {
             log.warn("closing {}: {}", path, e.toString());
         }
         out = null;
+    }
+
+    /**
+     * UTF-8 text built up for one write, in one buffer kept for the journal's life. Replaced
+     * building a StringBuilder, a String and its bytes for every write, which showed in the loop
+     * thread's profile (session 6).
+     */
+    static final class Line {
+        private byte[] bytes = new byte[1024];
+        private int length;
+
+        Line clear() {
+            length = 0;
+            return this;
+        }
+
+        int length() {
+            return length;
+        }
+
+        /** {@code + id partition starts}, a start. */
+        Line start(String taskId, int partition, int starts) {
+            room(2);
+            bytes[length++] = '+';
+            bytes[length++] = ' ';
+            return text(taskId).space().number(partition).space().number(starts).newline();
+        }
+
+        /** {@code - id}, an answered task. */
+        Line end(String taskId) {
+            room(2);
+            bytes[length++] = '-';
+            bytes[length++] = ' ';
+            return text(taskId).newline();
+        }
+
+        Line newline() {
+            room(1);
+            bytes[length++] = '\n';
+            return this;
+        }
+
+        private Line space() {
+            room(1);
+            bytes[length++] = ' ';
+            return this;
+        }
+
+        private Line text(String s) {
+            // String.getBytes copies ASCII text at once (an intrinsic); a loop over its chars was slower.
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            room(utf8.length);
+            System.arraycopy(utf8, 0, bytes, length, utf8.length);
+            length += utf8.length;
+            return this;
+        }
+
+        /** A non-negative number in decimal, straight into the buffer; others through the JDK. */
+        private Line number(int n) {
+            if (n < 0) {
+                return text(Integer.toString(n));
+            }
+            int digits = 1;
+            for (int v = n; v >= 10; v /= 10) {
+                digits++;
+            }
+            room(digits);
+            for (int i = length + digits - 1, v = n; i >= length; i--, v /= 10) {
+                bytes[i] = (byte) ('0' + v % 10);
+            }
+            length += digits;
+            return this;
+        }
+
+        ByteBuffer buffer() {
+            return ByteBuffer.wrap(bytes, 0, length);
+        }
+
+        private void room(int more) {
+            if (length + more > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+            }
+        }
     }
 }

@@ -45,6 +45,7 @@ public final class TaskLoop implements Runnable {
     private final Logger log;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private volatile Throwable failure;
+    private long turns;
 
     TaskLoop(Parts parts) {
         this.p = parts;
@@ -88,6 +89,7 @@ public final class TaskLoop implements Runnable {
     }
 
     private void turn(Duration pollTimeout, boolean startTasks) {
+        turns++;
         p.intake().take(poll(p.publishing().hasFinished() ? Duration.ZERO : pollTimeout));
         p.publishing().drainCommit();
         p.starts().retryUnrecorded();
@@ -138,7 +140,7 @@ public final class TaskLoop implements Runnable {
         List<Inflight> handedBack = p.publishing().handedBack();
         handedBack.addAll(neverRun);
         p.attempts().takeBack(handedBack);
-        log.info("stopped after {} tasks; {} queued tasks handed back", tasksDone(), dropped + neverRun.size());
+        log.info("stopped after {} tasks in {} turns; {} queued tasks handed back", tasksDone(), turns, dropped + neverRun.size());
     }
 
     private void closeParts() {

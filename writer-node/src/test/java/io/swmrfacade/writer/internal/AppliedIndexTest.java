@@ -167,4 +167,12 @@ class AppliedIndexTest {
         assertThat(added).allMatch(set::contains);
         assertThat(set.contains(12345L)).isFalse();
     }
+
+    @Test
+    void a_window_too_large_for_its_table_is_refused_naming_the_value() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AppliedIndex(null, RecentRows.MAX_CAPACITY + 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(String.valueOf(RecentRows.MAX_CAPACITY + 1));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AppliedIndex(null, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not 0");
+    }
 }

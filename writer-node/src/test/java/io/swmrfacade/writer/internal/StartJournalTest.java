@@ -49,6 +49,25 @@ class StartJournalTest {
     }
 
     @Test
+    void task_ids_outside_ascii_are_written_as_utf8_and_read_back() throws Exception {
+        Path file = dir.resolve("run.h5.starts");
+        StartJournal j = reopen(file);
+        String[] ids = {"tâche-é", "a-b", "日本-" + "x".repeat(2000), "🙂", "z"};
+        for (int i = 0; i < ids.length; i++) {
+            assertThat(j.started(List.of(task(ids[i], i, i)))).isTrue();
+        }
+        j.ended(List.of("a-b"));
+        StartJournal restarted = reopen(file);
+        for (int i = 0; i < ids.length; i++) {
+            assertThat(restarted.starts(ids[i])).as(ids[i]).isEqualTo(ids[i].equals("a-b") ? 0 : i + 1);
+        }
+        assertThat(Files.readString(file, StandardCharsets.UTF_8)).startsWith("+ tâche-é 0 1\n+ a-b 1 2\n");
+        assertThat(restarted.started(List.of(task("p", 123, 9), task("q", 10, 99)))).isTrue();
+        assertThat(Files.readString(file, StandardCharsets.UTF_8)).endsWith("+ p 123 10\n+ q 10 100\n");
+        assertThat(reopen(file).starts("q")).isEqualTo(100);
+    }
+
+    @Test
     void a_line_cut_short_by_a_crash_is_skipped() throws Exception {
         Path file = dir.resolve("run.h5.starts");
         Files.writeString(file, "+ a 0 1\n+ b 0\n+ c 0 x", StandardCharsets.UTF_8);
