@@ -141,17 +141,17 @@ public final class StateTable {
 
     /** A SUBMITTED or STARTED event; a batch's entries have been opened by {@link #batchEntry} already. */
     private void event(TaskFields e) {
-        if (e.code == TaskEvent.Kind.SUBMITTED_VALUE) {
-            open(e.taskId, e.sessionId, e.type, true, "");
-        } else if (e.code == TaskEvent.Kind.STARTED_VALUE) {
-            open(e.taskId, e.sessionId, e.type, false, e.workerId);
+        if (e.code() == TaskEvent.Kind.SUBMITTED_VALUE) {
+            open(e.taskId(), e.sessionId(), e.type(), true, "");
+        } else if (e.code() == TaskEvent.Kind.STARTED_VALUE) {
+            open(e.taskId(), e.sessionId(), e.type(), false, e.workerId());
         }
         // COMPLETED, DEAD_LETTERED, kinds of a newer client: the other topics are the truth for these
     }
 
     /** One entry of a SUBMITTED_BATCH record: a SUBMITTED event with the record's session. */
     private void batchEntry(String taskId, String type) {
-        open(taskId, fields.sessionId, type, true, "");
+        open(taskId, fields.sessionId(), type, true, "");
     }
 
     /** A SUBMITTED ({@code journal}) or STARTED event: opens the task, or moves it on, never back. */
@@ -177,15 +177,15 @@ public final class StateTable {
     }
 
     private void finished(TaskFields res) {
-        String id = res.taskId;
+        String id = res.taskId();
         if (id.isEmpty()) {
             malformed++;
             return;
         }
-        byte state = States.of(res.code);
+        byte state = States.of(res.code());
         Task t = tasks.get(id);
         if (t == null) {
-            t = new Task(id, interned.session(res.sessionId), interned.type(res.type), state);
+            t = new Task(id, interned.session(res.sessionId()), interned.type(res.type()), state);
             tasks.put(id, t);
             counts[state]++;
             hold(t);
@@ -196,9 +196,9 @@ public final class StateTable {
                 hold(t);
             }
         }
-        t.worker = interned.worker(res.workerId);
-        t.file = interned.file(res.file);
-        t.row = res.row;
+        t.worker = interned.worker(res.workerId());
+        t.file = interned.file(res.file());
+        t.row = res.row();
     }
 
     /** A task just finished: it joins the latest finished, and the oldest of them leaves the table. */

@@ -41,17 +41,48 @@ public final class TaskFields {
         void entry(String taskId, String type);
     }
 
-    public String taskId;
-    public String sessionId;
-    public String type;
-    public String workerId;
-    public String file;
-    public long row;
+    private String taskId;
+    private String sessionId;
+    private String type;
+    private String workerId;
+    private String file;
+    private long row;
+    private int code;
+
+    /** The task id of the record read last ("" if it had none). */
+    public String taskId() {
+        return taskId;
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String workerId() {
+        return workerId;
+    }
+
+    /** A result's file ("" for an event). */
+    public String file() {
+        return file;
+    }
+
+    /** A result's row (0 for an event). */
+    public long row() {
+        return row;
+    }
+
     /** The result's {@link io.swmrfacade.proto.v1.TaskStatus} number, or the event's {@link TaskEvent.Kind} number. */
-    public int code;
+    public int code() {
+        return code;
+    }
 
     /**
-     * Reads a TaskResult's task id, session, status ({@link #code}), worker, file, row and type.
+     * Reads a TaskResult's task id, session, status ({@link #code()}), worker, file, row and type.
      *
      * @throws InvalidProtocolBufferException if the bytes are not a protobuf record
      */
@@ -87,7 +118,7 @@ public final class TaskFields {
     }
 
     /**
-     * Reads a TaskEvent's kind ({@link #code}), task id, session, type and worker, and hands each
+     * Reads a TaskEvent's kind ({@link #code()}), task id, session, type and worker, and hands each
      * entry of a SUBMITTED_BATCH to {@code entries} once the whole record has been read (so that
      * the session is known, wherever the record puts it).
      *

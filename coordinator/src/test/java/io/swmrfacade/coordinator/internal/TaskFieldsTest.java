@@ -37,13 +37,13 @@ class TaskFieldsTest {
             }
             TaskResult r = b.build();
             fields.readResult(r.toByteArray());
-            assertThat(fields.taskId).isEqualTo(r.getTaskId());
-            assertThat(fields.sessionId).isEqualTo(r.getSessionId());
-            assertThat(fields.code).isEqualTo(r.getStatusValue());
-            assertThat(fields.workerId).isEqualTo(r.getWorkerId());
-            assertThat(fields.file).isEqualTo(r.getFile());
-            assertThat(fields.row).isEqualTo(r.getRow());
-            assertThat(fields.type).isEqualTo(r.getType());
+            assertThat(fields.taskId()).isEqualTo(r.getTaskId());
+            assertThat(fields.sessionId()).isEqualTo(r.getSessionId());
+            assertThat(fields.code()).isEqualTo(r.getStatusValue());
+            assertThat(fields.workerId()).isEqualTo(r.getWorkerId());
+            assertThat(fields.file()).isEqualTo(r.getFile());
+            assertThat(fields.row()).isEqualTo(r.getRow());
+            assertThat(fields.type()).isEqualTo(r.getType());
         }
     }
 
@@ -65,11 +65,11 @@ class TaskFieldsTest {
             List<JournaledTask> seen = new ArrayList<>();
             fields.readEvent(value, (id, type) -> seen.add(JournaledTask.newBuilder().setTaskId(id).setType(type).build()));
             TaskEvent parsed = TaskEvent.parseFrom(value);
-            assertThat(fields.code).isEqualTo(parsed.getKindValue());
-            assertThat(fields.taskId).isEqualTo(parsed.getTaskId());
-            assertThat(fields.sessionId).isEqualTo(parsed.getSessionId()).isEqualTo("s" + i);
-            assertThat(fields.type).isEqualTo(parsed.getType());
-            assertThat(fields.workerId).isEqualTo(parsed.getWorkerId());
+            assertThat(fields.code()).isEqualTo(parsed.getKindValue());
+            assertThat(fields.taskId()).isEqualTo(parsed.getTaskId());
+            assertThat(fields.sessionId()).isEqualTo(parsed.getSessionId()).isEqualTo("s" + i);
+            assertThat(fields.type()).isEqualTo(parsed.getType());
+            assertThat(fields.workerId()).isEqualTo(parsed.getWorkerId());
             List<JournaledTask> expected = parsed.getKind() != TaskEvent.Kind.SUBMITTED_BATCH ? List.of()
                     : parsed.getSubmittedList().stream().map(t -> t.toBuilder().clearSequence().build()).toList();
             assertThat(seen).isEqualTo(expected);
