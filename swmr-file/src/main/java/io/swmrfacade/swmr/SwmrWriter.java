@@ -5,10 +5,9 @@ import hdf.hdf5lib.HDF5Constants;
 import io.swmrfacade.swmr.internal.H5Ops;
 import io.swmrfacade.swmr.internal.RowCodec;
 import io.swmrfacade.swmr.internal.SegmentFile;
+import io.swmrfacade.swmr.internal.StagedBytes;
 import io.swmrfacade.swmr.internal.StoredRows;
 import io.swmrfacade.swmr.internal.UnwrittenRows;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -66,9 +65,7 @@ public final class SwmrWriter implements AutoCloseable {
     /** Read by other threads (a node's heartbeat), so volatile; written by the writing thread only. */
     private volatile long lastRowFlushUs;
     private long heapInFile;
-    private ByteBuffer pendingRows = ByteBuffer.allocate(RowCodec.ROW_SIZE * 64).order(ByteOrder.LITTLE_ENDIAN);
-    private int pendingRowCount;
-    private ByteBuffer pendingHeap = ByteBuffer.allocate(64 * 1024);
+    private final StagedBytes staged = new StagedBytes();
 
     private record OpenStream(StreamSpec spec, int index, long dataset) {
     }
@@ -214,7 +211,7 @@ public final class SwmrWriter implements AutoCloseable {
 
     /** Rows in the current segment, flushed or not. */
     public long rowCount() {
-        return rowsInFile + pendingRowCount;
+        return rowsInFile + staged.rowCount();
     }
 
     /** The spec of a stream of the current segment, or null. */
@@ -272,28 +269,12 @@ public final class SwmrWriter implements AutoCloseable {
 
     /** Stages bytes on the heap; returns their offset. Visible after {@link #flush()}. */
     public long appendHeap(byte[] bytes) {
-        long offset = heapInFile + pendingHeap.position();
-        if (pendingHeap.remaining() < bytes.length) {
-            pendingHeap = grow(pendingHeap, bytes.length);
-        }
-        pendingHeap.put(bytes);
-        return offset;
+        return heapInFile + staged.stageHeap(bytes);
     }
 
     /** Stages a row; returns its index in the current segment. Visible after {@link #flush()}. */
     public long appendRow(TaskRow row) {
-        if (pendingRows.remaining() < RowCodec.ROW_SIZE) {
-            pendingRows = grow(pendingRows, RowCodec.ROW_SIZE);
-        }
-        RowCodec.encode(row, pendingRows);
-        return rowsInFile + pendingRowCount++;
-    }
-
-    private static ByteBuffer grow(ByteBuffer buf, int needed) {
-        ByteBuffer bigger = ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + needed)).order(buf.order());
-        buf.flip();
-        bigger.put(buf);
-        return bigger;
+        return rowsInFile + staged.stageRow(row);
     }
 
     /**
@@ -301,10 +282,8 @@ public final class SwmrWriter implements AutoCloseable {
      * last.
      */
     public void flush() {
-        if (pendingHeap.position() > 0) {
-            byte[] bytes = new byte[pendingHeap.position()];
-            pendingHeap.flip().get(bytes);
-            pendingHeap.clear();
+        byte[] bytes = staged.takeHeap();
+        if (bytes != null) {
             H5Ops.append(heap, HDF5Constants.H5T_NATIVE_UINT8, bytes.length, bytes);
             heapInFile += bytes.length;
         }
@@ -312,19 +291,16 @@ public final class SwmrWriter implements AutoCloseable {
         for (OpenStream s : streams.values()) {
             H5.H5Dflush(s.dataset());
         }
-        boolean newRows = pendingRowCount > 0;
+        int rowCount = staged.rowCount();
+        byte[] rows = staged.takeRows();
+        boolean newRows = rows != null;
         if (newRows) {
-            byte[] rows = new byte[pendingRows.position()];
-            pendingRows.flip().get(rows);
-            pendingRows.clear();
-            H5Ops.append(tasks, rowType, pendingRowCount, rows);
-            rowsInFile += pendingRowCount;
-            pendingRowCount = 0;
+            H5Ops.append(tasks, rowType, rowCount, rows);
+            rowsInFile += rowCount;
         }
         H5.H5Dflush(tasks);
         if (newRows) {
-            java.time.Instant now = clock.instant();
-            lastRowFlushUs = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+            lastRowFlushUs = micros();
         }
     }
 
