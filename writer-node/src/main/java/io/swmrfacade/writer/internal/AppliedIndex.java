@@ -22,7 +22,10 @@ import java.util.List;
  * {@link #CLOCK_AHEAD_MS} after its row was written is not trusted with one (a single id from the
  * far future would otherwise make every new task look old): a 64-bit fingerprint of each such id
  * that left the window is kept (8 bytes a row, so memory grows with such rows only), and the
- * blocks that hold them are read on a fingerprint match.
+ * blocks that hold them are read on a fingerprint match. Ids of the latest rows that left the
+ * window (2,097,152 of them, in 4 MB) are also in Bloom filters ({@link RetiredFilters}), so a
+ * task older than a retired one, common in a deep backlog, is known to be new without reading
+ * the file unless a filter matches by chance (about 1 in 2,000 a filter).
  *
  * <p>Owned by the task loop thread; not thread-safe.
  */
@@ -31,6 +34,9 @@ final class AppliedIndex {
     /** At most this many summaries of older rows; above, neighbours merge (and blocks double). */
     static final int MAX_BLOCKS = 1024;
     private static final long FIRST_BLOCK_ROWS = 4096;
+    /** Rows of ids in each Bloom filter over the rows that left the window, and how many filters are kept. */
+    static final int FILTER_ROWS = 65_536;
+    static final int FILTERS = 32;
     /** How far ahead of the writer's a client's clock may run and its ids still count by their time. */
     static final long CLOCK_AHEAD_MS = 60_000;
 
@@ -74,6 +80,7 @@ final class AppliedIndex {
     private final RecentRows.Retire retireRow = this::retire;
     private final List<Block> blocks = new ArrayList<>();
     private final LongSet otherFingerprints = new LongSet();
+    private final RetiredFilters retired;
     private long blockRows = FIRST_BLOCK_ROWS;
     /** The latest time carried by a UUIDv7 task id that left the window. */
     private long newestOlderMs = Long.MIN_VALUE;
@@ -81,16 +88,25 @@ final class AppliedIndex {
     private long blockReads;
 
     AppliedIndex(SwmrWriter file, int window) {
+        this(file, window, new RetiredFilters(FILTER_ROWS, FILTERS));
+    }
+
+    AppliedIndex(SwmrWriter file, int window, RetiredFilters retired) {
         if (window < 1 || window > RecentRows.MAX_CAPACITY) {
             throw new IllegalArgumentException("window must be 1 to " + RecentRows.MAX_CAPACITY + " rows, not " + window);
         }
         this.file = file;
         this.recent = new RecentRows(window);
+        this.retired = retired;
     }
 
     /** Indexes every row the file holds; reads them in file order, keeping only the window and the summaries. */
     static AppliedIndex load(SwmrWriter writer, int window) {
-        AppliedIndex index = new AppliedIndex(writer, window);
+        return load(writer, window, new RetiredFilters(FILTER_ROWS, FILTERS));
+    }
+
+    static AppliedIndex load(SwmrWriter writer, int window, RetiredFilters retired) {
+        AppliedIndex index = new AppliedIndex(writer, window, retired);
         writer.scanRows((location, row) -> index.put(location, row.taskId(), row.finishedUs() / 1000));
         return index;
     }
@@ -151,6 +167,7 @@ final class AppliedIndex {
             last.minMs = Math.min(last.minMs, ms);
             last.maxMs = Math.max(last.maxMs, ms);
             newestOlderMs = Math.max(newestOlderMs, ms);
+            retired.add(TaskIdTime.fingerprint(taskId), ms);
         } else {
             last.others = true;
             otherFingerprints.add(TaskIdTime.fingerprint(taskId));
@@ -179,9 +196,14 @@ final class AppliedIndex {
     private SwmrWriter.RowLocation findOlder(String taskId) {
         long ms = TaskIdTime.millis(taskId);
         boolean byTime = ms >= 0 && ms <= newestOlderMs;
-        boolean untimed = otherFingerprints.size() > 0 && otherFingerprints.contains(TaskIdTime.fingerprint(taskId));
+        if (!byTime && otherFingerprints.size() == 0) {
+            return null; // most new tasks end here, without reading the file
+        }
+        long fingerprint = TaskIdTime.fingerprint(taskId);
+        byTime = byTime && retired.mayHold(fingerprint, ms); // a backlog's new tasks end here
+        boolean untimed = otherFingerprints.size() > 0 && otherFingerprints.contains(fingerprint);
         if (!byTime && !untimed) {
-            return null; // every new task ends here, without reading the file
+            return null;
         }
         for (int i = blocks.size() - 1; i >= 0; i--) {
             Block b = blocks.get(i);

@@ -73,7 +73,7 @@ class AppliedIndexTest {
             assertThat(index.windowSize()).isEqualTo(WINDOW);
             assertThat(index.blockCount()).isLessThanOrEqualTo(AppliedIndex.MAX_BLOCKS);
             assertThat(index.otherIdCount()).as("fingerprints of the UUIDv4 ids older than the window").isLessThan(rows / 50 + 1);
-            checkFinds(index, ids);
+            checkFinds(index, ids, true);
         }
         // A restart rebuilds the same bounded index from the file.
         try (SwmrWriter w = SwmrWriter.open(file, "w", Clock.systemUTC())) {
@@ -81,11 +81,12 @@ class AppliedIndexTest {
             assertThat(index.size()).isEqualTo(rows);
             assertThat(index.windowSize()).isEqualTo(WINDOW);
             assertThat(index.blockCount()).isLessThanOrEqualTo(AppliedIndex.MAX_BLOCKS);
-            checkFinds(index, ids);
+            checkFinds(index, ids, true);
         }
     }
 
-    private void checkFinds(AppliedIndex index, List<String> ids) {
+    /** Finds stored ids old and new; {@code rolledOver}: the file rolled over to segment 1 at the middle row. */
+    private void checkFinds(AppliedIndex index, List<String> ids, boolean rolledOver) {
         List<Integer> sample = new ArrayList<>();
         for (int i = 0; i < ids.size(); i += 97) {
             sample.add(i); // old and new, both segments, UUIDv7 and not
@@ -97,7 +98,7 @@ class AppliedIndexTest {
             assertThat(a).as("row %d, %s", i, ids.get(i)).isNotNull();
             assertThat(a.row().taskId()).isEqualTo(ids.get(i));
             assertThat(a.row().sequence()).as("the row read back is the one stored").isEqualTo(i);
-            assertThat(a.location().segment()).isEqualTo(i <= ids.size() / 2 ? 0 : 1);
+            assertThat(a.location().segment()).isEqualTo(rolledOver && i > ids.size() / 2 ? 1 : 0);
         }
         // Absent ids: newer than everything (known from memory), in the middle of the stored times, and not UUIDv7.
         long reads = index.blockReads();
@@ -108,6 +109,82 @@ class AppliedIndexTest {
         assertThat(index.get(v7(T0 - 5))).isNull();
         assertThat(index.get(UUID.randomUUID().toString())).isNull();
         assertThat(index.get("t-1")).isNull();
+    }
+
+    @Test
+    void a_backlog_older_than_the_rows_just_retired_is_known_new_without_reading_the_file() {
+        // A deep backlog: ten tasks a millisecond, taken from three partitions unevenly, so the
+        // tasks taken now are often older than rows that already left the window.
+        try (SwmrWriter w = SwmrWriter.open(dir.resolve("backlog.h5"), "w", Clock.systemUTC())) {
+            AppliedIndex index = AppliedIndex.load(w, WINDOW);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 30_000; i++) {
+                int partition = i % 3;
+                long ms = T0 + (i / 3) / 10 + (partition == 0 ? 600 : 0); // partition 0 runs 600 ms ahead
+                String id = v7(ms);
+                ids.add(id);
+                append(w, index, id, i);
+                if (i % 1000 == 0) {
+                    w.flush();
+                }
+            }
+            long reads = index.blockReads();
+            int asked = 0;
+            for (int i = 0; i < 5_000; i++) {
+                assertThat(index.get(v7(T0 + random.nextInt(1000)))).isNull(); // older than the newest retired row
+                asked++;
+            }
+            assertThat(index.blockReads() - reads).as("block reads for %d new tasks older than retired rows", asked)
+                    .isLessThanOrEqualTo(20); // false matches only: about 1 in 2,000
+            checkFinds(index, ids, false);
+        }
+    }
+
+    @Test
+    void ids_older_than_every_filter_are_still_found_in_the_file() {
+        Path file = dir.resolve("beyond.h5");
+        List<String> ids = new ArrayList<>();
+        try (SwmrWriter w = SwmrWriter.open(file, "w", Clock.systemUTC())) {
+            AppliedIndex index = AppliedIndex.load(w, WINDOW, new RetiredFilters(1_000, 3));
+            for (int i = 0; i < 20_000; i++) {
+                String id = v7(T0 + i);
+                ids.add(id);
+                append(w, index, id, i);
+                if (i % 1000 == 0) {
+                    w.flush();
+                }
+            }
+            checkFinds(index, ids, false); // most rows left the filters; they are found by time in the file
+            long reads = index.blockReads();
+            assertThat(index.get(v7(T0 + 100))).as("absent, older than every filter").isNull();
+            assertThat(index.blockReads()).as("so it is looked for in the file").isGreaterThan(reads);
+            reads = index.blockReads();
+            assertThat(index.get(v7(T0 + 19_000))).as("absent, within the filters' rows").isNull();
+            assertThat(index.blockReads()).isLessThanOrEqualTo(reads + 1);
+        }
+        try (SwmrWriter w = SwmrWriter.open(file, "w", Clock.systemUTC())) {
+            checkFinds(AppliedIndex.load(w, WINDOW, new RetiredFilters(1_000, 3)), ids, false); // rebuilt at a restart
+        }
+    }
+
+    @Test
+    void a_retired_filter_never_misses_an_id_it_holds_and_rarely_matches_another() {
+        RetiredFilters filters = new RetiredFilters(65_536, 2);
+        Random r = new Random(3);
+        long[] held = new long[65_536];
+        for (int i = 0; i < held.length; i++) {
+            held[i] = r.nextLong();
+            filters.add(held[i], T0 + i);
+        }
+        for (int i = 0; i < held.length; i++) {
+            assertThat(filters.mayHold(held[i], T0 + i)).isTrue();
+        }
+        int wrong = 0;
+        for (int i = 0; i < 200_000; i++) {
+            wrong += filters.mayHold(r.nextLong(), T0 + r.nextInt(held.length)) ? 1 : 0;
+        }
+        assertThat(wrong).as("false matches in 200,000 (about 1 in 2,000 expected)").isLessThan(400);
+        assertThat(filters.mayHold(r.nextLong(), T0 + held.length)).as("later than every id held").isFalse();
     }
 
     @Test
