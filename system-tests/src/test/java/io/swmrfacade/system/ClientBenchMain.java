@@ -51,7 +51,18 @@ public final class ClientBenchMain {
     private ClientBenchMain() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable t) {
+            // The node and the in-JVM broker keep running after a failure: exit, or the JVM stays.
+            t.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void run(String[] args) throws Exception {
         int rtSeconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         int echoTasks = args.length > 2 ? Integer.parseInt(args[2]) : 200_000;
@@ -73,7 +84,6 @@ public final class ClientBenchMain {
             }
             writer.close();
         }
-        System.exit(0);
     }
 
     /** The counted rounds' sorted latencies the warm-up check compares with. */
@@ -298,6 +308,7 @@ public final class ClientBenchMain {
                 facade.submit(Task.of("echo", payload));
             }
             facade.collect(Duration.ofSeconds(60));
+            ThreadCpu cpu = ThreadCpu.start();
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 facade.submit(Task.of("echo", payload));
@@ -327,6 +338,7 @@ public final class ClientBenchMain {
             double rate = n / seconds;
             System.out.printf("RESULT echo: %d tasks in %.2f s = %.0f tasks/s, complete=%s (all submitted after %.2f s,"
                     + " all on the broker after %.2f s = %.0f tasks/s into Kafka)%n", n, seconds, rate, all.complete(), submitted, acked, n / acked);
+            System.out.println("RESULT echo CPU: " + cpu.perTask(n, 18));
             return rate;
         }
     }

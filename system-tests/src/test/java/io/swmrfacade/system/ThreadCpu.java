@@ -1,0 +1,104 @@
+package io.swmrfacade.system;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Where a benchmark's CPU went: each live thread's CPU time at {@link #start}, again at
+ * {@link #perTask}, summed by thread name with its digits folded ({@code producer-7} and
+ * {@code producer-9} are one group). With the broker in this JVM (the test kit) that covers the
+ * whole installation; a thread that ended in between is missed, one started in between counts
+ * from zero. The JVM's own threads (garbage collection, the JIT compilers) are not Java threads:
+ * on Linux they are read from {@code /proc/self/task}, in clock ticks. The process's total is
+ * printed beside, so what the groups miss shows.
+ */
+final class ThreadCpu {
+
+    private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    private final Map<Long, Long> before = new HashMap<>();
+    private Map<String, Long> jvmBefore = Map.of();
+    private long processBefore;
+    private long wallBefore;
+
+    static ThreadCpu start() {
+        ThreadCpu c = new ThreadCpu();
+        c.mx.setThreadCpuTimeEnabled(true);
+        for (long id : c.mx.getAllThreadIds()) {
+            c.before.put(id, Math.max(0, c.mx.getThreadCpuTime(id)));
+        }
+        c.jvmBefore = jvmThreads();
+        c.processBefore = processCpu();
+        c.wallBefore = System.nanoTime();
+        return c;
+    }
+
+    /** One line: the process's CPU and each of the {@code top} busiest thread groups', in µs per task. */
+    String perTask(long tasks, int top) {
+        double wall = System.nanoTime() - wallBefore;
+        double process = processCpu() - processBefore;
+        Map<String, Long> byGroup = new HashMap<>();
+        for (long id : mx.getAllThreadIds()) {
+            ThreadInfo info = mx.getThreadInfo(id);
+            long now = mx.getThreadCpuTime(id);
+            if (info == null || now < 0) {
+                continue;
+            }
+            String group = info.getThreadName().replaceAll("[0-9]+", "N");
+            byGroup.merge(group, now - before.getOrDefault(id, 0L), Long::sum);
+        }
+        jvmThreads().forEach((group, ns) -> byGroup.merge(group, ns - jvmBefore.getOrDefault(group, 0L), Long::sum));
+        Map<String, Long> busiest = byGroup.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
+        StringBuilder line = new StringBuilder(String.format(
+                "process %.2f µs per task (%.0f%% of %d cores over %.2f s); threads:", process / 1e3 / tasks,
+                100 * process / wall / Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().availableProcessors(), wall / 1e9));
+        busiest.forEach((name, ns) -> line.append(String.format(" %s %.2f,", name, ns / 1e3 / tasks)));
+        line.setLength(line.length() - 1);
+        return line.toString();
+    }
+
+    /** CPU of the JVM's garbage-collection and compiler threads by group, in ns; empty where /proc is not there. */
+    private static Map<String, Long> jvmThreads() {
+        Map<String, Long> out = new HashMap<>();
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return out;
+        }
+        try (var dirs = Files.list(tasks)) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                try {
+                    String comm = Files.readString(dir.resolve("comm")).strip();
+                    String group = comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? "jvm: garbage collection"
+                            : comm.startsWith("C1 Compi") || comm.startsWith("C2 Compi") ? "jvm: JIT compilers"
+                            : comm.startsWith("VM ") ? "jvm: VM thread" : null;
+                    if (group == null) {
+                        continue;
+                    }
+                    String stat = Files.readString(dir.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                    out.merge(group, ticks * 10_000_000L, Long::sum); // USER_HZ is 100 on Linux
+                } catch (IOException | RuntimeException ended) {
+                    // the thread ended while being read
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    private static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+}
