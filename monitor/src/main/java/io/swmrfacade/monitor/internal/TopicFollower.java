@@ -63,6 +63,10 @@ public final class TopicFollower implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        // Like the coordinator: fetch in batches at most 100 ms late, not one request per journal
+        // record, so that monitors on other hosts do not slow the tasks they watch.
+        p.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1 << 20);
+        p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "sf-monitor-" + ProcessHandle.current().pid());
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "sf-monitor-follow");
