@@ -309,6 +309,7 @@ public final class ClientBenchMain {
             }
             facade.collect(Duration.ofSeconds(60));
             ThreadCpu cpu = ThreadCpu.start();
+            BrokerRequests requests = BrokerRequests.start();
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 facade.submit(Task.of("echo", payload));
@@ -339,6 +340,10 @@ public final class ClientBenchMain {
             System.out.printf("RESULT echo: %d tasks in %.2f s = %.0f tasks/s, complete=%s (all submitted after %.2f s,"
                     + " all on the broker after %.2f s = %.0f tasks/s into Kafka)%n", n, seconds, rate, all.complete(), submitted, acked, n / acked);
             System.out.println("RESULT echo CPU: " + cpu.perTask(n, 18));
+            String served = requests.perThousand(n);
+            if (!served.isEmpty()) {
+                System.out.println("RESULT echo broker requests per 1,000 tasks: " + served);
+            }
             return rate;
         }
     }
