@@ -24,6 +24,7 @@ final class ThreadCpu {
 
     private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     private final Map<Long, Long> before = new HashMap<>();
+    private final Map<Long, Long> allocatedBefore = new HashMap<>();
     private Map<String, Long> jvmBefore = Map.of();
     private long processBefore;
     private long wallBefore;
@@ -33,6 +34,7 @@ final class ThreadCpu {
         c.mx.setThreadCpuTimeEnabled(true);
         for (long id : c.mx.getAllThreadIds()) {
             c.before.put(id, Math.max(0, c.mx.getThreadCpuTime(id)));
+            c.allocatedBefore.put(id, Math.max(0, c.allocated(id)));
         }
         c.jvmBefore = jvmThreads();
         c.processBefore = processCpu();
@@ -96,6 +98,28 @@ final class ThreadCpu {
             return out;
         }
         return out;
+    }
+
+    /** Bytes allocated per task by the {@code top} thread groups that allocated most since {@link #start}, and in all. */
+    String allocatedPerTask(long tasks, int top) {
+        Map<String, Long> byGroup = new HashMap<>();
+        for (long id : mx.getAllThreadIds()) {
+            ThreadInfo info = mx.getThreadInfo(id);
+            long now = allocated(id);
+            if (info != null && now >= 0) {
+                byGroup.merge(info.getThreadName().replaceAll("[0-9]+", "N"), now - allocatedBefore.getOrDefault(id, 0L), Long::sum);
+            }
+        }
+        long all = byGroup.values().stream().mapToLong(Long::longValue).sum();
+        StringBuilder line = new StringBuilder(String.format("%.0f bytes per task in all; threads:", (double) all / tasks));
+        byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+                .forEach(e -> line.append(String.format(" %s %.0f,", e.getKey(), (double) e.getValue() / tasks)));
+        line.setLength(line.length() - 1);
+        return line.toString();
+    }
+
+    private long allocated(long threadId) {
+        return ((com.sun.management.ThreadMXBean) mx).getThreadAllocatedBytes(threadId);
     }
 
     private static long processCpu() {
