@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongUnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -46,25 +47,13 @@ final class ThreadCpu {
     String perTask(long tasks, int top) {
         double wall = System.nanoTime() - wallBefore;
         double process = processCpu() - processBefore;
-        Map<String, Long> byGroup = new HashMap<>();
-        for (long id : mx.getAllThreadIds()) {
-            ThreadInfo info = mx.getThreadInfo(id);
-            long now = mx.getThreadCpuTime(id);
-            if (info == null || now < 0) {
-                continue;
-            }
-            String group = info.getThreadName().replaceAll("[0-9]+", "N");
-            byGroup.merge(group, now - before.getOrDefault(id, 0L), Long::sum);
-        }
+        Map<String, Long> byGroup = sinceStart(mx::getThreadCpuTime, before);
         jvmThreads().forEach((group, ns) -> byGroup.merge(group, ns - jvmBefore.getOrDefault(group, 0L), Long::sum));
-        Map<String, Long> busiest = byGroup.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
         StringBuilder line = new StringBuilder(String.format(
                 "process %.2f µs per task (%.0f%% of %d cores over %.2f s); threads:", process / 1e3 / tasks,
                 100 * process / wall / Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().availableProcessors(), wall / 1e9));
-        busiest.forEach((name, ns) -> line.append(String.format(" %s %.2f,", name, ns / 1e3 / tasks)));
+        largest(byGroup, top).forEach((name, ns) -> line.append(String.format(" %s %.2f,", name, ns / 1e3 / tasks)));
         line.setLength(line.length() - 1);
         return line.toString();
     }
@@ -102,20 +91,30 @@ final class ThreadCpu {
 
     /** Bytes allocated per task by the {@code top} thread groups that allocated most since {@link #start}, and in all. */
     String allocatedPerTask(long tasks, int top) {
+        Map<String, Long> byGroup = sinceStart(this::allocated, allocatedBefore);
+        long all = byGroup.values().stream().mapToLong(Long::longValue).sum();
+        StringBuilder line = new StringBuilder(String.format("%.0f bytes per task in all; threads:", (double) all / tasks));
+        largest(byGroup, top).forEach((name, bytes) -> line.append(String.format(" %s %.0f,", name, (double) bytes / tasks)));
+        line.setLength(line.length() - 1);
+        return line.toString();
+    }
+
+    /** Each live Java thread's {@code counter} less its value at {@link #start}, summed by thread name with digits folded. */
+    private Map<String, Long> sinceStart(LongUnaryOperator counter, Map<Long, Long> atStart) {
         Map<String, Long> byGroup = new HashMap<>();
         for (long id : mx.getAllThreadIds()) {
             ThreadInfo info = mx.getThreadInfo(id);
-            long now = allocated(id);
+            long now = counter.applyAsLong(id);
             if (info != null && now >= 0) {
-                byGroup.merge(info.getThreadName().replaceAll("[0-9]+", "N"), now - allocatedBefore.getOrDefault(id, 0L), Long::sum);
+                byGroup.merge(info.getThreadName().replaceAll("[0-9]+", "N"), now - atStart.getOrDefault(id, 0L), Long::sum);
             }
         }
-        long all = byGroup.values().stream().mapToLong(Long::longValue).sum();
-        StringBuilder line = new StringBuilder(String.format("%.0f bytes per task in all; threads:", (double) all / tasks));
-        byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
-                .forEach(e -> line.append(String.format(" %s %.0f,", e.getKey(), (double) e.getValue() / tasks)));
-        line.setLength(line.length() - 1);
-        return line.toString();
+        return byGroup;
+    }
+
+    private static Map<String, Long> largest(Map<String, Long> byGroup, int top) {
+        return byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
     }
 
     private long allocated(long threadId) {
