@@ -72,6 +72,9 @@ class TaskFacade:
         self._sequence = 0
         self._seq_lock = threading.Lock()
         self._closed = False
+        # Set by cancel_session(): tasks submitted after it say so, and nodes answer them CANCELLED
+        # even if they arrive before the cancel does (docs/PROTOCOL.md §5a).
+        self._session_cancelled = False
         self._not_sent: List[str] = []
         self._log = ResultLog()
         self._ledger = SessionLedger(caught_up=not resume, on_first_result=self._log.append)
@@ -191,7 +194,12 @@ class TaskFacade:
 
     def cancel_session(self) -> Future:
         """``cancel`` for every task of this session: those not finished yet, and any submitted
-        after it, end CANCELLED. Returns at once, as ``cancel`` does."""
+        after it, end CANCELLED. Returns at once, as ``cancel`` does. Tasks this facade submits
+        afterwards carry the cancel themselves (``session_cancelled``), so none runs even if it
+        reaches a node before the cancel does."""
+        if self._closed:
+            raise FacadeError(f"the facade of session {self._session} is closed")
+        self._session_cancelled = True
         return self._cancel("")
 
     def _cancel(self, task_id: str) -> Future:
@@ -240,7 +248,8 @@ class TaskFacade:
                                  payload=bytes(payload), submitted_at_us=time.time_ns() // 1000,
                                  deadline_us=_deadline_us(options.get("deadline")), max_attempts=max_attempts,
                                  priority=priority, routing_key=routing_key, retries=retries,
-                                 retry_backoff_ms=int(round(backoff * 1000)))
+                                 retry_backoff_ms=int(round(backoff * 1000)),
+                                 session_cancelled=self._session_cancelled)
         return request, (routing_key.encode("utf-8") if routing_key else None)
 
     def collect(self, timeout: float) -> CollectResult:

@@ -60,7 +60,10 @@ public interface TaskFacade extends AutoCloseable {
 
     /**
      * {@link #cancel} for every task of this facade's session: those not finished yet, and any
-     * submitted after it, end CANCELLED. Returns at once, as {@link #cancel} does.
+     * submitted after it, end CANCELLED. Returns at once, as {@link #cancel} does. Tasks this
+     * facade submits afterwards carry the cancel themselves, so none runs even if it reaches a
+     * node before the cancel; tasks another process submits to the session end CANCELLED once the
+     * nodes have read the cancel (docs/PROTOCOL.md §5a).
      *
      * @throws FacadeException if the facade is closed
      */

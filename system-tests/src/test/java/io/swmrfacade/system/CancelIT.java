@@ -3,12 +3,15 @@ package io.swmrfacade.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.ByteString;
 import io.swmrfacade.client.CollectResult;
 import io.swmrfacade.client.Task;
 import io.swmrfacade.client.TaskFacade;
 import io.swmrfacade.client.TaskHandle;
+import io.swmrfacade.client.TaskId;
 import io.swmrfacade.client.TaskResult;
 import io.swmrfacade.client.TaskStatus;
+import io.swmrfacade.proto.v1.TaskRequest;
 import io.swmrfacade.swmr.TaskRow;
 import io.swmrfacade.writer.TaskHandler;
 import io.swmrfacade.writer.TaskInput;
@@ -28,6 +31,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -186,7 +193,8 @@ class CancelIT {
                 TaskHandle bystander = other.submit(Task.of("hold", "0.1"));
                 await().atMost(Duration.ofSeconds(60)).until(() -> STARTED.contains(mine.get(0).id().value()));
                 facade.cancelSession().get(30, TimeUnit.SECONDS);
-                mine.add(facade.submit(Task.of("echo", "after the cancel")));
+                TaskHandle after = facade.submit(Task.of("echo", "after the cancel"));
+                mine.add(after);
                 for (TaskHandle h : mine) {
                     TaskResult r = result(h);
                     assertThat(r.status()).as(r.toString()).isEqualTo(TaskStatus.CANCELLED);
@@ -195,10 +203,58 @@ class CancelIT {
                 }
                 assertThat(result(bystander).status()).isEqualTo(TaskStatus.OK);
                 expected.put(bystander.id().value(), TaskStatus.OK);
+                // The task submitted after the cancel says so itself, so no node runs it even if
+                // the cancel's own record reaches the node after the task.
+                Map<String, Boolean> flagged = new HashMap<>();
+                for (byte[] v : WriterEvidence.committed(sf, sf.prefix + "tasks")) {
+                    TaskRequest t = TaskRequest.parseFrom(v);
+                    flagged.put(t.getTaskId(), t.getSessionCancelled());
+                }
+                assertThat(flagged).containsEntry(after.id().value(), true).containsEntry(mine.get(0).id().value(), false)
+                        .containsEntry(bystander.id().value(), false);
             } finally {
                 node.close(Duration.ofSeconds(30));
             }
             checkOnce(sf, file, expected);
+        }
+    }
+
+    /**
+     * A task whose client had cancelled its session before submitting it never runs, though no
+     * cancel of that session is on the cancels topic at all (as when the task overtakes it).
+     */
+    @Test
+    void a_task_submitted_after_its_session_was_cancelled_never_runs_even_before_the_cancel_arrives() throws Exception {
+        Path file = dir.resolve("flagged.h5");
+        String session = TaskId.next().value();
+        String flagged = TaskId.next().value();
+        String plain = TaskId.next().value();
+        try (Installation sf = new Installation("cancelflag", 2)) {
+            WriterNode node = writer(sf, file, "flag-writer");
+            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, sf.bootstrap),
+                    new ByteArraySerializer(), new ByteArraySerializer())) {
+                for (String id : List.of(flagged, plain)) {
+                    TaskRequest t = TaskRequest.newBuilder().setTaskId(id).setSessionId(session)
+                            .setSequence(id.equals(flagged) ? 1 : 2).setType("hold")
+                            .setPayload(ByteString.copyFromUtf8("0.1")).setSessionCancelled(id.equals(flagged)).build();
+                    p.send(new ProducerRecord<>(sf.prefix + "tasks", t.toByteArray())).get(30, TimeUnit.SECONDS);
+                }
+                Map<String, List<io.swmrfacade.proto.v1.TaskResult>> committed = new HashMap<>();
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                    committed.clear();
+                    committed.putAll(WriterEvidence.committedResults(sf));
+                    return committed.containsKey(flagged) && committed.containsKey(plain);
+                });
+                assertThat(committed.get(flagged)).singleElement().satisfies(r -> {
+                    assertThat(r.getStatus()).isEqualTo(io.swmrfacade.proto.v1.TaskStatus.CANCELLED);
+                    assertThat(r.getError()).isEqualTo("cancelled with its session (its client cancelled the session first)"
+                            + " before it started");
+                });
+                assertThat(STARTED).doesNotContain(flagged).contains(plain);
+            } finally {
+                node.close(Duration.ofSeconds(30));
+            }
+            checkOnce(sf, file, Map.of(flagged, TaskStatus.CANCELLED, plain, TaskStatus.OK));
         }
     }
 

@@ -59,6 +59,8 @@ public final class FacadeImpl implements TaskFacade {
     private final Thread readerThread;
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set by cancelSession(): every task submitted after it says so, and nodes answer it CANCELLED. */
+    private volatile boolean sessionCancelled;
     private final ConcurrentLinkedQueue<TaskId> notSent = new ConcurrentLinkedQueue<>();
     private volatile List<TaskId> unjournaled = List.of();
     private final FacadeMetrics metrics;
@@ -161,7 +163,8 @@ public final class FacadeImpl implements TaskFacade {
                 .setSequence(seq).setType(task.type()).setPayload(UnsafeByteOperations.unsafeWrap(task.payload()))
                 .setSubmittedAtUs(settings.clock().millis() * 1000).setMaxAttempts(task.maxAttempts())
                 .setPriority(task.priority()).setRoutingKey(task.routingKey())
-                .setRetries(task.retries()).setRetryBackoffMs(task.retryBackoff().toMillis());
+                .setRetries(task.retries()).setRetryBackoffMs(task.retryBackoff().toMillis())
+                .setSessionCancelled(sessionCancelled);
         if (task.deadline() != null) {
             req.setDeadlineUs(task.deadline().toEpochMilli() * 1000);
         }
@@ -192,6 +195,9 @@ public final class FacadeImpl implements TaskFacade {
         if (closed.get()) {
             throw new FacadeException("the facade of session " + settings.session() + " is closed: cannot cancel it");
         }
+        // The cancel goes on its own topic, which nodes follow beside the tasks: a task submitted
+        // from here on could reach a node before it. The task itself says so instead.
+        sessionCancelled = true;
         return cancels.send("", settings.session().value());
     }
 

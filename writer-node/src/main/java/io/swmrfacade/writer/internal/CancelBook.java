@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class CancelBook {
 
+    static final String SUBMITTED_AFTER_CANCEL = "cancelled with its session (its client cancelled the session first)";
+
     private final Map<String, String> tasks = new ConcurrentHashMap<>();
     private final Map<String, String> sessions = new ConcurrentHashMap<>();
     private final Map<String, RunSignal> running = new ConcurrentHashMap<>();
@@ -43,10 +45,19 @@ final class CancelBook {
         generation.incrementAndGet();
     }
 
-    /** Why {@code task} is cancelled, or null if it is not. */
+    /**
+     * Why {@code task} is cancelled, or null if it is not. A task whose client had cancelled its
+     * session before submitting it is cancelled even if that cancel has not arrived here yet.
+     */
     String reason(TaskRequest task) {
         String why = tasks.get(task.getTaskId());
-        return why != null ? why : sessions.get(task.getSessionId());
+        if (why == null) {
+            why = sessions.get(task.getSessionId());
+        }
+        if (why == null && task.getSessionCancelled()) {
+            why = SUBMITTED_AFTER_CANCEL;
+        }
+        return why;
     }
 
     /** Changes whenever a cancel is added: the loop looks for cancelled waiting tasks then. */
