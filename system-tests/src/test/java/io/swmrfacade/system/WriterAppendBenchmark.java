@@ -25,9 +25,11 @@ import java.util.Map;
  * right after Kafka alone carries the same payloads (a producer to a consumer, on a topic of as
  * many partitions as the node's tasks topic), and is compared with that run: the ratio "through
  * the node / Kafka alone" is the figure that counts. Prints figures and ratios, each ratio on a
- * RESULT line with the machine's load average.
+ * RESULT line: the median of the counted rounds, each round's ratio beside it. The rounds come
+ * after about 30 s of the same traffic, uncounted: with one warm-up append, as before, the first
+ * round ran at a third of the later ones' speed.
  *
- * <p>{@code bench/run append [tasks] [echos]}.
+ * <p>{@code bench/run append [tasks] [echos] [rounds] [warmSeconds]}.
  */
 public final class WriterAppendBenchmark {
 
@@ -42,31 +44,63 @@ public final class WriterAppendBenchmark {
     public static void main(String[] args) throws Exception {
         int tasks = args.length > 0 ? Integer.parseInt(args[0]) : 400;
         int echos = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int warmSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 30;
         Path dir = Files.createTempDirectory("sf-bench");
         double mb = tasks * (double) SAMPLES * 4 / 1e6;
 
         double bare = bareJava(dir.resolve("bare.h5"), tasks);
         double py = h5py(dir.resolve("py.h5"), tasks);
-        double[] node = throughNode(dir, tasks, echos);
-        System.out.printf("appends: %d tasks x %d float32 samples = %.1f MB%n", tasks, SAMPLES, mb);
+        Node node = throughNode(dir, tasks, echos, rounds, warmSeconds);
+        System.out.printf("appends: %d tasks x %d float32 samples = %.1f MB; %d counted rounds after %d s of warm-up%n",
+                tasks, SAMPLES, mb, rounds, warmSeconds);
         System.out.printf("bare Java set_extent+write+flush:         %8.1f MB/s%n", mb / bare);
         System.out.printf("h5py same appends:                        %8.1f MB/s%n", py > 0 ? mb / py : Double.NaN);
-        System.out.printf("node, one routing key (in order):         %8.1f MB/s  (%.0f tasks/s)%n", mb / node[0], tasks / node[0]);
-        System.out.printf("node, no routing key (any order):         %8.1f MB/s  (%.0f tasks/s)%n", mb / node[1], tasks / node[1]);
-        System.out.printf("Kafka alone, same payloads produced+consumed: %8.1f MB/s (before in order), %.1f MB/s (before any order)%n",
-                mb / node[3], mb / node[4]);
+        for (int r = 0; r < rounds; r++) {
+            System.out.printf("round %d: Kafka alone %.1f MB/s, node in order %.1f MB/s (%.3f); Kafka alone %.1f MB/s, node in any"
+                            + " order %.1f MB/s (%.3f); Kafka alone sending as the facade %.1f MB/s%n", r + 1,
+                    mb / node.kafkaOrdered[r], mb / node.ordered[r], node.kafkaOrdered[r] / node.ordered[r],
+                    mb / node.kafkaUnordered[r], mb / node.unordered[r], node.kafkaUnordered[r] / node.unordered[r],
+                    mb / node.kafkaAsFacade[r]);
+        }
+        double ordered = median(node.ordered);
+        double unordered = median(node.unordered);
+        System.out.printf("node, one routing key (in order), median: %8.1f MB/s  (%.0f tasks/s)%n", mb / ordered, tasks / ordered);
+        System.out.printf("node, no routing key (any order), median: %8.1f MB/s  (%.0f tasks/s)%n", mb / unordered, tasks / unordered);
         System.out.printf("ratio to bare Java: ordered %.3f, unordered %.3f;  to h5py: ordered %.3f, unordered %.3f;  bare Java / h5py %.2f%n",
-                bare / node[0], bare / node[1], py / node[0], py / node[1], py / bare);
-        System.out.printf("ratio to Kafka alone: ordered %.3f, unordered %.3f;  Kafka alone / bare Java %.3f%n",
-                node[3] / node[0], node[4] / node[1], bare / node[3]);
-        System.out.printf("RESULT append in order through the node / Kafka alone: %.1f / %.1f MB/s = %.3f (target 0.8)%n",
-                mb / node[0], mb / node[3], node[3] / node[0]);
-        System.out.printf("RESULT append in any order through the node / Kafka alone: %.1f / %.1f MB/s = %.3f (target 0.8)%n",
-                mb / node[1], mb / node[4], node[4] / node[1]);
+                bare / ordered, bare / unordered, py / ordered, py / unordered, py / bare);
+        System.out.printf("RESULT append in order through the node / Kafka alone just before: median %.3f of %d rounds (%s) (target 0.8)%n",
+                median(ratios(node.kafkaOrdered, node.ordered)), rounds, list(ratios(node.kafkaOrdered, node.ordered)));
+        System.out.printf("RESULT append in any order through the node / Kafka alone just before: median %.3f of %d rounds (%s) (target 0.8)%n",
+                median(ratios(node.kafkaUnordered, node.unordered)), rounds, list(ratios(node.kafkaUnordered, node.unordered)));
         System.out.printf("RESULT append in order through the node / Kafka alone sending as the facade must (1 request in flight):"
-                + " %.1f / %.1f MB/s = %.3f%n", mb / node[0], mb / node[5], node[5] / node[0]);
-        System.out.printf("no-op echo tasks end to end: %d in %.2f s = %.0f tasks/s%n", echos, node[2], echos / node[2]);
+                + " median %.3f (%s)%n", median(ratios(node.kafkaAsFacade, node.ordered)), list(ratios(node.kafkaAsFacade, node.ordered)));
+        System.out.printf("no-op echo tasks end to end: %d in %.2f s = %.0f tasks/s%n", echos, node.echo, echos / node.echo);
         System.exit(0);
+    }
+
+    /** Seconds of each counted round: the node's two runs and the Kafka alone runs right before them. */
+    private record Node(double[] ordered, double[] unordered, double[] kafkaOrdered, double[] kafkaUnordered,
+                        double[] kafkaAsFacade, double echo) {
+    }
+
+    private static double[] ratios(double[] kafkaSeconds, double[] nodeSeconds) {
+        double[] r = new double[nodeSeconds.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = kafkaSeconds[i] / nodeSeconds[i];
+        }
+        return r;
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static String list(double[] values) {
+        return java.util.Arrays.stream(values).mapToObj(v -> String.format("%.3f", v))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** Seconds for {@code tasks} appends of 64k float32 with the HDF5 Java API alone, SWMR on, same chunking as the node. */
@@ -117,26 +151,36 @@ public final class WriterAppendBenchmark {
     }
 
     /**
-     * Seconds for the append tasks in order and in any order, for the echo tasks, each from first
-     * submit to last result collected, and for Kafka alone before each of the two append runs.
+     * The node's appends in order and in any order, each right after Kafka alone carries the same
+     * payloads, for {@code rounds} rounds after {@code warmSeconds} of the same traffic uncounted
+     * (the JIT and a fresh broker are several times slower at first); then the echo tasks. Each
+     * figure is seconds from first submit to last result (or last payload consumed).
      */
-    private static double[] throughNode(Path dir, int tasks, int echos) throws Exception {
+    private static Node throughNode(Path dir, int tasks, int echos, int rounds, int warmSeconds) throws Exception {
         byte[] payload = Payloads.float32(STREAM, 0, SAMPLES);
         try (Installation sf = new Installation("bench", PARTITIONS)) {
             Map<String, Object> settings = sf.writerSettings(dir.resolve("node.h5"), "bench-writer");
             settings.put("kafka.max.partition.fetch.bytes", 16 * 1024 * 1024);
             settings.put("kafka.fetch.max.bytes", 64 * 1024 * 1024);
             WriterNode writer = WriterNode.start(new WriterConfig(settings), Clock.systemUTC());
-            try (TaskFacade warm = sf.facade().build()) {
-                warm.submit(Task.of("append", payload).withRoutingKey(STREAM));
-                warm.collect(Duration.ofSeconds(60));
-            }
+            long warmEnd = System.nanoTime() + Duration.ofSeconds(warmSeconds).toNanos();
+            int warmRounds = 0;
+            do {
+                kafkaAlone(sf.bootstrap, payload, tasks, false);
+                appends(sf, payload, tasks, STREAM);
+                appends(sf, payload, tasks, "");
+                warmRounds++;
+            } while (System.nanoTime() < warmEnd);
+            System.out.printf("warm-up: %d uncounted rounds%n", warmRounds);
+            Node n = new Node(new double[rounds], new double[rounds], new double[rounds], new double[rounds], new double[rounds], 0);
             // Kafka alone right before each of the node's runs, so that each pair sees the same machine.
-            double kafkaOrdered = kafkaAlone(sf.bootstrap, payload, tasks, false);
-            double kafkaAsFacade = kafkaAlone(sf.bootstrap, payload, tasks, true);
-            double ordered = appends(sf, payload, tasks, STREAM);
-            double kafkaUnordered = kafkaAlone(sf.bootstrap, payload, tasks, false);
-            double unordered = appends(sf, payload, tasks, "");
+            for (int r = 0; r < rounds; r++) {
+                n.kafkaAsFacade[r] = kafkaAlone(sf.bootstrap, payload, tasks, true);
+                n.kafkaOrdered[r] = kafkaAlone(sf.bootstrap, payload, tasks, false);
+                n.ordered[r] = appends(sf, payload, tasks, STREAM);
+                n.kafkaUnordered[r] = kafkaAlone(sf.bootstrap, payload, tasks, false);
+                n.unordered[r] = appends(sf, payload, tasks, "");
+            }
             double noop;
             try (TaskFacade facade = sf.facade().build()) {
                 long t0 = System.nanoTime();
@@ -150,7 +194,7 @@ public final class WriterAppendBenchmark {
                 }
             }
             writer.close();
-            return new double[] {ordered, unordered, noop, kafkaOrdered, kafkaUnordered, kafkaAsFacade};
+            return new Node(n.ordered, n.unordered, n.kafkaOrdered, n.kafkaUnordered, n.kafkaAsFacade, noop);
         }
     }
 
