@@ -1,6 +1,8 @@
 package io.swmrfacade.writer.internal;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import io.swmrfacade.proto.v1.TaskRequest;
 import io.swmrfacade.proto.v1.TaskStatus;
 import java.time.Clock;
@@ -173,8 +175,15 @@ final class Intake {
         }
     }
 
+    /**
+     * Parses {@code value} without copying the payload out of it: the request's payload is a view
+     * of the record's own array, which nothing else holds or changes.
+     */
     private static TaskRequest decode(byte[] value) throws InvalidProtocolBufferException {
-        TaskRequest task = TaskRequest.parseFrom(value == null ? new byte[0] : value);
+        // A wrapped array counts as immutable, which aliasing needs (a plain array's input copies).
+        CodedInputStream in = UnsafeByteOperations.unsafeWrap(value == null ? new byte[0] : value).newCodedInput();
+        in.enableAliasing(true);
+        TaskRequest task = TaskRequest.parser().parseFrom(in);
         if (task.getTaskId().isEmpty() || task.getSessionId().isEmpty()) {
             throw new InvalidProtocolBufferException("task_id and session_id are required");
         }

@@ -86,6 +86,27 @@ class IntakeTest {
     }
 
     @Test
+    void a_task_followed_by_a_stray_end_group_tag_is_dead_lettered_as_a_whole_message_parse_would() throws Exception {
+        byte[] valid = task("t1", "echo");
+        byte[] withEndGroup = java.util.Arrays.copyOf(valid, valid.length + 1);
+        withEndGroup[valid.length] = 0x0c; // field 1, wire type 4 (end group) with no group open
+        intake.take(List.of(record(0, withEndGroup)));
+        assertThat(staged).singleElement().satisfies(o ->
+                assertThat(DeadLetter.parseFrom(o.record().value()).getReason()).startsWith("not a TaskRequest"));
+        assertThat(lanes.toRecord()).isEmpty();
+    }
+
+    @Test
+    void a_payload_is_taken_whole_from_the_record() {
+        byte[] payload = new byte[100_000];
+        new java.util.Random(7).nextBytes(payload);
+        byte[] value = TaskRequest.newBuilder().setTaskId("t1").setSessionId("s1").setType("echo")
+                .setPayload(com.google.protobuf.ByteString.copyFrom(payload)).build().toByteArray();
+        intake.take(List.of(record(0, value)));
+        assertThat(lanes.toRecord()).singleElement().satisfies(t -> assertThat(t.task().getPayload().toByteArray()).isEqualTo(payload));
+    }
+
+    @Test
     void a_task_the_file_holds_is_answered_from_the_file_and_never_admitted() {
         ProducerRecord<byte[], byte[]> result = new ProducerRecord<>("sf.results", new byte[] {1});
         stored.put("t1", result);
