@@ -200,6 +200,7 @@ public final class WriterAppendBenchmark {
 
     private static double appends(Installation sf, byte[] payload, int tasks, String routingKey) {
         try (TaskFacade facade = sf.facade().maxBuffered(100_000, 1L << 30).build()) {
+            ThreadCpu cpu = ThreadCpu.start();
             long t0 = System.nanoTime();
             for (int i = 0; i < tasks; i++) {
                 facade.submit(Task.of("append", payload).withRoutingKey(routingKey));
@@ -211,8 +212,9 @@ public final class WriterAppendBenchmark {
             if (!r.allSucceeded()) {
                 throw new IllegalStateException("append tasks failed: " + r.missing().size() + " missing");
             }
-            System.out.printf("  %s: all %d tasks on the broker after %.2f s, all results after %.2f s (load average %s)%n",
-                    routingKey.isEmpty() ? "no routing key" : "one routing key", tasks, onBroker, seconds, load());
+            System.out.printf("  %s: all %d tasks on the broker after %.2f s, all results after %.2f s (load average %s)%n"
+                            + "    CPU: %s%n    allocated: %s%n", routingKey.isEmpty() ? "no routing key" : "one routing key", tasks,
+                    onBroker, seconds, load(), cpu.perTask(tasks, 8), cpu.allocatedPerTask(tasks, 6));
             return seconds;
         }
     }
