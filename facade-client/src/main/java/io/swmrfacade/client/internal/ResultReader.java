@@ -42,6 +42,8 @@ final class ResultReader implements Runnable {
 
     private final Consumer<byte[], byte[]> consumer;
     private final Topics topics;
+    /** {@code topics.results()}, named once: each record is checked against it. */
+    private final String resultsTopic;
     private final SessionId session;
     private final boolean resume;
     private final Duration skew;
@@ -56,6 +58,7 @@ final class ResultReader implements Runnable {
                  SessionLedger ledger) {
         this.consumer = consumer;
         this.topics = topics;
+        this.resultsTopic = topics.results();
         this.session = session;
         this.resume = resume;
         this.skew = skew;
@@ -143,7 +146,7 @@ final class ResultReader implements Runnable {
             return; // another session's record on the same partition: not even parsed
         }
         try {
-            if (r.topic().equals(topics.results())) {
+            if (r.topic().equals(resultsTopic)) {
                 io.swmrfacade.proto.v1.TaskResult m = io.swmrfacade.proto.v1.TaskResult.parseFrom(r.value());
                 if (session.value().equals(m.getSessionId())) {
                     ledger.complete(convert(m));
