@@ -69,10 +69,12 @@ public final class WriterAppendBenchmark {
         System.out.printf("node, no routing key (any order), median: %8.1f MB/s  (%.0f tasks/s)%n", mb / unordered, tasks / unordered);
         System.out.printf("ratio to bare Java: ordered %.3f, unordered %.3f;  to h5py: ordered %.3f, unordered %.3f;  bare Java / h5py %.2f%n",
                 bare / ordered, bare / unordered, py / ordered, py / unordered, py / bare);
-        System.out.printf("RESULT append in order through the node / Kafka alone just before: median %.3f of %d rounds (%s) (target 0.8)%n",
-                median(ratios(node.kafkaOrdered, node.ordered)), rounds, list(ratios(node.kafkaOrdered, node.ordered)));
-        System.out.printf("RESULT append in any order through the node / Kafka alone just before: median %.3f of %d rounds (%s) (target 0.8)%n",
-                median(ratios(node.kafkaUnordered, node.unordered)), rounds, list(ratios(node.kafkaUnordered, node.unordered)));
+        double[] orderedRatios = ratios(node.kafkaOrdered, node.ordered);
+        double[] unorderedRatios = ratios(node.kafkaUnordered, node.unordered);
+        System.out.printf("RESULT append in order through the node / Kafka alone just before: median %.3f of %d rounds (%s)"
+                + " (target 0.8)%n", median(orderedRatios), rounds, list(orderedRatios));
+        System.out.printf("RESULT append in any order through the node / Kafka alone just before: median %.3f of %d rounds (%s)"
+                + " (target 0.8)%n", median(unorderedRatios), rounds, list(unorderedRatios));
         System.out.printf("RESULT append in order through the node / Kafka alone sending as the facade must (1 request in flight):"
                 + " median %.3f (%s)%n", median(ratios(node.kafkaAsFacade, node.ordered)), list(ratios(node.kafkaAsFacade, node.ordered)));
         System.out.printf("no-op echo tasks end to end: %d in %.2f s = %.0f tasks/s%n", echos, node.echo, echos / node.echo);

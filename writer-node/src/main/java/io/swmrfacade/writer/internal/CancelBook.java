@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class CancelBook {
 
-    static final String SUBMITTED_AFTER_CANCEL = "cancelled with its session (its client cancelled the session first)";
+    private static final String SUBMITTED_AFTER_CANCEL = "cancelled with its session (its client cancelled the session first)";
 
     private final Map<String, String> tasks = new ConcurrentHashMap<>();
     private final Map<String, String> sessions = new ConcurrentHashMap<>();
