@@ -53,7 +53,8 @@ final class TaskRunner {
 
     /**
      * Runs {@code t} on the calling thread, the loop, if its handler {@linkplain TaskHandler#runsOnLoop()
-     * runs on the loop} and the task asks for no retries, and returns its outcome; else returns
+     * runs on the loop} (for built-ins, {@linkplain RunsOnLoopFor for this payload}) and the task
+     * asks for no retries, and returns its outcome; else returns
      * null, and {@code t} must go to a worker thread. Such a handler returns within microseconds,
      * so the task gets no time limit and no deadline timer, and nothing interrupts it (a cancel
      * must never interrupt the loop thread): a cancel or a deadline is checked just before it runs.
@@ -61,7 +62,9 @@ final class TaskRunner {
     Outcome runInline(Inflight t) {
         TaskRequest task = t.task();
         TaskHandler handler = handlers.get(task.getType());
-        if (handler == null || !handler.runsOnLoop() || task.getRetries() > 0) {
+        boolean onLoop = handler instanceof RunsOnLoopFor some ? some.runsOnLoop(task.getPayload())
+                : handler != null && handler.runsOnLoop();
+        if (!onLoop || task.getRetries() > 0) {
             return null;
         }
         Outcome stop = checks.stop(t, true);

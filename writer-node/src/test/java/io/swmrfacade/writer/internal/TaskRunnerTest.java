@@ -98,6 +98,34 @@ class TaskRunnerTest {
         timers.shutdownNow();
     }
 
+    @Test
+    void a_binary_append_of_up_to_a_mebibyte_runs_on_the_calling_thread_json_and_larger_ones_on_a_worker() {
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+        TaskRunner runner = new TaskRunner(new WriterConfig(Map.of(WriterConfig.FILE, "x.h5")),
+                new HandlerRegistry(BuiltinHandlers.all(false), ""), timers, new QueueChecks(new CancelBook(), Clock.systemUTC()),
+                Clock.systemUTC());
+        byte[] samples = new byte[4 * 65_536];
+        java.nio.ByteBuffer.wrap(samples).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(0, 1.5f);
+        ByteString binary = io.swmrfacade.proto.v1.AppendPayload.newBuilder().setStream("/live/Ex").setDtype("float32")
+                .setSamples(ByteString.copyFrom(samples)).build().toByteString();
+        Outcome onLoop = runner.runInline(append("a1", binary));
+        assertThat(onLoop).isNotNull();
+        assertThat(onLoop.status()).isEqualTo(TaskStatus.OK);
+        assertThat(onLoop.result().samples()).isEqualTo(samples);
+        assertThat(onLoop.result().stream().path()).isEqualTo("/live/Ex");
+        ByteString json = ByteString.copyFromUtf8(" {\"stream\": \"/live/Ex\", \"dtype\": \"float32\", \"values\": [1.5]}");
+        assertThat(runner.runInline(append("a2", json))).as("JSON is parsed on a worker").isNull();
+        ByteString large = io.swmrfacade.proto.v1.AppendPayload.newBuilder().setStream("/live/Ex").setDtype("float32")
+                .setSamples(ByteString.copyFrom(new byte[BuiltinHandlers.Append.LOOP_BYTES])).build().toByteString();
+        assertThat(runner.runInline(append("a3", large))).as("over 1 MiB: a worker").isNull();
+        timers.shutdownNow();
+    }
+
+    private static Inflight append(String id, ByteString payload) {
+        TaskRequest r = TaskRequest.newBuilder().setTaskId(id).setSessionId("s").setType("append").setPayload(payload).build();
+        return new Inflight(r, new TopicPartition("sf.tasks", 0), 0, 1, 0, 0, 3);
+    }
+
     private static Inflight task(String id, String type, long deadlineUs) {
         TaskRequest r = TaskRequest.newBuilder().setTaskId(id).setSessionId("s").setType(type)
                 .setPayload(ByteString.copyFromUtf8("hi")).setDeadlineUs(deadlineUs).build();
