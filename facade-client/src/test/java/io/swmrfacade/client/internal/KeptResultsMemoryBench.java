@@ -3,8 +3,8 @@ package io.swmrfacade.client.internal;
 import io.swmrfacade.client.SessionId;
 import io.swmrfacade.client.TaskId;
 import io.swmrfacade.client.TaskResult;
+import io.swmrfacade.client.bench.MemoryBench;
 import io.swmrfacade.topology.Topics;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,20 +33,12 @@ public final class KeptResultsMemoryBench {
         ResultReader reader = new ResultReader(null, new Topics("sf."), new SessionId(session), false, Duration.ofSeconds(1),
                 new SessionLedger(true, r -> { }));
         List<TaskResult> kept = new ArrayList<>(n);
-        long before = liveHeap();
+        long before = MemoryBench.liveHeap();
         for (byte[] w : wire) {
             kept.add(reader.convert(io.swmrfacade.proto.v1.TaskResult.parseFrom(w)));
         }
-        long after = liveHeap();
+        long after = MemoryBench.liveHeap();
         System.out.printf("RESULT client heap per kept result (100-byte output, one node and type): %d bytes (%d results)%n",
                 (after - before) / n, kept.size());
-    }
-
-    private static long liveHeap() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(200);
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }

@@ -1,9 +1,7 @@
 package io.swmrfacade.writer.internal;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.UnsafeByteOperations;
 import io.swmrfacade.proto.v1.AppendPayload;
 import io.swmrfacade.swmr.SampleType;
 import io.swmrfacade.swmr.StreamSpec;
@@ -105,7 +103,8 @@ final class BuiltinHandlers {
         public TaskOutput run(TaskInput input) {
             AppendPayload p;
             try {
-                p = AppendPayloads.isJson(input.payload()) ? AppendPayloads.fromJson(input.payload()) : parse(input.payload());
+                p = AppendPayloads.isJson(input.payload()) ? AppendPayloads.fromJson(input.payload())
+                        : AppendPayload.parser().parseFrom(AliasedInput.of(input.payload())); // samples: a view until copied out
             } catch (InvalidProtocolBufferException e) {
                 throw new TaskRejectedException("append payload is neither an AppendPayload message nor its JSON form: "
                         + e.getMessage());
@@ -126,13 +125,6 @@ final class BuiltinHandlers {
             long n = p.getSamples().size() / spec.type().size();
             return new TaskOutput(("appended " + n + " " + spec.type().wireName() + " samples to " + spec.path())
                     .getBytes(StandardCharsets.UTF_8), spec, p.getSamples().toByteArray());
-        }
-
-        /** The samples stay a view of the payload (this task's own copy) until the one copy the file write takes. */
-        private static AppendPayload parse(byte[] payload) throws InvalidProtocolBufferException {
-            CodedInputStream in = UnsafeByteOperations.unsafeWrap(payload).newCodedInput(); // immutable: aliasing applies
-            in.enableAliasing(true);
-            return AppendPayload.parser().parseFrom(in);
         }
 
         /**

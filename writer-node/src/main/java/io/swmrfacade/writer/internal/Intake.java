@@ -1,8 +1,6 @@
 package io.swmrfacade.writer.internal;
 
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.UnsafeByteOperations;
 import io.swmrfacade.proto.v1.TaskRequest;
 import io.swmrfacade.proto.v1.TaskStatus;
 import java.time.Clock;
@@ -180,10 +178,7 @@ final class Intake {
      * of the record's own array, which nothing else holds or changes.
      */
     private static TaskRequest decode(byte[] value) throws InvalidProtocolBufferException {
-        // A wrapped array counts as immutable, which aliasing needs (a plain array's input copies).
-        CodedInputStream in = UnsafeByteOperations.unsafeWrap(value == null ? new byte[0] : value).newCodedInput();
-        in.enableAliasing(true);
-        TaskRequest task = TaskRequest.parser().parseFrom(in);
+        TaskRequest task = TaskRequest.parser().parseFrom(AliasedInput.of(value == null ? new byte[0] : value));
         if (task.getTaskId().isEmpty() || task.getSessionId().isEmpty()) {
             throw new InvalidProtocolBufferException("task_id and session_id are required");
         }

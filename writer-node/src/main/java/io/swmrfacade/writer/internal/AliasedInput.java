@@ -1,0 +1,21 @@
+package io.swmrfacade.writer.internal;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.UnsafeByteOperations;
+
+/** Protobuf input whose bytes fields are views of the array, not copies. */
+final class AliasedInput {
+
+    private AliasedInput() {
+    }
+
+    /**
+     * Input over {@code bytes}, which nothing may change afterwards. A wrapped array counts as
+     * immutable, which aliasing needs: {@code CodedInputStream.newInstance(byte[])} copies.
+     */
+    static CodedInputStream of(byte[] bytes) {
+        CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
+        in.enableAliasing(true);
+        return in;
+    }
+}
