@@ -1,5 +1,6 @@
 package io.swmrfacade.writer.internal;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.UnsafeByteOperations;
 
@@ -14,7 +15,12 @@ final class AliasedInput {
      * immutable, which aliasing needs: {@code CodedInputStream.newInstance(byte[])} copies.
      */
     static CodedInputStream of(byte[] bytes) {
-        CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
+        return of(UnsafeByteOperations.unsafeWrap(bytes));
+    }
+
+    /** Input over {@code bytes}, whose own bytes fields come out as views of it. */
+    static CodedInputStream of(ByteString bytes) {
+        CodedInputStream in = bytes.newCodedInput(); // a wrapped or parsed ByteString counts as immutable
         in.enableAliasing(true);
         return in;
     }

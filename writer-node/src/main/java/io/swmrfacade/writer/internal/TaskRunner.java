@@ -53,8 +53,8 @@ final class TaskRunner {
 
     /**
      * Runs {@code t} on the calling thread, the loop, if its handler {@linkplain TaskHandler#runsOnLoop()
-     * runs on the loop} (for built-ins, {@linkplain RunsOnLoopFor for this payload}) and the task
-     * asks for no retries, and returns its outcome; else returns
+     * runs on the loop} (for built-ins, {@linkplain RunsOnLoopFor for this payload}, read in place)
+     * and the task asks for no retries, and returns its outcome; else returns
      * null, and {@code t} must go to a worker thread. Such a handler returns within microseconds,
      * so the task gets no time limit and no deadline timer, and nothing interrupts it (a cancel
      * must never interrupt the loop thread): a cancel or a deadline is checked just before it runs.
@@ -75,7 +75,8 @@ final class TaskRunner {
         int attempt = t.priorStarts() + 1;
         Run run;
         try {
-            TaskOutput out = handler.run(new TaskInput(task.getTaskId(), task.getSessionId(), task.getType(),
+            TaskOutput out = handler instanceof RunsOnLoopFor some ? some.runOnLoop(task.getPayload())
+                    : handler.run(new TaskInput(task.getTaskId(), task.getSessionId(), task.getType(),
                     task.getPayload().toByteArray(), attempt, deadline(task), CancelSignal.NEVER));
             run = out == null ? returnedNull(handler) : new Run(TaskStatus.OK, out.output(), out);
         } catch (TaskRejectedException e) {

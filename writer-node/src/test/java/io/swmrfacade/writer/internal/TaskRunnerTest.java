@@ -121,6 +121,37 @@ class TaskRunnerTest {
         timers.shutdownNow();
     }
 
+    @Test
+    void a_binary_append_on_the_loop_reads_its_payload_in_place_and_copies_only_its_samples() throws Exception {
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+        TaskRunner runner = new TaskRunner(new WriterConfig(Map.of(WriterConfig.FILE, "x.h5")),
+                new HandlerRegistry(BuiltinHandlers.all(false), ""), timers, new QueueChecks(new CancelBook(), Clock.systemUTC()),
+                Clock.systemUTC());
+        byte[] samples = new byte[4 * 65_536];
+        samples[7] = 42;
+        ByteString payload = io.swmrfacade.proto.v1.AppendPayload.newBuilder().setStream("/live/Ex").setDtype("float32")
+                .setSamples(ByteString.copyFrom(samples)).build().toByteString();
+        // As the node decodes a fetched record: the request's payload is a view of the record's array.
+        byte[] record = TaskRequest.newBuilder().setTaskId("a1").setSessionId("s").setType("append").setPayload(payload)
+                .build().toByteArray();
+        TaskRequest decoded = TaskRequest.parser().parseFrom(AliasedInput.of(record));
+        Inflight t = new Inflight(decoded, new TopicPartition("sf.tasks", 0), 0, 1, 0, 0, 3);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        runner.runInline(t); // the first run loads classes
+        long before = threads.getCurrentThreadAllocatedBytes();
+        Outcome o = runner.runInline(t);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(o.status()).isEqualTo(TaskStatus.OK);
+        assertThat(o.result().samples()).isEqualTo(samples);
+        assertThat(allocated).as("one copy of the %d sample bytes, not of the payload too", samples.length)
+                .isBetween((long) samples.length, samples.length * 3L / 2);
+        Outcome garbage = runner.runInline(append("a2", ByteString.copyFrom(new byte[] {8, -1, -1})));
+        assertThat(garbage.status()).as("a payload that is neither form, on the loop").isEqualTo(TaskStatus.REJECTED);
+        assertThat(new String(garbage.output(), java.nio.charset.StandardCharsets.UTF_8))
+                .startsWith("append payload is neither an AppendPayload message nor its JSON form");
+        timers.shutdownNow();
+    }
+
     private static Inflight append(String id, ByteString payload) {
         TaskRequest r = TaskRequest.newBuilder().setTaskId(id).setSessionId("s").setType("append").setPayload(payload).build();
         return new Inflight(r, new TopicPartition("sf.tasks", 0), 0, 1, 0, 0, 3);
