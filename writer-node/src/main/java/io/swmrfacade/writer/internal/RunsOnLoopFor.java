@@ -15,7 +15,7 @@ interface RunsOnLoopFor {
 
     /**
      * Runs a task whose payload {@link #runsOnLoop} accepted, as {@code run} would, reading
-     * {@code payload} in place: it is a view of the fetched record, not a copy.
+     * {@code payload} in place: it is a view of the task's record, not a copy.
      */
     TaskOutput runOnLoop(ByteString payload);
 }
