@@ -30,7 +30,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,7 +80,7 @@ public final class FacadeImpl implements TaskFacade {
                     notSent.add(p.id());
                     ledger.complete(notSent(p, why));
                 });
-        this.reader = new ResultReader(new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+        this.reader = new ResultReader(new KafkaConsumer<>(consumerProps(), new ByteBufferDeserializer(), new ByteBufferDeserializer()),
                 settings.topics(), settings.session(), settings.resume(), settings.clockSkewTolerance(), ledger);
         this.metrics = FacadeMetrics.of(settings.meterRegistry(), sender::buffered);
         this.senderThread = thread(sender, "sf-facade-sender");

@@ -8,10 +8,10 @@ import io.swmrfacade.client.TaskStatus;
 import io.swmrfacade.proto.v1.JournaledTask;
 import io.swmrfacade.proto.v1.TaskEvent;
 import io.swmrfacade.topology.Topics;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +40,11 @@ final class ResultReader implements Runnable {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration METADATA_WAIT = Duration.ofSeconds(2);
 
-    private final Consumer<byte[], byte[]> consumer;
+    /**
+     * Keys and values are views of the consumer's fetch buffers ({@code ByteBufferDeserializer}),
+     * not copies: each is parsed at once, and what is kept (strings, the output) is copied out of it.
+     */
+    private final Consumer<ByteBuffer, ByteBuffer> consumer;
     private final Topics topics;
     /** {@code topics.results()}, named once: each record is checked against it. */
     private final String resultsTopic;
@@ -48,7 +52,8 @@ final class ResultReader implements Runnable {
     private final boolean resume;
     private final Duration skew;
     private final SessionLedger ledger;
-    private final byte[] sessionKey;
+    /** Compared by content with each record's key (a null key never matches). */
+    private final ByteBuffer sessionKey;
     private volatile boolean stopped;
     /** A resumed session's partitions and the offsets they ended at on attach; empty once read that far. */
     private Map<TopicPartition, Long> catchUpTo = Map.of();
@@ -58,7 +63,7 @@ final class ResultReader implements Runnable {
     private String worker = "";
     private String file = "";
 
-    ResultReader(Consumer<byte[], byte[]> consumer, Topics topics, SessionId session, boolean resume, Duration skew,
+    ResultReader(Consumer<ByteBuffer, ByteBuffer> consumer, Topics topics, SessionId session, boolean resume, Duration skew,
                  SessionLedger ledger) {
         this.consumer = consumer;
         this.topics = topics;
@@ -67,7 +72,7 @@ final class ResultReader implements Runnable {
         this.resume = resume;
         this.skew = skew;
         this.ledger = ledger;
-        this.sessionKey = session.value().getBytes(StandardCharsets.UTF_8);
+        this.sessionKey = ByteBuffer.wrap(session.value().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -77,7 +82,7 @@ final class ResultReader implements Runnable {
                 sleep();
             }
             while (!stopped) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                for (ConsumerRecord<ByteBuffer, ByteBuffer> r : consumer.poll(POLL)) {
                     handle(r);
                 }
                 if (!catchUpTo.isEmpty() && catchUpTo.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
@@ -100,9 +105,9 @@ final class ResultReader implements Runnable {
     private boolean attach() {
         try {
             List<TopicPartition> parts = new ArrayList<>();
-            parts.add(partitionOf(topics.results(), sessionKey));
+            parts.add(partitionOf(topics.results(), sessionKey.array()));
             if (resume) {
-                parts.add(partitionOf(topics.events(), sessionKey));
+                parts.add(partitionOf(topics.events(), sessionKey.array()));
             }
             consumer.assign(parts);
             long from = session.createdAt().minus(skew).toEpochMilli();
@@ -145,8 +150,8 @@ final class ResultReader implements Runnable {
         return new TopicPartition(topic, Partitions.forKey(key, infos.size()));
     }
 
-    private void handle(ConsumerRecord<byte[], byte[]> r) {
-        if (!Arrays.equals(r.key(), sessionKey)) {
+    void handle(ConsumerRecord<ByteBuffer, ByteBuffer> r) {
+        if (!sessionKey.equals(r.key())) {
             return; // another session's record on the same partition: not even parsed
         }
         try {

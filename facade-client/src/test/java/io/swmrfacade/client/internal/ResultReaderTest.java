@@ -25,6 +25,34 @@ class ResultReaderTest {
     }
 
     @Test
+    void a_result_read_from_the_consumers_buffer_keeps_its_output_after_the_buffer_changes() {
+        java.util.List<TaskResult> seen = new java.util.ArrayList<>();
+        ResultReader viewing = new ResultReader(null, new Topics("sf."), new SessionId(session), false, Duration.ofSeconds(1),
+                new SessionLedger(true, seen::add));
+        String id = TaskId.next().value();
+        byte[] wire = io.swmrfacade.proto.v1.TaskResult.newBuilder().setTaskId(id).setSessionId(session).setSequence(1)
+                .setType("echo").setStatus(io.swmrfacade.proto.v1.TaskStatus.OK).setWorkerId("node-1")
+                .setOutput(com.google.protobuf.ByteString.copyFromUtf8("hello")).build().toByteArray();
+        // As Kafka hands a value over: a slice of a larger fetch buffer, at an offset into its array.
+        byte[] fetched = new byte[wire.length + 20];
+        System.arraycopy(wire, 0, fetched, 7, wire.length);
+        java.nio.ByteBuffer value = java.nio.ByteBuffer.wrap(fetched, 7, wire.length).slice();
+        viewing.handle(new org.apache.kafka.clients.consumer.ConsumerRecord<>("sf.results", 0, 1L,
+                java.nio.ByteBuffer.wrap(TaskId.next().value().getBytes(java.nio.charset.StandardCharsets.UTF_8)), value));
+        assertThat(seen).as("another session's record on the same partition").isEmpty();
+        viewing.handle(new org.apache.kafka.clients.consumer.ConsumerRecord<>("sf.results", 0, 2L, null, value));
+        assertThat(seen).as("a record without a key").isEmpty();
+        byte[] keyed = ("xx" + session).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        viewing.handle(new org.apache.kafka.clients.consumer.ConsumerRecord<>("sf.results", 0, 3L,
+                java.nio.ByteBuffer.wrap(keyed, 2, keyed.length - 2).slice(), value));
+        java.util.Arrays.fill(fetched, (byte) 0); // the consumer's next fetch owes the old buffer nothing
+        assertThat(seen).hasSize(1);
+        assertThat(seen.get(0).id().value()).isEqualTo(id);
+        assertThat(new String(seen.get(0).output(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("hello");
+        assertThat(seen.get(0).workerId()).isEqualTo("node-1");
+    }
+
+    @Test
     void results_that_repeat_a_type_node_and_file_share_those_strings_and_others_keep_their_own() throws Exception {
         TaskResult a = convert("echo", "node-1", "/data/a.h5");
         TaskResult b = convert("echo", "node-1", "/data/a.h5");

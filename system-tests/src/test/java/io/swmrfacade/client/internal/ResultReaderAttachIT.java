@@ -24,7 +24,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -51,12 +50,12 @@ class ResultReaderAttachIT {
         SessionLedger ledger = new SessionLedger(true, r -> { });
         ledger.register(task);
 
-        KafkaConsumer<byte[], byte[]> real = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        KafkaConsumer<java.nio.ByteBuffer, java.nio.ByteBuffer> real = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                new org.apache.kafka.common.serialization.ByteBufferDeserializer(), new org.apache.kafka.common.serialization.ByteBufferDeserializer());
         AtomicBoolean written = new AtomicBoolean();
         @SuppressWarnings("unchecked")
-        Consumer<byte[], byte[]> consumer = (Consumer<byte[], byte[]>) Proxy.newProxyInstance(getClass().getClassLoader(),
+        Consumer<java.nio.ByteBuffer, java.nio.ByteBuffer> consumer = (Consumer<java.nio.ByteBuffer, java.nio.ByteBuffer>) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {Consumer.class}, (proxy, method, args) -> {
                     Object out;
                     try {
