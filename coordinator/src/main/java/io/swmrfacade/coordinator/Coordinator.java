@@ -8,6 +8,7 @@ import io.swmrfacade.metrics.PrometheusEndpoint;
 import io.swmrfacade.topology.TopicSpec;
 import io.swmrfacade.topology.Topics;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +48,7 @@ public final class Coordinator implements AutoCloseable {
     private final CoordinatorConfig config;
     private final Checks checks;
     private final StateTable table;
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaConsumer<byte[], ByteBuffer> consumer;
     private final Thread thread;
     private final StatusServer http;
     private final PrometheusEndpoint metricsEndpoint;
@@ -71,7 +73,7 @@ public final class Coordinator implements AutoCloseable {
         // by up to that much; at full speed the table takes fewer, larger polls.
         p.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1 << 20);
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteBufferDeserializer()); // values read in place
         this.thread = new Thread(this::follow, "sf-coordinator");
         this.thread.setDaemon(true);
     }

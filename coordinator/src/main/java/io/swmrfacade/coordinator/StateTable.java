@@ -6,6 +6,7 @@ import io.swmrfacade.proto.v1.Heartbeat;
 import io.swmrfacade.proto.v1.TaskEvent;
 import io.swmrfacade.proto.v1.TaskStatus;
 import io.swmrfacade.topology.Topics;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -93,8 +94,10 @@ public final class StateTable {
      * Folds one record of {@link #sources()}; others are ignored, malformed ones counted
      * ({@link #malformed()}) and ignored, as are events of kinds the table does not use
      * (COMPLETED and DEAD_LETTERED: the results and dead-letter topics tell those). Never throws.
+     * The value may be a view of the consumer's fetch buffer ({@code ByteBufferDeserializer}):
+     * the table copies out what it keeps and holds nothing of it.
      */
-    public synchronized void apply(ConsumerRecord<byte[], byte[]> r) {
+    public synchronized void apply(ConsumerRecord<?, ByteBuffer> r) {
         String topic = r.topic();
         if (topic.equals(deadLetter)) {
             deadLetters++;
@@ -128,11 +131,11 @@ public final class StateTable {
      * Folds one poll's records: the events first, then the rest, so that a task journaled and
      * finished within one poll is folded in that order whatever order the fetches brought them in.
      */
-    public synchronized void applyAll(ConsumerRecords<byte[], byte[]> records) {
-        for (ConsumerRecord<byte[], byte[]> r : records.records(events)) {
+    public synchronized void applyAll(ConsumerRecords<?, ByteBuffer> records) {
+        for (ConsumerRecord<?, ByteBuffer> r : records.records(events)) {
             apply(r);
         }
-        for (ConsumerRecord<byte[], byte[]> r : records) {
+        for (ConsumerRecord<?, ByteBuffer> r : records) {
             if (!r.topic().equals(events)) {
                 apply(r);
             }

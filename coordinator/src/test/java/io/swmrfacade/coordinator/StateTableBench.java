@@ -48,9 +48,9 @@ public final class StateTableBench {
             long records = 0;
             long sink = 0;
             for (long from = 0; from < tasks; from += CHUNK) {
-                List<ConsumerRecord<byte[], byte[]>> chunk = chunk(session, from, (int) Math.min(CHUNK, tasks - from), batch);
+                List<ConsumerRecord<byte[], java.nio.ByteBuffer>> chunk = chunk(session, from, (int) Math.min(CHUNK, tasks - from), batch);
                 long c0 = mx.getCurrentThreadCpuTime();
-                for (ConsumerRecord<byte[], byte[]> r : chunk) {
+                for (ConsumerRecord<byte[], java.nio.ByteBuffer> r : chunk) {
                     table.apply(r);
                 }
                 foldNs += mx.getCurrentThreadCpuTime() - c0;
@@ -81,8 +81,8 @@ public final class StateTableBench {
     }
 
     /** The records of tasks {@code from} to {@code from + n}: their journal, then their results, as a poll would hand them. */
-    private static List<ConsumerRecord<byte[], byte[]>> chunk(String session, long from, int n, int batch) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>(2 * n);
+    private static List<ConsumerRecord<byte[], java.nio.ByteBuffer>> chunk(String session, long from, int n, int batch) {
+        List<ConsumerRecord<byte[], java.nio.ByteBuffer>> out = new ArrayList<>(2 * n);
         String[] ids = new String[n];
         for (int i = 0; i < n; i++) {
             ids[i] = UUID.randomUUID().toString();
@@ -114,14 +114,14 @@ public final class StateTableBench {
         return out;
     }
 
-    private static ConsumerRecord<byte[], byte[]> record(String topic, byte[] value) {
-        return new ConsumerRecord<>(topic, 0, 0, null, value);
+    private static ConsumerRecord<byte[], java.nio.ByteBuffer> record(String topic, byte[] value) {
+        return new ConsumerRecord<>(topic, 0, 0, null, value == null ? null : java.nio.ByteBuffer.wrap(value));
     }
 
-    private static long parseOnly(List<ConsumerRecord<byte[], byte[]>> chunk) {
+    private static long parseOnly(List<ConsumerRecord<byte[], java.nio.ByteBuffer>> chunk) {
         long sink = 0;
         try {
-            for (ConsumerRecord<byte[], byte[]> r : chunk) {
+            for (ConsumerRecord<byte[], java.nio.ByteBuffer> r : chunk) {
                 sink += r.topic().equals(TOPICS.events()) ? TaskEvent.parseFrom(r.value()).getTaskId().length()
                         : TaskResult.parseFrom(r.value()).getTaskId().length();
             }

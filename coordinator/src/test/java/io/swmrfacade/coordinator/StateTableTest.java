@@ -193,23 +193,23 @@ class StateTableTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("finishedKept must be at least 0, not -1");
     }
 
-    static ConsumerRecord<byte[], byte[]> submitted(String id) {
+    static ConsumerRecord<byte[], java.nio.ByteBuffer> submitted(String id) {
         return record(TOPICS.events(), TaskEvent.newBuilder().setKind(TaskEvent.Kind.SUBMITTED).setTaskId(id).setSessionId(SESSION)
                 .setType("echo").setAtUs(1).build().toByteArray());
     }
 
-    static ConsumerRecord<byte[], byte[]> started(String id, String worker) {
+    static ConsumerRecord<byte[], java.nio.ByteBuffer> started(String id, String worker) {
         return record(TOPICS.events(), TaskEvent.newBuilder().setKind(TaskEvent.Kind.STARTED).setTaskId(id).setSessionId(SESSION)
                 .setType("echo").setWorkerId(worker).build().toByteArray());
     }
 
-    static ConsumerRecord<byte[], byte[]> result(String id, TaskStatus status) {
+    static ConsumerRecord<byte[], java.nio.ByteBuffer> result(String id, TaskStatus status) {
         int n = id.chars().filter(Character::isDigit).reduce(0, (a, c) -> a * 10 + c - '0');
         return record(TOPICS.results(), TaskResult.newBuilder().setTaskId(id).setSessionId(SESSION).setStatus(status)
                 .setWorkerId("w1").setFile("/f.h5").setRow(n).setType("echo").build().toByteArray());
     }
 
-    static ConsumerRecord<byte[], byte[]> record(String topic, byte[] value) {
-        return new ConsumerRecord<>(topic, 0, 0, null, value);
+    static ConsumerRecord<byte[], java.nio.ByteBuffer> record(String topic, byte[] value) {
+        return new ConsumerRecord<>(topic, 0, 0, null, value == null ? null : java.nio.ByteBuffer.wrap(value));
     }
 }

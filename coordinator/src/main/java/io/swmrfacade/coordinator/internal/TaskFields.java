@@ -7,6 +7,7 @@ import io.swmrfacade.proto.v1.JournaledTask;
 import io.swmrfacade.proto.v1.TaskEvent;
 import io.swmrfacade.proto.v1.TaskResult;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * The fields of a {@link TaskEvent} or {@link TaskResult} record that the coordinator's table
@@ -86,7 +87,7 @@ public final class TaskFields {
      *
      * @throws InvalidProtocolBufferException if the bytes are not a protobuf record
      */
-    public void readResult(byte[] value) throws InvalidProtocolBufferException {
+    public void readResult(ByteBuffer value) throws InvalidProtocolBufferException {
         clear();
         row = 0;
         CodedInputStream in = CodedInputStream.newInstance(value);
@@ -125,7 +126,7 @@ public final class TaskFields {
      * @throws InvalidProtocolBufferException if the bytes are not a protobuf record: then no entry was handed on, unless
      *                                        the record is well formed but an entry is not (those before it were)
      */
-    public void readEvent(byte[] value, Entries entries) throws InvalidProtocolBufferException {
+    public void readEvent(ByteBuffer value, Entries entries) throws InvalidProtocolBufferException {
         clear();
         CodedInputStream in = CodedInputStream.newInstance(value);
         int batchStart = -1;
@@ -159,8 +160,10 @@ public final class TaskFields {
     }
 
     /** The batch's entries, from the first one on (the record has been read whole once: its fields are well delimited). */
-    private static void readEntries(byte[] value, int from, Entries entries) throws IOException {
-        CodedInputStream in = CodedInputStream.newInstance(value, from, value.length - from);
+    private static void readEntries(ByteBuffer value, int from, Entries entries) throws IOException {
+        ByteBuffer rest = value.duplicate();
+        rest.position(rest.position() + from);
+        CodedInputStream in = CodedInputStream.newInstance(rest);
         for (int tag = EVENT_SUBMITTED; tag != 0; tag = in.readTag()) {
             if (tag != EVENT_SUBMITTED) {
                 in.skipField(tag);

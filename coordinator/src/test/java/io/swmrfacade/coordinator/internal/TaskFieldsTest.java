@@ -36,7 +36,7 @@ class TaskFieldsTest {
                         .addLengthDelimited(ByteString.copyFromUtf8("new")).addVarint(5).build()).build());
             }
             TaskResult r = b.build();
-            fields.readResult(r.toByteArray());
+            fields.readResult(fetched(r.toByteArray()));
             assertThat(fields.taskId()).isEqualTo(r.getTaskId());
             assertThat(fields.sessionId()).isEqualTo(r.getSessionId());
             assertThat(fields.code()).isEqualTo(r.getStatusValue());
@@ -63,7 +63,7 @@ class TaskFieldsTest {
             TaskEvent e = b.build();
             byte[] value = concat(e.toByteArray(), TaskEvent.newBuilder().setSessionId("s" + i).build().toByteArray());
             List<JournaledTask> seen = new ArrayList<>();
-            fields.readEvent(value, (id, type) -> seen.add(JournaledTask.newBuilder().setTaskId(id).setType(type).build()));
+            fields.readEvent(fetched(value), (id, type) -> seen.add(JournaledTask.newBuilder().setTaskId(id).setType(type).build()));
             TaskEvent parsed = TaskEvent.parseFrom(value);
             assertThat(fields.code()).isEqualTo(parsed.getKindValue());
             assertThat(fields.taskId()).isEqualTo(parsed.getTaskId());
@@ -80,11 +80,11 @@ class TaskFieldsTest {
     void bytes_that_are_not_a_record_are_refused() {
         byte[] truncated = TaskResult.newBuilder().setTaskId("a-long-task-id").build().toByteArray();
         byte[] cut = java.util.Arrays.copyOf(truncated, truncated.length - 3);
-        assertThatThrownBy(() -> fields.readResult(cut)).isInstanceOf(InvalidProtocolBufferException.class);
-        assertThatThrownBy(() -> fields.readEvent(new byte[] {(byte) 0xff, (byte) 0xff}, (id, type) -> { }))
+        assertThatThrownBy(() -> fields.readResult(java.nio.ByteBuffer.wrap(cut))).isInstanceOf(InvalidProtocolBufferException.class);
+        assertThatThrownBy(() -> fields.readEvent(java.nio.ByteBuffer.wrap(new byte[] {(byte) 0xff, (byte) 0xff}), (id, type) -> { }))
                 .isInstanceOf(InvalidProtocolBufferException.class);
         byte[] notUtf8 = {0x0a, 0x02, (byte) 0xc3, 0x28};
-        assertThatThrownBy(() -> fields.readResult(notUtf8)).isInstanceOf(InvalidProtocolBufferException.class);
+        assertThatThrownBy(() -> fields.readResult(java.nio.ByteBuffer.wrap(notUtf8))).isInstanceOf(InvalidProtocolBufferException.class);
         assertThatThrownBy(() -> TaskResult.parseFrom(notUtf8)).isInstanceOf(InvalidProtocolBufferException.class);
     }
 
@@ -92,6 +92,18 @@ class TaskFieldsTest {
         byte[] b = new byte[random.nextInt(200)];
         random.nextBytes(b);
         return b;
+    }
+
+    /**
+     * {@code value} as the consumer hands it over: a slice of a larger fetch buffer, at an offset
+     * into its array, with other records' bytes around it.
+     */
+    private java.nio.ByteBuffer fetched(byte[] value) {
+        int before = random.nextInt(9);
+        byte[] fetch = new byte[before + value.length + random.nextInt(9)];
+        random.nextBytes(fetch);
+        System.arraycopy(value, 0, fetch, before, value.length);
+        return java.nio.ByteBuffer.wrap(fetch, before, value.length).slice();
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -8,6 +8,7 @@ import io.swmrfacade.proto.v1.DeadLetter;
 import io.swmrfacade.proto.v1.Heartbeat;
 import io.swmrfacade.proto.v1.MonitorUpdate;
 import io.swmrfacade.topology.Topics;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +50,7 @@ public final class TopicFollower implements AutoCloseable {
     private final Map<String, MonitorUpdate> readers = new TreeMap<>();
     private final Deque<DeadLetterView> deadLetters = new ArrayDeque<>();
     private final int deadLettersKept;
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaConsumer<byte[], ByteBuffer> consumer;
     private final Thread thread;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile String failure;
@@ -68,7 +70,7 @@ public final class TopicFollower implements AutoCloseable {
         p.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1 << 20);
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "sf-monitor-" + ProcessHandle.current().pid());
-        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteBufferDeserializer()); // values read in place
         this.thread = new Thread(this::run, "sf-monitor-follow");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -84,9 +86,9 @@ public final class TopicFollower implements AutoCloseable {
             journalFirst.afterPoll(consumer);
             long recheck = System.nanoTime() + RECHECK_NANOS;
             while (!stopped) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                ConsumerRecords<byte[], ByteBuffer> records = consumer.poll(Duration.ofMillis(200));
                 table.applyAll(records);
-                for (ConsumerRecord<byte[], byte[]> r : records) {
+                for (ConsumerRecord<byte[], ByteBuffer> r : records) {
                     apply(r);
                 }
                 journalFirst.afterPoll(consumer);
@@ -140,7 +142,7 @@ public final class TopicFollower implements AutoCloseable {
     }
 
     /** What the monitor keeps besides the table (which {@link StateTable#applyAll} folds). */
-    private void apply(ConsumerRecord<byte[], byte[]> r) {
+    private void apply(ConsumerRecord<byte[], ByteBuffer> r) {
         if (r.topic().equals(topics.monitor())) {
             try {
                 MonitorUpdate u = MonitorUpdate.parseFrom(r.value());
