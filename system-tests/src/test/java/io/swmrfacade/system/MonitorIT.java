@@ -177,9 +177,12 @@ class MonitorIT {
 
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, sf.bootstrap),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
+            // Tombstones on the topics the monitor keeps records of: nothing to show, and the follower reads on.
+            p.send(new ProducerRecord<>(sf.prefix + "monitor", null, null)).get();
+            p.send(new ProducerRecord<>(sf.prefix + "heartbeats", null, null)).get();
             p.send(new ProducerRecord<>(sf.prefix + "tasks", 1, null, new byte[] {(byte) 0xff, (byte) 0xff, 0x01})).get();
         }
-        await("the malformed task as a dead letter").atMost(Duration.ofSeconds(30)).until(() ->
+        await("the malformed task as a dead letter, read after the tombstones").atMost(Duration.ofSeconds(30)).until(() ->
                 monitor.view().recentDeadLetters().stream().anyMatch(d -> d.sourceTopic().equals(sf.prefix + "tasks")
                         && d.sourcePartition() == 1 && d.workerId().equals("node-m")));
         assertThat(monitor.view().deadLetters()).isEqualTo(1);

@@ -143,6 +143,9 @@ public final class TopicFollower implements AutoCloseable {
 
     /** What the monitor keeps besides the table (which {@link StateTable#applyAll} folds). */
     private void apply(ConsumerRecord<byte[], ByteBuffer> r) {
+        if (r.value() == null) {
+            return; // a tombstone: nothing to show (the table counts those on its own topics)
+        }
         if (r.topic().equals(topics.monitor())) {
             try {
                 MonitorUpdate u = MonitorUpdate.parseFrom(r.value());
