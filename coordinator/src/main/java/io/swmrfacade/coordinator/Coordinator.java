@@ -28,7 +28,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +47,7 @@ public final class Coordinator implements AutoCloseable {
     private final CoordinatorConfig config;
     private final Checks checks;
     private final StateTable table;
-    private final KafkaConsumer<byte[], ByteBuffer> consumer;
+    private final KafkaConsumer<ByteBuffer, ByteBuffer> consumer;
     private final Thread thread;
     private final StatusServer http;
     private final PrometheusEndpoint metricsEndpoint;
@@ -73,7 +72,7 @@ public final class Coordinator implements AutoCloseable {
         // by up to that much; at full speed the table takes fewer, larger polls.
         p.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1 << 20);
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteBufferDeserializer()); // values read in place
+        this.consumer = new KafkaConsumer<>(p, new ByteBufferDeserializer(), new ByteBufferDeserializer()); // read in place, not copied
         this.thread = new Thread(this::follow, "sf-coordinator");
         this.thread.setDaemon(true);
     }

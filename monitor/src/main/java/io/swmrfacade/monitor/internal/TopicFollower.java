@@ -26,7 +26,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +49,7 @@ public final class TopicFollower implements AutoCloseable {
     private final Map<String, MonitorUpdate> readers = new TreeMap<>();
     private final Deque<DeadLetterView> deadLetters = new ArrayDeque<>();
     private final int deadLettersKept;
-    private final KafkaConsumer<byte[], ByteBuffer> consumer;
+    private final KafkaConsumer<ByteBuffer, ByteBuffer> consumer;
     private final Thread thread;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile String failure;
@@ -70,7 +69,7 @@ public final class TopicFollower implements AutoCloseable {
         p.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1 << 20);
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "sf-monitor-" + ProcessHandle.current().pid());
-        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteBufferDeserializer()); // values read in place
+        this.consumer = new KafkaConsumer<>(p, new ByteBufferDeserializer(), new ByteBufferDeserializer()); // read in place, not copied
         this.thread = new Thread(this::run, "sf-monitor-follow");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -86,9 +85,9 @@ public final class TopicFollower implements AutoCloseable {
             journalFirst.afterPoll(consumer);
             long recheck = System.nanoTime() + RECHECK_NANOS;
             while (!stopped) {
-                ConsumerRecords<byte[], ByteBuffer> records = consumer.poll(Duration.ofMillis(200));
+                ConsumerRecords<ByteBuffer, ByteBuffer> records = consumer.poll(Duration.ofMillis(200));
                 table.applyAll(records);
-                for (ConsumerRecord<byte[], ByteBuffer> r : records) {
+                for (ConsumerRecord<ByteBuffer, ByteBuffer> r : records) {
                     apply(r);
                 }
                 journalFirst.afterPoll(consumer);
@@ -142,7 +141,7 @@ public final class TopicFollower implements AutoCloseable {
     }
 
     /** What the monitor keeps besides the table (which {@link StateTable#applyAll} folds). */
-    private void apply(ConsumerRecord<byte[], ByteBuffer> r) {
+    private void apply(ConsumerRecord<ByteBuffer, ByteBuffer> r) {
         if (r.value() == null) {
             return; // a tombstone: nothing to show (the table counts those on its own topics)
         }
