@@ -40,6 +40,9 @@ final class MonitorWatch implements AutoCloseable {
         try {
             while (!stopped) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value() == null) {
+                        continue; // a tombstone: no reader's update
+                    }
                     try {
                         MonitorUpdate u = MonitorUpdate.parseFrom(r.value());
                         synchronized (latest) {
