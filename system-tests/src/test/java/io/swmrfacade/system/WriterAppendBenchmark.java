@@ -26,8 +26,10 @@ import java.util.Map;
  * many partitions as the node's tasks topic), and is compared with that run: the ratio "through
  * the node / Kafka alone" is the figure that counts. Prints figures and ratios, each ratio on a
  * RESULT line: the median of the counted rounds, each round's ratio beside it. The rounds come
- * after about 30 s of the same traffic, uncounted: with one warm-up append, as before, the first
- * round ran at a third of the later ones' speed.
+ * after 180 s of the same traffic, uncounted: with one warm-up append, the first round ran at a
+ * third of the later ones' speed, and after 30 s the JIT compilers still took 500 to 2,350 µs of
+ * CPU per counted append (the per-task code had not run often enough to be compiled); after 180 s,
+ * 25 to 350 µs (docs/BENCHMARKS.md, session 11).
  *
  * <p>{@code bench/run append [tasks] [echos] [rounds] [warmSeconds]}.
  */
@@ -45,7 +47,7 @@ public final class WriterAppendBenchmark {
         int tasks = args.length > 0 ? Integer.parseInt(args[0]) : 400;
         int echos = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        int warmSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 30;
+        int warmSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 180;
         Path dir = Files.createTempDirectory("sf-bench");
         double mb = tasks * (double) SAMPLES * 4 / 1e6;
 
