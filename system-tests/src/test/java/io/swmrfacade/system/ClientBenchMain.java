@@ -88,6 +88,8 @@ public final class ClientBenchMain {
                 warmUpCheck(floor, facade, rtSeconds, counted);
             }
             writer.close();
+        } finally {
+            BenchFiles.deleteTree(dir);
         }
     }
 

@@ -82,6 +82,8 @@ public final class ClientCpuBench {
                         SessionJournal.ids(journal).size(), 20_000 + rounds * tasks);
             }
             writer.close();
+        } finally {
+            BenchFiles.deleteTree(dir);
         }
         StringBuilder medians = new StringBuilder();
         perTask.forEach((t, v) -> medians.append(String.format(" %s %.2f;", t, median(v))));

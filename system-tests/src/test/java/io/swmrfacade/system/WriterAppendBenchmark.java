@@ -71,7 +71,7 @@ public final class WriterAppendBenchmark {
             py = h5py(dir.resolve("py.h5"), tasks);
             node = throughNode(dir, tasks, echos, rounds, warmSeconds);
         } finally {
-            deleteTree(dir);
+            BenchFiles.deleteTree(dir);
         }
         System.out.printf("appends: %d tasks x %d float32 samples = %.1f MB; %d counted rounds after %d s of warm-up%n",
                 tasks, SAMPLES, mb, rounds, warmSeconds);
@@ -193,7 +193,7 @@ public final class WriterAppendBenchmark {
                         warmEnd - LAST_WARM_PIECE.toNanos()));
             } finally {
                 deleteTopics(sf.bootstrap, sf.prefix);
-                deleteTree(file);
+                BenchFiles.deleteTree(file);
             }
             pieces++;
         }
@@ -255,17 +255,6 @@ public final class WriterAppendBenchmark {
                 Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             java.util.List<String> topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith(prefix)).toList();
             admin.deleteTopics(topics).all().get();
-        }
-    }
-
-    private static void deleteTree(Path root) throws java.io.IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 
