@@ -249,7 +249,7 @@ public final class WriterAppendBenchmark {
         return rounds;
     }
 
-    /** Deletes the topics named {@code prefix}..., whose logs hold every payload they carried. */
+    /** Deletes the installation's topics (named {@code prefix}...), whose logs hold every payload they carried. */
     private static void deleteTopics(String bootstrap, String prefix) throws Exception {
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -291,11 +291,11 @@ public final class WriterAppendBenchmark {
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, PARTITIONS, (short) 1))).all().get();
-        }
-        try {
-            return kafkaAlone(bootstrap, topic, payload, tasks, asFacade);
-        } finally {
-            deleteTopics(bootstrap, topic);
+            try {
+                return kafkaAlone(bootstrap, topic, payload, tasks, asFacade);
+            } finally {
+                admin.deleteTopics(java.util.List.of(topic)).all().get(); // its log holds every payload
+            }
         }
     }
 

@@ -101,7 +101,7 @@ public final class WriterLoopCpuBench {
             }
             writer.close();
         }
-        deleteTree(dir); // a run leaves a file of 700,000 rows (about 200 MB)
+        BenchFiles.deleteTree(dir); // a run leaves a file of 700,000 rows (about 200 MB)
         System.out.printf("RESULT writer loop thread per 100-byte echo task, fed by %s (median of %d rounds of %d): %.0f ns CPU,"
                 + " %.0f bytes allocated%n", viaFacade ? "a facade" : "a plain producer", rounds, n, median(nsPerTask), median(bytesPerTask));
         System.exit(0);
@@ -123,14 +123,6 @@ public final class WriterLoopCpuBench {
 
     private static String load() {
         return String.format("%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     private static long loopThreadId() {
