@@ -28,9 +28,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -100,7 +102,7 @@ final class DemoCommand implements Callable<Integer> {
             TaskHandle first = facade.submit(Task.of("echo", "first"));
             try {
                 first.result().get(60, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 throw new IllegalStateException("the writer did not answer its first task within 60 s (see " + logs.resolve("writer.log") + ")");
             }
             say("writer answered its first task (after %.1f s)", (System.nanoTime() - firstAsked) / 1e9);
@@ -227,7 +229,7 @@ final class DemoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         long deadline = start + WRITER_START_TIMEOUT.toNanos();
         try (Admin admin = Admin.create(p)) {
-            int partitions = admin.describeTopics(List.of(topics.tasks())).allTopicNames().get(10, TimeUnit.SECONDS)
+            int partitions = answer(admin.describeTopics(List.of(topics.tasks())).allTopicNames(), "describe " + topics.tasks())
                     .get(topics.tasks()).partitions().size();
             while (true) {
                 if (heldPartitions(admin, group, topics.tasks()) == partitions) {
@@ -246,11 +248,17 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** How many partitions of {@code topic} the group's members hold; 0 while the group does not exist yet. */
+    /**
+     * How many partitions of {@code topic} the group's members hold; 0 while the group does not
+     * exist yet, or its coordinator does not answer within a few seconds (on a fresh, loaded
+     * broker, making the offsets topic that holds the group can take longer than that).
+     */
     private static long heldPartitions(Admin admin, String group, String topic) throws Exception {
         ConsumerGroupDescription d;
         try {
-            d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(10, TimeUnit.SECONDS);
+            d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(5, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            return 0;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof GroupIdNotFoundException) {
                 return 0;
@@ -267,12 +275,21 @@ final class DemoCommand implements Callable<Integer> {
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try (Admin admin = Admin.create(p)) {
-            while (!admin.listTopics().names().get(10, TimeUnit.SECONDS).containsAll(topics.all())) {
+            while (!answer(admin.listTopics().names(), "list topics").containsAll(topics.all())) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the coordinator did not create the topics within 60 s (see var/demo/logs/coordinator.log)");
                 }
                 Thread.sleep(100);
             }
+        }
+    }
+
+    /** What {@code future} gives, or an error naming the request the broker did not answer within 60 s. */
+    private static <T> T answer(KafkaFuture<T> future, String request) throws Exception {
+        try {
+            return future.get(60, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the broker did not answer '" + request + "' within 60 s", e);
         }
     }
 

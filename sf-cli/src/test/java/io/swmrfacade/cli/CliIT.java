@@ -9,6 +9,7 @@ import io.swmrfacade.broker.LocalBroker;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,9 +40,9 @@ class CliIT {
         assumeTrue(broker.status().running() || portFree(9092), "127.0.0.1:9092 is taken by something else");
         startedBroker = !broker.status().running();
         broker.start(Duration.ofSeconds(90));
-        Process coordinator = sf("coordinator", "--topic-prefix=" + PREFIX);
-        ROLES.add(coordinator);
-        ROLES.add(sf("writer", "--topic-prefix=" + PREFIX, "--file=" + dir.resolve("cli.h5"), "--id=cli-writer"));
+        // Both at once, as a user may start them: the writer waits for the topics the coordinator makes.
+        ROLES.add(role("coordinator", "--topic-prefix=" + PREFIX));
+        ROLES.add(role("writer", "--topic-prefix=" + PREFIX, "--file=" + dir.resolve("cli.h5"), "--id=cli-writer"));
     }
 
     @AfterAll
@@ -61,7 +62,7 @@ class CliIT {
         assertThat(submitted.get("tasks")).hasSize(3);
 
         Run collect = run("collect", "--topic-prefix=" + PREFIX, "--session=" + session, "--timeout=60s", "--json");
-        assertThat(collect.exit).as(collect.out).isZero();
+        assertThat(collect.exit).as("%s%nwriter's output:%n%s", collect.out, roleOutput("writer")).isZero();
         JsonNode collected = new ObjectMapper().readTree(collect.out);
         assertThat(collected.get("complete").asBoolean()).isTrue();
         assertThat(collected.get("results")).hasSize(3);
@@ -87,6 +88,18 @@ class CliIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         return new Run(p.exitValue(), out);
+    }
+
+    /** A long-running sf command, its output and errors in {@code <dir>/<command>.log}. */
+    private static Process role(String command, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(HOME.resolve("bin/sf").toString(), command));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(HOME.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(command + ".log").toFile()).start();
+    }
+
+    private static String roleOutput(String command) throws IOException {
+        return Files.readString(dir.resolve(command + ".log"));
     }
 
     private static Process sf(String... args) throws IOException {

@@ -32,7 +32,7 @@ class DemoIT {
         Process demo = start("demo", "--seconds", "6");
         List<String> lines = readAll(demo);
         assertThat(demo.waitFor(180, TimeUnit.SECONDS)).isTrue();
-        assertThat(demo.exitValue()).as(String.join("\n", lines)).isZero();
+        assertThat(demo.exitValue()).as("%s%nwriter.log:%n%s", String.join("\n", lines), demoLog("writer")).isZero();
         assertThat(lines).contains("every task has exactly one result and one row: OK");
         assertThat(lines).filteredOn(l -> l.startsWith("reader-") && l.contains(" saw ")).hasSize(3);
         // The clock starts once the writer holds its partitions: results come in from the first
@@ -91,6 +91,12 @@ class DemoIT {
             assertThat(left).as("processes left behind").isEmpty();
             assertThat(new LocalBroker(HOME).status().running()).as("broker left running").isFalse();
         });
+    }
+
+    /** One of the demo's process logs (var/demo/logs), or a note that it is missing. */
+    private static String demoLog(String process) throws IOException {
+        Path log = HOME.resolve("var/demo/logs/" + process + ".log");
+        return Files.exists(log) ? Files.readString(log) : "(no " + log + ")";
     }
 
     private static boolean portFree(int port) {

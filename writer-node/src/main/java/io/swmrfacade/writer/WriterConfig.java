@@ -34,6 +34,7 @@ public final class WriterConfig extends RoleConfig {
     public static final String METRICS_PORT = "writer.metrics.port";
     public static final String METRICS_ADDRESS = "writer.metrics.address";
     public static final String APPLIED_WINDOW = "writer.applied.window";
+    public static final String TOPICS_WAIT_MS = "writer.topics.wait.ms";
 
     public static final ConfigDef DEFINITION = ClusterConfig.define(new ConfigDef())
             .define(FILE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -74,7 +75,10 @@ public final class WriterConfig extends RoleConfig {
             .define(APPLIED_WINDOW, Type.INT, 65_536, Range.between(1, 1 << 28), Importance.LOW,
                     "How many of the file's latest rows the node keeps by task id in memory (about 140 bytes each) to"
                             + " recognise a task that arrives again; older rows are looked up in the file, using the time"
-                            + " in their UUIDv7 task ids. More than a crash can replay (writer.max.inflight).");
+                            + " in their UUIDv7 task ids. More than a crash can replay (writer.max.inflight).")
+            .define(TOPICS_WAIT_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
+                    "How long a starting node waits for the tasks topic, which the coordinator creates, before it gives up:"
+                            + " a node may start together with its coordinator, or before it.");
 
     private final Map<String, Duration> typeTimeouts;
     private final String nodeId;
@@ -155,6 +159,10 @@ public final class WriterConfig extends RoleConfig {
     /** {@link #METRICS_PORT}: -1 off, 0 any free port. */
     public int metricsPort() {
         return getInt(METRICS_PORT);
+    }
+
+    public Duration topicsWait() {
+        return Duration.ofMillis(getLong(TOPICS_WAIT_MS));
     }
 
     public Duration shutdownTimeout() {

@@ -4,14 +4,11 @@ import io.swmrfacade.topology.TopicSpec;
 import io.swmrfacade.writer.WriterConfig;
 import io.swmrfacade.writer.WriterNodeException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -28,8 +25,6 @@ import org.apache.kafka.common.utils.LogContext;
  */
 final class CancelsTopic {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
     private CancelsTopic() {
     }
 
@@ -37,7 +32,7 @@ final class CancelsTopic {
     private static String retention(Admin admin, String tasks, LogContext logs) throws InterruptedException, TimeoutException {
         ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, tasks);
         try {
-            Config c = admin.describeConfigs(List.of(res)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(res);
+            Config c = admin.describeConfigs(List.of(res)).all().get(TasksTopic.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(res);
             ConfigEntry retention = c.get(TopicConfig.RETENTION_MS_CONFIG);
             if (retention != null && retention.value() != null) {
                 return retention.value();
@@ -49,26 +44,21 @@ final class CancelsTopic {
         return Long.toString(Duration.ofDays(7).toMillis());
     }
 
-    /** @throws WriterNodeException if the tasks topic does not exist or the broker does not answer in time */
-    static void ensure(WriterConfig config, LogContext logs) {
-        Map<String, Object> p = new HashMap<>(config.kafkaOverrides());
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        String tasks = config.topics().tasks();
+    /**
+     * @param tasks the tasks topic ({@link TasksTopic#await})
+     * @throws WriterNodeException if the broker does not answer in time
+     */
+    static void ensure(Admin admin, TopicDescription tasks, WriterConfig config, LogContext logs) {
         String cancels = config.topics().cancels();
-        try (Admin admin = Admin.create(p)) {
-            if (AttemptsTopic.describe(admin, cancels) != null) {
+        try {
+            if (TasksTopic.describe(admin, cancels) != null) {
                 return;
             }
-            TopicDescription t = AttemptsTopic.describe(admin, tasks);
-            if (t == null) {
-                throw new WriterNodeException("topic " + tasks + " does not exist: start the coordinator, which creates it");
-            }
-            TopicSpec spec = TopicSpec.cancels(config.topics(), (short) t.partitions().get(0).replicas().size(),
-                    retention(admin, tasks, logs));
+            TopicSpec spec = TopicSpec.cancels(config.topics(), (short) tasks.partitions().get(0).replicas().size(),
+                    retention(admin, tasks.name(), logs));
             try {
                 admin.createTopics(List.of(new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor())
-                        .configs(spec.config()))).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                        .configs(spec.config()))).all().get(TasksTopic.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 logs.logger(CancelsTopic.class).info("created topic {} (retention.ms {})", cancels, spec.config().get(TopicConfig.RETENTION_MS_CONFIG));
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {

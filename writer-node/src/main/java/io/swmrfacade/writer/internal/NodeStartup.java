@@ -10,8 +10,8 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 
 /**
- * A node's start-up with the broker: registering its transactional ids and making sure the
- * attempts topic exists run side by side, on their own threads, while the loop joins its group;
+ * A node's start-up with the broker: registering its transactional ids and preparing the topics
+ * ({@link TaskLoopBuilder}) run side by side, on their own threads, while the loop joins its group;
  * the first assignment waits for both ({@link #awaitReady}), so that no task is taken before its
  * start can be recorded and its result sent. Measures each phase and logs them once, at the first
  * assignment that gives the node partitions.
@@ -42,16 +42,16 @@ final class NodeStartup {
         this.log = log;
     }
 
-    /** Starts {@code register} and {@code ensureTopic}, each on its own daemon thread; returns at once. */
-    synchronized void begin(Runnable register, Runnable ensureTopic) {
+    /** Starts {@code register} and {@code prepareTopics}, each on its own daemon thread; returns at once. */
+    synchronized void begin(Runnable register, Runnable prepareTopics) {
         CompletableFuture<Void> r = CompletableFuture.runAsync(() -> {
             register.run();
             registeredMs = System.currentTimeMillis();
         }, thread("sf-start-transactions"));
         CompletableFuture<Void> t = CompletableFuture.runAsync(() -> {
-            ensureTopic.run();
+            prepareTopics.run();
             topicReadyMs = System.currentTimeMillis();
-        }, thread("sf-start-attempts-topic"));
+        }, thread("sf-start-topics"));
         ready = CompletableFuture.allOf(r, t);
     }
 
@@ -70,7 +70,7 @@ final class NodeStartup {
         } catch (ExecutionException | CompletionException e) {
             throw rethrow(e.getCause());
         } catch (TimeoutException e) {
-            throw new io.swmrfacade.writer.WriterNodeException("registering transactions and checking the attempts topic took over "
+            throw new io.swmrfacade.writer.WriterNodeException("registering transactions and preparing the topics took over "
                     + READY_TIMEOUT_MS / 1000 + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -94,7 +94,7 @@ final class NodeStartup {
         long now = System.currentTimeMillis();
         log.info("taking tasks {} ms after the JVM started, {} ms after the node was started; since the JVM started:"
                         + " start called at {} ms, file open at {} ms, node built at {} ms, subscribed at {} ms,"
-                        + " transactions registered at {} ms, attempts topic ready at {} ms, first partitions at {} ms",
+                        + " transactions registered at {} ms, topics ready at {} ms, first partitions at {} ms",
                 now - jvmStartMs, now - startCalledMs, since(startCalledMs), since(fileOpenedMs), since(builtMs),
                 since(subscribedMs), since(registeredMs), since(topicReadyMs), now - jvmStartMs);
     }

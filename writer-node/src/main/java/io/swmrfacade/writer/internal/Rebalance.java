@@ -88,7 +88,12 @@ final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         wakeup.notPolling();
-        startup.awaitReady(); // no task is taken before its start can be recorded and its result sent
+        if (!partitions.isEmpty()) {
+            // No task is taken before its start can be recorded and its result sent. An empty
+            // assignment (the tasks topic may not exist yet) waits for nothing: the loop goes on
+            // turning, and reports a failed start-up (TaskLoop, NodeStartup#throwIfFailed).
+            startup.awaitReady();
+        }
         publishing.apply(publishing.awaitCommit()); // its group metadata predates this rebalance
         attempts.load(partitions);
         offsets.assigned(partitions, committed(new HashSet<>(partitions)));

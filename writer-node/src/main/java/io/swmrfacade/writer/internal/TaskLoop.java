@@ -35,7 +35,7 @@ public final class TaskLoop implements Runnable {
 
     /** What a loop turns, wired by {@link TaskLoopBuilder}. */
     record Parts(Logger log, KafkaClients kafka, String tasksTopic, int maxInflight, Duration shutdownTimeout,
-                 Runnable ensureAttemptsTopic, NodeStartup startup, PollWakeup wakeup, Intake intake, Starts starts, Publishing publishing,
+                 Runnable prepareTopics, NodeStartup startup, PollWakeup wakeup, Intake intake, Starts starts, Publishing publishing,
                  Rebalance rebalance, Lanes lanes, KeyGate keys, OffsetTracker offsets, Attempts attempts,
                  Transactions txns, ExecutorService pool, ExecutorService timers, SwmrWriter file,
                  AtomicBoolean stopping, AutoCloseable cancels) {
@@ -56,9 +56,9 @@ public final class TaskLoop implements Runnable {
     @Override
     public void run() {
         try {
-            // Registering the transactions and checking the attempts topic take broker round
+            // Registering the transactions and preparing the topics take broker round
             // trips: run them while the consumer joins its group. The first assignment waits for them.
-            p.startup().begin(() -> p.txns().init(p.stopping()::get), p.ensureAttemptsTopic());
+            p.startup().begin(() -> p.txns().init(p.stopping()::get), p.prepareTopics());
             consumer.subscribe(List.of(p.tasksTopic()), p.rebalance());
             p.startup().subscribed();
             while (!p.stopping().get()) {

@@ -14,6 +14,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.utils.LogContext;
 import org.slf4j.Logger;
 
@@ -115,12 +117,22 @@ public final class TaskLoopBuilder {
 
         log.info("file {} holds {} tasks; handlers {}", file.currentFile(), index.size(), handlers.types());
         return new TaskLoop(new TaskLoop.Parts(log, kafka, config.topics().tasks(), config.getInt(WriterConfig.MAX_INFLIGHT),
-                config.shutdownTimeout(), () -> sideBySide(() -> AttemptsTopic.ensure(config, logs), () -> {
-                    // No task starts before the cancels made while this node was down are known.
-                    CancelsTopic.ensure(config, logs);
-                    cancels.startAndCatchUp();
-                }), startup, wakeup, intake, starts, publishing,
+                config.shutdownTimeout(), () -> prepareTopics(stopping, cancels), startup, wakeup, intake, starts, publishing,
                 rebalance, lanes, keys, offsets, attempts, txns, pool, timers, file, stopping, cancels));
+    }
+
+    /**
+     * Waits for the tasks topic, makes the attempts and cancels topics this node needs, and reads
+     * the cancels made while it was down: no task starts before they are known.
+     */
+    private void prepareTopics(AtomicBoolean stopping, CancelsFollower cancels) {
+        try (Admin admin = TasksTopic.admin(config)) {
+            TopicDescription tasks = TasksTopic.await(admin, config, stopping::get, logs);
+            sideBySide(() -> AttemptsTopic.ensure(admin, tasks, config, logs), () -> {
+                CancelsTopic.ensure(admin, tasks, config, logs);
+                cancels.startAndCatchUp();
+            });
+        }
     }
 
     /** Runs {@code second} on a thread of its own while this thread runs {@code first}; rethrows what either threw. */
