@@ -18,9 +18,9 @@ import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * Sends cancel requests to the cancels topic on a thread of its own, so that
- * {@link io.swmrfacade.client.TaskFacade#cancel} never waits on the network. The topic exists
- * once a writer node has started (nodes create it): until then, each send waits for its metadata
- * up to {@link #TOPIC_WAIT} and then fails naming the topic.
+ * {@link io.swmrfacade.client.TaskFacade#cancel} never waits on the network. The coordinator
+ * creates the topic with the others (a writer node does if it is missing): until it exists, each
+ * send waits for its metadata up to {@link #TOPIC_WAIT} and then fails naming the topic.
  *
  * <p>Thread-safe.
  */
@@ -82,7 +82,7 @@ final class CancelSender implements AutoCloseable {
                     retryLater(record, what, done, giveUpNanos);
                 } else if (e instanceof TimeoutException) {
                     done.completeExceptionally(new FacadeException("cannot send the cancel of " + what + ": topic " + topic
-                            + " not found within " + TOPIC_WAIT.toSeconds() + " s (writer nodes create it when they start): "
+                            + " not found within " + TOPIC_WAIT.toSeconds() + " s (the coordinator creates it, and a starting writer node if it is missing): "
                             + e.getMessage(), e));
                 } else {
                     done.completeExceptionally(new FacadeException("the broker did not take the cancel of " + what + ": " + e.getMessage(), e));
@@ -93,7 +93,7 @@ final class CancelSender implements AutoCloseable {
                 retryLater(record, what, done, giveUpNanos);
             } else {
                 done.completeExceptionally(new FacadeException("cannot send the cancel of " + what + ": topic " + topic
-                        + " not found within " + TOPIC_WAIT.toSeconds() + " s (writer nodes create it when they start)", e));
+                        + " not found within " + TOPIC_WAIT.toSeconds() + " s (the coordinator creates it, and a starting writer node if it is missing)", e));
             }
         } catch (KafkaException | IllegalStateException e) {
             done.completeExceptionally(new FacadeException("cannot send the cancel of " + what + ": " + e.getMessage(), e));
