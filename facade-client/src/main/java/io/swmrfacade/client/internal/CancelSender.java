@@ -73,6 +73,12 @@ final class CancelSender implements AutoCloseable {
      * facade's is 100 ms: a fresh producer, or a topic no node has created yet) is tried again on
      * this thread until {@code giveUpNanos}.
      */
+    private FacadeException topicNotFound(String what, Exception e) {
+        return new FacadeException("cannot send the cancel of " + what + ": topic " + topic + " not found within "
+                + TOPIC_WAIT.toSeconds() + " s (the coordinator creates it, and a starting writer node if it is missing): "
+                + e.getMessage(), e);
+    }
+
     private void attempt(ProducerRecord<byte[], byte[]> record, String what, CompletableFuture<Void> done, long giveUpNanos) {
         try {
             producer.send(record, (meta, e) -> {
@@ -81,9 +87,7 @@ final class CancelSender implements AutoCloseable {
                 } else if (e instanceof TimeoutException && System.nanoTime() < giveUpNanos) {
                     retryLater(record, what, done, giveUpNanos);
                 } else if (e instanceof TimeoutException) {
-                    done.completeExceptionally(new FacadeException("cannot send the cancel of " + what + ": topic " + topic
-                            + " not found within " + TOPIC_WAIT.toSeconds() + " s (the coordinator creates it, and a starting writer node if it is missing): "
-                            + e.getMessage(), e));
+                    done.completeExceptionally(topicNotFound(what, e));
                 } else {
                     done.completeExceptionally(new FacadeException("the broker did not take the cancel of " + what + ": " + e.getMessage(), e));
                 }
@@ -92,8 +96,7 @@ final class CancelSender implements AutoCloseable {
             if (System.nanoTime() < giveUpNanos) {
                 retryLater(record, what, done, giveUpNanos);
             } else {
-                done.completeExceptionally(new FacadeException("cannot send the cancel of " + what + ": topic " + topic
-                        + " not found within " + TOPIC_WAIT.toSeconds() + " s (the coordinator creates it, and a starting writer node if it is missing)", e));
+                done.completeExceptionally(topicNotFound(what, e));
             }
         } catch (KafkaException | IllegalStateException e) {
             done.completeExceptionally(new FacadeException("cannot send the cancel of " + what + ": " + e.getMessage(), e));

@@ -133,7 +133,7 @@ public final class KafkaClients implements AutoCloseable {
     }
 
     /** The node's Kafka client settings (security and the like) and its bootstrap servers. */
-    private static Map<String, Object> withOverrides(WriterConfig config) {
+    static Map<String, Object> withOverrides(WriterConfig config) {
         Map<String, Object> p = new HashMap<>(config.kafkaOverrides());
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
         return p;

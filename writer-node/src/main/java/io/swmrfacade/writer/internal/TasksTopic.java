@@ -3,7 +3,6 @@ package io.swmrfacade.writer.internal;
 import io.swmrfacade.writer.WriterConfig;
 import io.swmrfacade.writer.WriterNodeException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -32,8 +31,7 @@ final class TasksTopic {
 
     /** An admin client with the node's Kafka settings, whose calls give up after {@link #TIMEOUT}. */
     static Admin admin(WriterConfig config) {
-        Map<String, Object> p = new HashMap<>(config.kafkaOverrides());
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
+        Map<String, Object> p = KafkaClients.withOverrides(config);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         return Admin.create(p);
     }
