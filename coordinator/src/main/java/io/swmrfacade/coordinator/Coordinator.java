@@ -180,12 +180,11 @@ public final class Coordinator implements AutoCloseable {
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             JournalFirst journalFirst = new JournalFirst(config.topics());
-            journalFirst.afterPoll(consumer);
+            journalFirst.beforeFirstPoll(consumer);
             long nextReport = System.currentTimeMillis();
             while (!stopped) {
                 try {
-                    table.applyAll(consumer.poll(Duration.ofMillis(200)));
-                    journalFirst.afterPoll(consumer);
+                    table.applyAll(journalFirst.admit(consumer, consumer.poll(Duration.ofMillis(200))));
                 } catch (KafkaException e) {
                     if (e instanceof WakeupException w) {
                         throw w;

@@ -82,15 +82,14 @@ public final class TopicFollower implements AutoCloseable {
             consumer.seekToBeginning(parts);
             Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(parts));
             JournalFirst journalFirst = new JournalFirst(topics);
-            journalFirst.afterPoll(consumer);
+            journalFirst.beforeFirstPoll(consumer);
             long recheck = System.nanoTime() + RECHECK_NANOS;
             while (!stopped) {
-                ConsumerRecords<ByteBuffer, ByteBuffer> records = consumer.poll(Duration.ofMillis(200));
+                ConsumerRecords<ByteBuffer, ByteBuffer> records = journalFirst.admit(consumer, consumer.poll(Duration.ofMillis(200)));
                 table.applyAll(records);
                 for (ConsumerRecord<ByteBuffer, ByteBuffer> r : records) {
                     apply(r);
                 }
-                journalFirst.afterPoll(consumer);
                 if (System.nanoTime() > recheck) {
                     // Topics created after the start (the monitor came up before the coordinator) join in.
                     recheck = System.nanoTime() + RECHECK_NANOS;
