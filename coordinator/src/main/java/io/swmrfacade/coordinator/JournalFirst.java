@@ -34,7 +34,10 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Neither holds the other for good: the partition read least far is never paused. A partition
  * read to its end holds nothing back, unless it is paused (it is not fetched then, so it may have
  * records since); one not fetched yet (its lag unknown) counts as read to time 0, so the results
- * wait for the journal's first fetch. Never blocks: lags are what the last
+ * wait for the journal's first fetch. "Read to its end" is as far as the latest fetch showed: a
+ * journal entry appended after that fetch, yet before a result a later fetch brought, can still
+ * be folded after the result (as before this class held results by time); the table then finds
+ * the task among its finished ones, unless more than {@code finished.kept} results came between. Never blocks: lags are what the last
  * fetches reported.
  *
  * <p>Not thread-safe: call it on the consumer's thread.
