@@ -34,11 +34,12 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Neither holds the other for good: the partition read least far is never paused. A partition
  * read to its end holds nothing back, unless it is paused (it is not fetched then, so it may have
  * records since); one not fetched yet (its lag unknown) counts as read to time 0, so the results
- * wait for the journal's first fetch. "Read to its end" is as far as the latest fetch showed: a
- * journal entry appended after that fetch, yet before a result a later fetch brought, can still
- * be folded after the result (as before this class held results by time); the table then finds
- * the task among its finished ones, unless more than {@code finished.kept} results came between. Never blocks: lags are what the last
- * fetches reported.
+ * wait for the journal's first fetch. Never blocks: lags are what the last fetches reported.
+ *
+ * <p>"Read to its end" is as far as the latest fetch showed: a journal entry appended after that
+ * fetch, yet before a result that a later fetch brought, can still be folded after the result,
+ * as it could before results were held by time. The table then finds the task among its
+ * finished ones, unless more than {@code finished.kept} results came between.
  *
  * <p>Not thread-safe: call it on the consumer's thread.
  */
@@ -75,8 +76,11 @@ public final class JournalFirst {
      * far enough for (those are read again later), and pauses and resumes partitions.
      */
     public <K, V> ConsumerRecords<K, V> admit(Consumer<K, V> consumer, ConsumerRecords<K, V> polled) {
-        for (ConsumerRecord<K, V> r : polled.records(events)) {
-            lastRead.put(new TopicPartition(r.topic(), r.partition()), r.timestamp());
+        for (TopicPartition tp : polled.partitions()) {
+            if (tp.topic().equals(events)) {
+                List<ConsumerRecord<K, V>> rs = polled.records(tp);
+                lastRead.put(tp, rs.get(rs.size() - 1).timestamp());
+            }
         }
         long upTo = foldUpTo(consumer);
         Map<TopicPartition, List<ConsumerRecord<K, V>>> admitted = new HashMap<>();
@@ -126,8 +130,8 @@ public final class JournalFirst {
         Set<TopicPartition> paused = consumer.paused();
         for (TopicPartition tp : assigned) {
             // not one never fetched: the journal need not wait for it (it waits for the journal)
-            boolean known = lastRead.containsKey(tp) || waitingAt.containsKey(tp) || consumer.currentLag(tp).isPresent();
-            if (tp.topic().equals(results) && known && behind(consumer, paused, tp)) {
+            if (tp.topic().equals(results) && behind(consumer, paused, tp)
+                    && (lastRead.containsKey(tp) || waitingAt.containsKey(tp) || consumer.currentLag(tp).isPresent())) {
                 resultsAt = Math.min(resultsAt, at(tp));
             }
         }
