@@ -83,20 +83,18 @@ public final class JournalFirst {
             }
         }
         long upTo = foldUpTo(consumer);
-        Map<TopicPartition, List<ConsumerRecord<K, V>>> admitted = new HashMap<>();
-        boolean cut = false;
+        Map<TopicPartition, Integer> cutAt = new HashMap<>(); // results partitions whose later records wait
         for (TopicPartition tp : polled.partitions()) {
-            List<ConsumerRecord<K, V>> rs = polled.records(tp);
-            int n = rs.size();
             if (tp.topic().equals(results)) {
-                n = 0;
+                List<ConsumerRecord<K, V>> rs = polled.records(tp);
+                int n = 0;
                 while (n < rs.size() && rs.get(n).timestamp() <= upTo) {
                     n++;
                 }
                 if (n < rs.size()) {
                     consumer.seek(tp, rs.get(n).offset()); // read again once the journal is far enough
                     waitingAt.put(tp, rs.get(n).timestamp());
-                    cut = true;
+                    cutAt.put(tp, n);
                 } else {
                     waitingAt.remove(tp);
                 }
@@ -104,12 +102,20 @@ public final class JournalFirst {
                     lastRead.put(tp, rs.get(n - 1).timestamp());
                 }
             }
-            if (n > 0) {
-                admitted.put(tp, n == rs.size() ? rs : rs.subList(0, n));
-            }
         }
         pauseAndResume(consumer, upTo);
-        return cut ? new ConsumerRecords<>(admitted, Map.of()) : polled;
+        if (cutAt.isEmpty()) {
+            return polled; // the usual case once caught up: nothing to copy
+        }
+        Map<TopicPartition, List<ConsumerRecord<K, V>>> admitted = new HashMap<>();
+        for (TopicPartition tp : polled.partitions()) {
+            List<ConsumerRecord<K, V>> rs = polled.records(tp);
+            int n = cutAt.getOrDefault(tp, rs.size());
+            if (n > 0) {
+                admitted.put(tp, rs.subList(0, n));
+            }
+        }
+        return new ConsumerRecords<>(admitted, Map.of());
     }
 
     /** The append time up to which results may be folded now: the journal's, less the margin. */
