@@ -108,8 +108,10 @@ class ResultReader:
         try:
             if msg.topic() == self._results_topic:
                 m = pb.TaskResult.FromString(msg.value() or b"")
-                if m.session_id == self._session and m.task_id:
-                    self._ledger.complete(convert(m))
+                # One result, or several packed in one record by a writer node (PROTOCOL.md §6).
+                for r in m.results or [m]:
+                    if r.session_id == self._session and r.task_id:
+                        self._ledger.complete(convert(r))
             else:
                 e = pb.TaskEvent.FromString(msg.value() or b"")
                 if e.session_id != self._session:

@@ -57,6 +57,7 @@ public final class StateTable {
     private final Interner interned = new Interner();
     private final TaskFields fields = new TaskFields();
     private final TaskFields.Entries batchEntry = this::batchEntry;
+    private final TaskFields.Results finished = this::finished;
     private long forgotten;
     private long deadLetters;
     private long malformed;
@@ -113,8 +114,7 @@ public final class StateTable {
             if (r.value() == null) { // a tombstone: no client or writer writes one here
                 malformed++;
             } else if (results) {
-                fields.readResult(r.value());
-                finished(fields);
+                fields.readResults(r.value(), finished);
             } else if (events) {
                 fields.readEvent(r.value(), batchEntry);
                 event(fields);

@@ -9,6 +9,7 @@ import io.swmrfacade.proto.v1.TaskResult;
 import io.swmrfacade.proto.v1.TaskStatus;
 import io.swmrfacade.topology.Topics;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -168,6 +169,23 @@ class StateTableTest {
         assertThat(table.summary().deadLetters()).isEqualTo(1);
         assertThat(table.summary().tasks()).isZero();
         assertThat(table.summary().byState()).isEmpty();
+    }
+
+    @Test
+    void each_result_of_a_packed_record_is_folded_and_one_without_an_id_is_counted_malformed() throws Exception {
+        table.apply(submitted("p1"));
+        table.apply(submitted("p2"));
+        TaskResult.Builder packed = TaskResult.newBuilder();
+        for (var r : List.of(result("p1", TaskStatus.OK), result("p2", TaskStatus.FAILED), result("p3", TaskStatus.OK))) {
+            packed.addResults(TaskResult.parseFrom(r.value()));
+        }
+        packed.addResults(TaskResult.newBuilder().setSessionId(SESSION).setStatus(TaskStatus.OK));
+        table.apply(record(TOPICS.results(), packed.build().toByteArray()));
+        assertThat(table.task("p1").state()).isEqualTo("OK");
+        assertThat(table.task("p2").state()).isEqualTo("FAILED");
+        assertThat(table.task("p3").row()).isEqualTo(3);
+        assertThat(table.summary().byState()).isEqualTo(Map.of("OK", 2L, "FAILED", 1L));
+        assertThat(table.malformed()).isEqualTo(1);
     }
 
     @Test

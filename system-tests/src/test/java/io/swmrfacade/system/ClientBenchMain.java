@@ -333,8 +333,10 @@ public final class ClientBenchMain {
                 java.util.Map<Integer, Long> onTopic = new java.util.TreeMap<>();
                 for (var r : ClientTopics.readAll(sf.bootstrap, sf.prefix + "results", x -> true, false)) {
                     try {
-                        if (missing.contains(io.swmrfacade.proto.v1.TaskResult.parseFrom(r.value()).getTaskId())) {
-                            onTopic.merge(r.partition(), 1L, Long::sum);
+                        for (var result : ClientTopics.results(r.value())) {
+                            if (missing.contains(result.getTaskId())) {
+                                onTopic.merge(r.partition(), 1L, Long::sum);
+                            }
                         }
                     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
                         throw new IllegalStateException(e);

@@ -1,5 +1,7 @@
 package io.swmrfacade.system;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.swmrfacade.proto.v1.TaskResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,5 +123,11 @@ final class ClientTopics {
                         return System.nanoTime() - changedAt[0] >= quiet.toNanos();
                     });
         }
+    }
+
+    /** The results that a record of the results topic holds: itself, or those a writer node packed in it (docs/PROTOCOL.md §6). */
+    static List<TaskResult> results(byte[] value) throws InvalidProtocolBufferException {
+        TaskResult m = TaskResult.parseFrom(value);
+        return m.getResultsCount() == 0 ? List.of(m) : m.getResultsList();
     }
 }

@@ -68,7 +68,7 @@ class ClientWriterKillIT {
                 // results uncommitted): every task is there, and every extra copy the writer sent,
                 // in a transaction its death aborted or on replay, was dropped by the client.
                 Map<String, Long> onTopic = ClientTopics.readAll(sf.bootstrap, sf.prefix + "results", r -> true, false).stream()
-                        .map(r -> parse(r.value())).filter(r -> r.getSessionId().equals(facade.session().value()))
+                        .flatMap(r -> parse(r.value()).stream()).filter(r -> r.getSessionId().equals(facade.session().value()))
                         .collect(Collectors.groupingBy(io.swmrfacade.proto.v1.TaskResult::getTaskId, Collectors.counting()));
                 assertThat(onTopic).hasSize(TASKS);
                 long copies = onTopic.values().stream().mapToLong(Long::longValue).sum() - TASKS;
@@ -80,9 +80,9 @@ class ClientWriterKillIT {
         }
     }
 
-    private static io.swmrfacade.proto.v1.TaskResult parse(byte[] b) {
+    private static List<io.swmrfacade.proto.v1.TaskResult> parse(byte[] b) {
         try {
-            return io.swmrfacade.proto.v1.TaskResult.parseFrom(b);
+            return ClientTopics.results(b);
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new AssertionError(e);
         }

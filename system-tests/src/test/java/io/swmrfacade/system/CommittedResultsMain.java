@@ -23,9 +23,10 @@ public final class CommittedResultsMain {
         Map<String, Integer> count = new HashMap<>();
         Map<String, String> worker = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : ClientTopics.readAll(args[0], args[1] + "results", x -> true)) {
-            TaskResult res = TaskResult.parseFrom(r.value());
-            count.merge(res.getTaskId(), 1, Integer::sum);
-            worker.put(res.getTaskId(), res.getWorkerId());
+            for (TaskResult res : ClientTopics.results(r.value())) {
+                count.merge(res.getTaskId(), 1, Integer::sum);
+                worker.put(res.getTaskId(), res.getWorkerId());
+            }
         }
         StringBuilder b = new StringBuilder();
         count.forEach((id, n) -> b.append(id).append(' ').append(worker.get(id)).append(' ').append(n).append('\n'));

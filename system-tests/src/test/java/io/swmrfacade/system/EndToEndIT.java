@@ -98,6 +98,11 @@ class EndToEndIT {
                 }
                 // collect may be called again and gives the same answer.
                 assertThat(facade.collect(Duration.ofMillis(10)).results()).isEqualTo(all.results());
+                // Committed: each task answered once; results flushed together went out packed, fewer records than tasks.
+                assertThat(WriterEvidence.committedResults(sf)).hasSize(all.results().size())
+                        .allSatisfy((id, results) -> assertThat(results).as(id).hasSize(1));
+                assertThat(WriterEvidence.committed(sf, sf.prefix + "results")).as("records on the results topic")
+                        .hasSizeLessThan(all.results().size());
             }
             assertThat(deadLetters(sf)).singleElement().satisfies(d -> assertThat(d.getReason()).contains("not a TaskRequest"));
             writer.close();

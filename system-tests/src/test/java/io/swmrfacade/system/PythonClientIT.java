@@ -311,9 +311,10 @@ class PythonClientIT {
         Set<String> ids = new HashSet<>();
         ClientTopics.readAll(sf.bootstrap, sf.prefix + "results", r -> true).forEach(r -> {
             try {
-                io.swmrfacade.proto.v1.TaskResult t = io.swmrfacade.proto.v1.TaskResult.parseFrom(r.value());
-                if (t.getSessionId().equals(session.value())) {
-                    ids.add(t.getTaskId());
+                for (io.swmrfacade.proto.v1.TaskResult t : ClientTopics.results(r.value())) {
+                    if (t.getSessionId().equals(session.value())) {
+                        ids.add(t.getTaskId());
+                    }
                 }
             } catch (com.google.protobuf.InvalidProtocolBufferException e) {
                 throw new AssertionError("not a TaskResult on the results topic", e);

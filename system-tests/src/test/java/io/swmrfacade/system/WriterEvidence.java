@@ -37,8 +37,9 @@ final class WriterEvidence {
     static Map<String, List<TaskResult>> committedResults(Installation sf) throws Exception {
         Map<String, List<TaskResult>> out = new HashMap<>();
         for (byte[] value : committed(sf, sf.prefix + "results")) {
-            TaskResult r = TaskResult.parseFrom(value);
-            out.computeIfAbsent(r.getTaskId(), k -> new ArrayList<>()).add(r);
+            for (TaskResult r : ClientTopics.results(value)) {
+                out.computeIfAbsent(r.getTaskId(), k -> new ArrayList<>()).add(r);
+            }
         }
         return out;
     }

@@ -35,6 +35,7 @@ public final class WriterConfig extends RoleConfig {
     public static final String METRICS_ADDRESS = "writer.metrics.address";
     public static final String APPLIED_WINDOW = "writer.applied.window";
     public static final String TOPICS_WAIT_MS = "writer.topics.wait.ms";
+    public static final String RESULTS_PACKED = "writer.results.packed";
 
     public static final ConfigDef DEFINITION = ClusterConfig.define(new ConfigDef())
             .define(FILE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -78,7 +79,11 @@ public final class WriterConfig extends RoleConfig {
                             + " in their UUIDv7 task ids. More than a crash can replay (writer.max.inflight).")
             .define(TOPICS_WAIT_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
                     "How long a starting node waits for the tasks topic, which the coordinator creates, before it gives up:"
-                            + " a node may start together with its coordinator, or before it.");
+                            + " a node may start together with its coordinator, or before it.")
+            .define(RESULTS_PACKED, Type.BOOLEAN, true, Importance.LOW,
+                    "Send the results of one session that one flush answered packed in one record (docs/PROTOCOL.md §6):"
+                            + " every reader, the broker included, handles one record where it handled hundreds. Set false"
+                            + " while clients older than packed results still read this installation: they skip packed records.");
 
     private final Map<String, Duration> typeTimeouts;
     private final String nodeId;

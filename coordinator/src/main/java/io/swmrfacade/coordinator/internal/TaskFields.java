@@ -28,6 +28,7 @@ public final class TaskFields {
     private static final int RESULT_FILE = tag(TaskResult.FILE_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
     private static final int RESULT_ROW = tag(TaskResult.ROW_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
     private static final int RESULT_TYPE = tag(TaskResult.TYPE_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int RESULT_ENTRY = tag(TaskResult.RESULTS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
     private static final int EVENT_KIND = tag(TaskEvent.KIND_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
     private static final int EVENT_TASK_ID = tag(TaskEvent.TASK_ID_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
     private static final int EVENT_SESSION_ID = tag(TaskEvent.SESSION_ID_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
@@ -36,6 +37,11 @@ public final class TaskFields {
     private static final int EVENT_SUBMITTED = tag(TaskEvent.SUBMITTED_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
     private static final int ENTRY_TASK_ID = tag(JournaledTask.TASK_ID_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
     private static final int ENTRY_TYPE = tag(JournaledTask.TYPE_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+
+    /** Called for each result of a result record, in order, with the fields set to it. */
+    public interface Results {
+        void result(TaskFields r);
+    }
 
     /** Called for each entry of a SUBMITTED_BATCH record, in order. */
     public interface Entries {
@@ -83,39 +89,68 @@ public final class TaskFields {
     }
 
     /**
-     * Reads a TaskResult's task id, session, status ({@link #code()}), worker, file, row and type.
+     * Reads a result record: hands each result it holds to {@code each}, with these fields set to
+     * that result's task id, session, status ({@link #code()}), worker, file, row and type. A
+     * record of packed results (docs/PROTOCOL.md §6) holds its {@code results} entries, in order;
+     * any other record holds itself.
      *
-     * @throws InvalidProtocolBufferException if the bytes are not a protobuf record
+     * @throws InvalidProtocolBufferException if the bytes are not a protobuf record: then the
+     *                                        results before the fault were handed on already
      */
-    public void readResult(ByteBuffer value) throws InvalidProtocolBufferException {
-        clear();
-        row = 0;
+    public void readResults(ByteBuffer value, Results each) throws InvalidProtocolBufferException {
         CodedInputStream in = CodedInputStream.newInstance(value);
         try {
+            clearResult();
+            boolean packed = false;
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-                if (tag == TASK_ID) {
-                    taskId = in.readStringRequireUtf8();
-                } else if (tag == SESSION_ID) {
-                    sessionId = in.readStringRequireUtf8();
-                } else if (tag == RESULT_STATUS) {
-                    code = in.readEnum();
-                } else if (tag == RESULT_WORKER) {
-                    workerId = in.readStringRequireUtf8();
-                } else if (tag == RESULT_FILE) {
-                    file = in.readStringRequireUtf8();
-                } else if (tag == RESULT_ROW) {
-                    row = in.readInt64();
-                } else if (tag == RESULT_TYPE) {
-                    type = in.readStringRequireUtf8();
-                } else if (!in.skipField(tag)) {
+                if (tag == RESULT_ENTRY) {
+                    int limit = in.pushLimit(in.readRawVarint32());
+                    clearResult();
+                    for (int t = in.readTag(); t != 0 && readResultField(in, t); t = in.readTag()) {
+                        // the entry's fields, up to its end
+                    }
+                    in.popLimit(limit);
+                    packed = true;
+                    each.result(this);
+                } else if (!readResultField(in, tag)) {
                     break;
                 }
+            }
+            if (!packed) {
+                each.result(this);
             }
         } catch (InvalidProtocolBufferException e) {
             throw e;
         } catch (IOException e) {
             throw new InvalidProtocolBufferException(e);
         }
+    }
+
+    /** Reads one field of a result into these fields, or skips it; false at an end-group tag. */
+    private boolean readResultField(CodedInputStream in, int tag) throws IOException {
+        if (tag == TASK_ID) {
+            taskId = in.readStringRequireUtf8();
+        } else if (tag == SESSION_ID) {
+            sessionId = in.readStringRequireUtf8();
+        } else if (tag == RESULT_STATUS) {
+            code = in.readEnum();
+        } else if (tag == RESULT_WORKER) {
+            workerId = in.readStringRequireUtf8();
+        } else if (tag == RESULT_FILE) {
+            file = in.readStringRequireUtf8();
+        } else if (tag == RESULT_ROW) {
+            row = in.readInt64();
+        } else if (tag == RESULT_TYPE) {
+            type = in.readStringRequireUtf8();
+        } else {
+            return in.skipField(tag);
+        }
+        return true;
+    }
+
+    private void clearResult() {
+        clear();
+        row = 0;
     }
 
     /**

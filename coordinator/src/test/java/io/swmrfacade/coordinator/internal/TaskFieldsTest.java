@@ -21,30 +21,46 @@ class TaskFieldsTest {
     private final TaskFields fields = new TaskFields();
 
     @Test
-    void a_result_reads_as_the_generated_parser_reads_it() throws Exception {
+    void a_result_and_packed_results_read_as_the_generated_parser_reads_them() throws Exception {
         for (int i = 0; i < 2_000; i++) {
-            TaskResult.Builder b = TaskResult.newBuilder();
-            if (random.nextBoolean()) {
-                b.setTaskId("task-" + random.nextInt()).setSessionId("s-é-" + random.nextInt(3));
+            int packed = random.nextInt(3) == 0 ? 0 : 1 + random.nextInt(5);
+            TaskResult record;
+            if (packed == 0) {
+                record = randomResult();
+            } else {
+                TaskResult.Builder b = TaskResult.newBuilder();
+                for (int k = 0; k < packed; k++) {
+                    b.addResults(randomResult());
+                }
+                record = b.build();
             }
-            b.setStatusValue(random.nextInt(9)).setOutput(ByteString.copyFrom(bytes())).setError(random.nextBoolean() ? "boom" : "")
-                    .setAttempts(random.nextInt(4)).setWorkerId("w" + random.nextInt(2)).setFile(random.nextBoolean() ? "/f.h5" : "")
-                    .setRow(random.nextLong()).setStartedAtUs(random.nextLong()).setFinishedAtUs(random.nextLong())
-                    .setType(random.nextBoolean() ? "echo" : "push");
-            if (random.nextInt(4) == 0) { // a field of a newer writer
-                b.setUnknownFields(UnknownFieldSet.newBuilder().addField(99, UnknownFieldSet.Field.newBuilder()
-                        .addLengthDelimited(ByteString.copyFromUtf8("new")).addVarint(5).build()).build());
-            }
-            TaskResult r = b.build();
-            fields.readResult(fetched(r.toByteArray()));
-            assertThat(fields.taskId()).isEqualTo(r.getTaskId());
-            assertThat(fields.sessionId()).isEqualTo(r.getSessionId());
-            assertThat(fields.code()).isEqualTo(r.getStatusValue());
-            assertThat(fields.workerId()).isEqualTo(r.getWorkerId());
-            assertThat(fields.file()).isEqualTo(r.getFile());
-            assertThat(fields.row()).isEqualTo(r.getRow());
-            assertThat(fields.type()).isEqualTo(r.getType());
+            List<TaskResult> seen = new ArrayList<>();
+            fields.readResults(fetched(record.toByteArray()), r -> seen.add(TaskResult.newBuilder().setTaskId(r.taskId())
+                    .setSessionId(r.sessionId()).setStatusValue(r.code()).setWorkerId(r.workerId()).setFile(r.file())
+                    .setRow(r.row()).setType(r.type()).build()));
+            List<TaskResult> expected = (packed == 0 ? List.of(record) : record.getResultsList()).stream()
+                    .map(r -> TaskResult.newBuilder().setTaskId(r.getTaskId()).setSessionId(r.getSessionId())
+                            .setStatusValue(r.getStatusValue()).setWorkerId(r.getWorkerId()).setFile(r.getFile())
+                            .setRow(r.getRow()).setType(r.getType()).build())
+                    .toList();
+            assertThat(seen).isEqualTo(expected);
         }
+    }
+
+    private TaskResult randomResult() {
+        TaskResult.Builder b = TaskResult.newBuilder();
+        if (random.nextBoolean()) {
+            b.setTaskId("task-" + random.nextInt()).setSessionId("s-é-" + random.nextInt(3));
+        }
+        b.setStatusValue(random.nextInt(9)).setOutput(ByteString.copyFrom(bytes())).setError(random.nextBoolean() ? "boom" : "")
+                .setAttempts(random.nextInt(4)).setWorkerId("w" + random.nextInt(2)).setFile(random.nextBoolean() ? "/f.h5" : "")
+                .setRow(random.nextLong()).setStartedAtUs(random.nextLong()).setFinishedAtUs(random.nextLong())
+                .setType(random.nextBoolean() ? "echo" : "push");
+        if (random.nextInt(4) == 0) { // a field of a newer writer
+            b.setUnknownFields(UnknownFieldSet.newBuilder().addField(99, UnknownFieldSet.Field.newBuilder()
+                    .addLengthDelimited(ByteString.copyFromUtf8("new")).addVarint(5).build()).build());
+        }
+        return b.build();
     }
 
     @Test
@@ -77,15 +93,22 @@ class TaskFieldsTest {
     }
 
     @Test
-    void bytes_that_are_not_a_record_are_refused() {
+    void bytes_that_are_not_a_record_are_refused() throws Exception {
         byte[] truncated = TaskResult.newBuilder().setTaskId("a-long-task-id").build().toByteArray();
         byte[] cut = java.util.Arrays.copyOf(truncated, truncated.length - 3);
-        assertThatThrownBy(() -> fields.readResult(java.nio.ByteBuffer.wrap(cut))).isInstanceOf(InvalidProtocolBufferException.class);
+        assertThatThrownBy(() -> fields.readResults(java.nio.ByteBuffer.wrap(cut), r -> { })).isInstanceOf(InvalidProtocolBufferException.class);
         assertThatThrownBy(() -> fields.readEvent(java.nio.ByteBuffer.wrap(new byte[] {(byte) 0xff, (byte) 0xff}), (id, type) -> { }))
                 .isInstanceOf(InvalidProtocolBufferException.class);
         byte[] notUtf8 = {0x0a, 0x02, (byte) 0xc3, 0x28};
-        assertThatThrownBy(() -> fields.readResult(java.nio.ByteBuffer.wrap(notUtf8))).isInstanceOf(InvalidProtocolBufferException.class);
+        assertThatThrownBy(() -> fields.readResults(java.nio.ByteBuffer.wrap(notUtf8), r -> { })).isInstanceOf(InvalidProtocolBufferException.class);
         assertThatThrownBy(() -> TaskResult.parseFrom(notUtf8)).isInstanceOf(InvalidProtocolBufferException.class);
+        byte[] entry = TaskResult.newBuilder().setTaskId("t").build().toByteArray();
+        byte[] cutEntry = java.util.Arrays.copyOf(TaskResult.newBuilder().addResults(TaskResult.parseFrom(entry))
+                .addResults(TaskResult.newBuilder().setTaskId("a-long-task-id")).build().toByteArray(), 2 + entry.length + 5);
+        List<String> before = new ArrayList<>();
+        assertThatThrownBy(() -> fields.readResults(java.nio.ByteBuffer.wrap(cutEntry), r -> before.add(r.taskId())))
+                .isInstanceOf(InvalidProtocolBufferException.class);
+        assertThat(before).containsExactly("t"); // the entry before the fault was read
     }
 
     private byte[] bytes() {

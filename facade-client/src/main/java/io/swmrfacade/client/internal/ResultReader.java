@@ -157,8 +157,12 @@ final class ResultReader implements Runnable {
         try {
             if (r.topic().equals(resultsTopic)) {
                 io.swmrfacade.proto.v1.TaskResult m = io.swmrfacade.proto.v1.TaskResult.parseFrom(r.value());
-                if (session.value().equals(m.getSessionId())) {
-                    ledger.complete(convert(m));
+                if (m.getResultsCount() == 0) {
+                    complete(m, r);
+                } else { // several results packed in one record (docs/PROTOCOL.md §6)
+                    for (io.swmrfacade.proto.v1.TaskResult each : m.getResultsList()) {
+                        complete(each, r);
+                    }
                 }
             } else {
                 TaskEvent e = TaskEvent.parseFrom(r.value());
@@ -175,9 +179,25 @@ final class ResultReader implements Runnable {
                 }
             }
         } catch (InvalidProtocolBufferException | IllegalArgumentException | NullPointerException e) {
-            if (malformed++ == 0) {
-                LOG.warn("[{}] skipping malformed record {}-{}@{}: {}", session, r.topic(), r.partition(), r.offset(), e.toString());
-            }
+            malformed(r, e);
+        }
+    }
+
+    /** Completes the task of one result of this session; a result that names no valid task is skipped alone. */
+    private void complete(io.swmrfacade.proto.v1.TaskResult m, ConsumerRecord<ByteBuffer, ByteBuffer> r) {
+        if (!session.value().equals(m.getSessionId())) {
+            return;
+        }
+        try {
+            ledger.complete(convert(m));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            malformed(r, e);
+        }
+    }
+
+    private void malformed(ConsumerRecord<ByteBuffer, ByteBuffer> r, Exception e) {
+        if (malformed++ == 0) {
+            LOG.warn("[{}] skipping malformed record {}-{}@{}: {}", session, r.topic(), r.partition(), r.offset(), e.toString());
         }
     }
 

@@ -68,4 +68,22 @@ class ResultReaderTest {
         assertThat(a.type()).isEqualTo("echo");
         assertThat(a.file()).isEqualTo("/data/a.h5");
     }
+    @Test
+    void each_result_of_a_packed_record_completes_its_task_and_one_of_another_session_or_without_an_id_is_skipped() {
+        java.util.List<TaskResult> seen = new java.util.ArrayList<>();
+        ResultReader packedReader = new ResultReader(null, new Topics("sf."), new SessionId(session), false, Duration.ofSeconds(1),
+                new SessionLedger(true, seen::add));
+        String a = TaskId.next().value();
+        String b = TaskId.next().value();
+        io.swmrfacade.proto.v1.TaskResult.Builder packed = io.swmrfacade.proto.v1.TaskResult.newBuilder();
+        for (String id : java.util.List.of(a, "", TaskId.next().value(), b)) {
+            packed.addResults(io.swmrfacade.proto.v1.TaskResult.newBuilder().setTaskId(id)
+                    .setSessionId(id.isEmpty() || id.equals(a) || id.equals(b) ? session : "another")
+                    .setType("echo").setStatus(io.swmrfacade.proto.v1.TaskStatus.OK));
+        }
+        byte[] key = session.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        packedReader.handle(new org.apache.kafka.clients.consumer.ConsumerRecord<>("sf.results", 0, 1L,
+                java.nio.ByteBuffer.wrap(key), java.nio.ByteBuffer.wrap(packed.build().toByteArray())));
+        assertThat(seen).extracting(r -> r.id().value()).containsExactly(a, b);
+    }
 }

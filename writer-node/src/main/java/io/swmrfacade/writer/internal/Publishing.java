@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -39,6 +40,7 @@ final class Publishing implements Intake.Sink {
     private final Logger log;
     private final Transactions txns;
     private final OffsetTracker offsets;
+    private final UnaryOperator<List<Transactions.Outgoing>> packing;
     private final Function<Outcome, ProducerRecord<byte[], byte[]>> recorder;
     private final Runnable flush;
     private final Consumer<List<Inflight>> attemptsOver;
@@ -54,16 +56,19 @@ final class Publishing implements Intake.Sink {
     private long lastCommitNanos;
 
     /**
+     * @param packing      the records to send for those a flush staged ({@link ResultPacking}, or as they are)
      * @param recorder     writes an outcome into the file (visible at the next flush) and returns its result
      * @param flush        flushes the file
      * @param attemptsOver ends the attempt counts of tasks whose results are committed (one call per commit)
      * @param group        the consumer's group metadata, read on the loop thread for each commit
      */
-    Publishing(Transactions txns, OffsetTracker offsets, Function<Outcome, ProducerRecord<byte[], byte[]>> recorder,
+    Publishing(Transactions txns, OffsetTracker offsets, UnaryOperator<List<Transactions.Outgoing>> packing,
+               Function<Outcome, ProducerRecord<byte[], byte[]>> recorder,
                Runnable flush, Consumer<List<Inflight>> attemptsOver, Supplier<ConsumerGroupMetadata> group,
                LongSupplier nanoTime, LogContext logs) {
         this.txns = txns;
         this.offsets = offsets;
+        this.packing = packing;
         this.recorder = recorder;
         this.flush = flush;
         this.attemptsOver = attemptsOver;
@@ -141,13 +146,14 @@ final class Publishing implements Intake.Sink {
     /**
      * Flushes the file, then sends the staged results into the open transaction, where readers of
      * uncommitted results see them at once: every result sent names a row already in the file.
+     * The results of one session mostly go out packed, a record per task partition they answer for.
      */
     void sendStaged() {
         if (unsent.isEmpty() && clearOnCommit.isEmpty()) {
             return;
         }
         flush.run();
-        for (Transactions.Outgoing o : unsent) {
+        for (Transactions.Outgoing o : packing.apply(unsent)) {
             if (owns(o.source(), o.epoch())) {
                 txns.send(o);
             }

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.utils.LogContext;
@@ -104,8 +105,8 @@ public final class TaskLoopBuilder {
         Transactions txns = metrics.transactions(new TwoProducerTransactions(kafka.transactionalIds(),
                 kafka::newTransactionalProducer, config.nodeId(), logs));
         PollWakeup wakeup = new PollWakeup(kafka.consumer());
-        Publishing publishing = new Publishing(txns, offsets, metrics.recording(recorder::record), metrics.flushing(file::flush),
-                attempts::clearAll, kafka.consumer()::groupMetadata, System::nanoTime, logs);
+        Publishing publishing = new Publishing(txns, offsets, packing(config), metrics.recording(recorder::record),
+                metrics.flushing(file::flush), attempts::clearAll, kafka.consumer()::groupMetadata, System::nanoTime, logs);
         Starts starts = new Starts(lanes, keys, attempts, pool, runner::run, runner::runInline, publishing::finished, wakeup::wake,
                 stopping::get, checks, clock, logs);
         Intake intake = new Intake(offsets, records, recorder::replay, taskChecks::rejection, attempts::starts,
@@ -119,6 +120,13 @@ public final class TaskLoopBuilder {
         return new TaskLoop(new TaskLoop.Parts(log, kafka, config.topics().tasks(), config.getInt(WriterConfig.MAX_INFLIGHT),
                 config.shutdownTimeout(), () -> prepareTopics(stopping, cancels), startup, wakeup, intake, starts, publishing,
                 rebalance, lanes, keys, offsets, attempts, txns, pool, timers, file, stopping, cancels));
+    }
+
+    /** How a flush's results go out: packed per session and partition, unless the setting says one a record. */
+    private static UnaryOperator<List<Transactions.Outgoing>> packing(WriterConfig config) {
+        String results = config.topics().results();
+        return config.getBoolean(WriterConfig.RESULTS_PACKED)
+                ? staged -> ResultPacking.pack(staged, results) : UnaryOperator.identity();
     }
 
     /**

@@ -46,6 +46,8 @@ final class TransactionalProducer {
     private KafkaException failed;
     private List<Transactions.Outgoing> sent = new ArrayList<>();
     private List<Inflight> clears = new ArrayList<>();
+    /** The results and dead letters that {@code sent} carries. */
+    private int answers;
 
     TransactionalProducer(String transactionalId, Function<String, Producer<byte[], byte[]>> factory, Logger log) {
         this.transactionalId = transactionalId;
@@ -70,6 +72,7 @@ final class TransactionalProducer {
 
     void send(Transactions.Outgoing r) {
         sent.add(r);
+        answers += r.answers();
         if (failed != null) {
             return; // sent again after the abort
         }
@@ -92,7 +95,7 @@ final class TransactionalProducer {
     }
 
     int openRecords() {
-        return sent.size();
+        return answers;
     }
 
     private void begin() {
@@ -107,6 +110,7 @@ final class TransactionalProducer {
         Transactions.Batch b = new Transactions.Batch(sent, offsets, clears);
         sent = new ArrayList<>();
         clears = new ArrayList<>();
+        answers = 0;
         return b;
     }
 

@@ -20,9 +20,15 @@ interface Transactions extends AutoCloseable {
      * A record to publish and the task partition it answers for, under the assignment (epoch) it
      * was taken in ({@link OffsetTracker}); a record of an uncommitted transaction is sent again
      * only while that partition is still owned under that assignment. {@code source} is null for
-     * a record that answers for no partition.
+     * a record that answers for no partition. {@code answers}: the results and dead letters it
+     * carries, more than one for results packed together ({@link ResultPacking}).
      */
-    record Outgoing(ProducerRecord<byte[], byte[]> record, TopicPartition source, long epoch) {
+    record Outgoing(ProducerRecord<byte[], byte[]> record, TopicPartition source, long epoch, int answers) {
+
+        /** A record that carries one result or dead letter. */
+        Outgoing(ProducerRecord<byte[], byte[]> record, TopicPartition source, long epoch) {
+            this(record, source, epoch, 1);
+        }
     }
 
     /** What one transaction held: records sent, offsets committed, and tasks whose attempt counts end with it. */
@@ -42,7 +48,7 @@ interface Transactions extends AutoCloseable {
     /** Ends {@code t}'s attempt count once the open transaction commits. */
     void clearOnCommit(Inflight t);
 
-    /** Records sent in the open transaction so far. */
+    /** Results and dead letters sent in the open transaction so far (a record may carry several). */
     int openRecords();
 
     /** Whether a commit is in flight and its completion not yet drained. */

@@ -126,7 +126,7 @@ class PublishingTest {
     @BeforeEach
     void setUp() {
         offsets.assigned(List.of(P0, P1), Map.of());
-        publishing = new Publishing(txns, offsets, o -> {
+        publishing = new Publishing(txns, offsets, java.util.function.UnaryOperator.identity(), o -> {
             events.add("row " + o.task().id());
             return new ProducerRecord<>("sf.results", new byte[] {(byte) o.task().offset()});
         }, () -> events.add("flush"), attemptsOver::addAll, () -> new ConsumerGroupMetadata("sf.writers"), nanos::get,
