@@ -13,7 +13,7 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * {@link Transactions} that also show, to a scrape on another thread, how many Kafka transactions
  * are open (the one taking results, once it holds any, and the one committing) and how many
- * records they hold, and count commits by outcome.
+ * results and dead letters they hold (a packed record counts its results), and count commits by outcome.
  *
  * <p>Loop thread only, as the transactions it wraps; the gauges read what the loop last published
  * there (ordered writes, no lock: a scrape may see a value one call old).

@@ -39,12 +39,16 @@ final class ResultPacking {
     private record Group(byte[] key, TopicPartition source, long epoch) {
 
         boolean holds(Transactions.Outgoing o) {
-            return o.epoch() == epoch && Objects.equals(o.source(), source) && Arrays.equals(o.record().key(), key);
+            return is(o.record().key(), o.source(), o.epoch());
+        }
+
+        private boolean is(byte[] k, TopicPartition s, long e) {
+            return e == epoch && Objects.equals(s, source) && Arrays.equals(k, key);
         }
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Group g && g.epoch == epoch && Objects.equals(g.source, source) && Arrays.equals(g.key, key);
+            return other instanceof Group g && is(g.key, g.source, g.epoch);
         }
 
         @Override
