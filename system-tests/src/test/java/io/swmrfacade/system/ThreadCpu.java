@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * whole installation; a thread that ended in between is missed, one started in between counts
  * from zero. The JVM's own threads (garbage collection, the JIT compilers) are not Java threads:
  * on Linux they are read from {@code /proc/self/task}, in clock ticks. The process's total is
- * printed beside, so what the groups miss shows.
+ * printed beside, so what the groups miss shows; so is the whole machine's busy time from
+ * {@code /proc/stat} (every process: a broker in its own JVM, child JVMs, the rest), in clock ticks.
  */
 final class ThreadCpu {
 
@@ -28,6 +29,7 @@ final class ThreadCpu {
     private final Map<Long, Long> allocatedBefore = new HashMap<>();
     private Map<String, Long> jvmBefore = Map.of();
     private long processBefore;
+    private long machineBefore;
     private long wallBefore;
 
     static ThreadCpu start() {
@@ -39,6 +41,7 @@ final class ThreadCpu {
         }
         c.jvmBefore = jvmThreads();
         c.processBefore = processCpu();
+        c.machineBefore = machineBusyNanos();
         c.wallBefore = System.nanoTime();
         return c;
     }
@@ -49,10 +52,16 @@ final class ThreadCpu {
         double process = processCpu() - processBefore;
         Map<String, Long> byGroup = sinceStart(mx::getThreadCpuTime, before);
         jvmThreads().forEach((group, ns) -> byGroup.merge(group, ns - jvmBefore.getOrDefault(group, 0L), Long::sum));
+        int cores = Runtime.getRuntime().availableProcessors();
         StringBuilder line = new StringBuilder(String.format(
-                "process %.2f µs per task (%.0f%% of %d cores over %.2f s); threads:", process / 1e3 / tasks,
-                100 * process / wall / Runtime.getRuntime().availableProcessors(),
-                Runtime.getRuntime().availableProcessors(), wall / 1e9));
+                "process %.2f µs per task (%.0f%% of %d cores over %.2f s)", process / 1e3 / tasks, 100 * process / wall / cores,
+                cores, wall / 1e9));
+        if (machineBefore >= 0) {
+            double machine = machineBusyNanos() - machineBefore;
+            line.append(String.format(", machine %.2f µs per task (%.0f%% busy; other processes %.2f)", machine / 1e3 / tasks,
+                    100 * machine / wall / cores, (machine - process) / 1e3 / tasks));
+        }
+        line.append("; threads:");
         largest(byGroup, top).forEach((name, ns) -> line.append(String.format(" %s %.2f,", name, ns / 1e3 / tasks)));
         line.setLength(line.length() - 1);
         return line.toString();
@@ -119,6 +128,22 @@ final class ThreadCpu {
 
     private long allocated(long threadId) {
         return ((com.sun.management.ThreadMXBean) mx).getThreadAllocatedBytes(threadId);
+    }
+
+    /** Every CPU's busy time since boot (all but idle and I/O wait), from /proc/stat, in ns; -1 where it is not there. */
+    private static long machineBusyNanos() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                if (i != 4 && i != 5) { // user nice system [idle iowait] irq softirq steal
+                    busy += Long.parseLong(f[i]);
+                }
+            }
+            return busy * 10_000_000L; // USER_HZ: 100 ticks a second on Linux
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static long processCpu() {
