@@ -24,6 +24,9 @@ import java.util.stream.Collectors;
  */
 final class ThreadCpu {
 
+    /** One clock tick of /proc, in ns: USER_HZ is 100 on Linux. */
+    private static final long TICK_NANOS = 10_000_000L;
+
     private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     private final Map<Long, Long> before = new HashMap<>();
     private final Map<Long, Long> allocatedBefore = new HashMap<>();
@@ -87,7 +90,7 @@ final class ThreadCpu {
                     String stat = Files.readString(dir.resolve("stat"));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
-                    out.merge(group, ticks * 10_000_000L, Long::sum); // USER_HZ is 100 on Linux
+                    out.merge(group, ticks * TICK_NANOS, Long::sum);
                 } catch (IOException | RuntimeException ended) {
                     // the thread ended while being read
                 }
@@ -140,7 +143,7 @@ final class ThreadCpu {
                     busy += Long.parseLong(f[i]);
                 }
             }
-            return busy * 10_000_000L; // USER_HZ: 100 ticks a second on Linux
+            return busy * TICK_NANOS;
         } catch (IOException | RuntimeException e) {
             return -1;
         }
