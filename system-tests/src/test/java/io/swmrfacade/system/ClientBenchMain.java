@@ -5,7 +5,6 @@ import io.swmrfacade.client.Task;
 import io.swmrfacade.client.TaskFacade;
 import io.swmrfacade.client.TaskHandle;
 import io.swmrfacade.testkafka.KafkaVersion;
-import io.swmrfacade.writer.WriterNode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +22,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * Client benchmarks against the in-JVM cluster (or {@code SF_BOOTSTRAP}, such as a broker in its
- * own JVM started with {@code bench/broker}) with an in-JVM writer node. A benchmark, not a test.
+ * own JVM started with {@code bench/broker}) with a writer node and a coordinator in this JVM, or with
+ * {@code BENCH_NODE=process} in a child JVM of their own ({@link BenchInstallation}). A benchmark, not a test.
  *
  * <ol>
  *   <li>Warm-up ({@link #warmUp}): {@code warmTasks} echo tasks at full speed through the node and
@@ -77,8 +77,9 @@ public final class ClientBenchMain {
         Path dir = Files.createTempDirectory("sf-bench");
         System.out.println("broker: " + (System.getenv("SF_BOOTSTRAP") == null ? "in-JVM test kit (KafkaClusterTestKit, same JVM as the node and client)"
                 : "SF_BOOTSTRAP=" + System.getenv("SF_BOOTSTRAP") + " (its own JVM)"));
-        try (Installation sf = new Installation("bench", 3)) {
-            WriterNode writer = sf.writer(dir.resolve("bench.h5"), "bench-writer");
+        try (BenchInstallation node = BenchInstallation.start(dir.resolve("bench.h5"))) {
+            System.out.println("installation: " + node.where);
+            Installation sf = node.sf;
             try (KafkaPingPong floor = new KafkaPingPong(sf.bootstrap); TaskFacade facade = sf.facade().build()) {
                 // The writer is ready (group joined, transactions initialised) before any clock starts.
                 facade.submit(Task.of("echo", "ready")).result().get(60, TimeUnit.SECONDS);
@@ -87,7 +88,6 @@ public final class ClientBenchMain {
                 rates(sf, floor, echoTasks, ppRecords);
                 warmUpCheck(floor, facade, rtSeconds, counted);
             }
-            writer.close();
         } finally {
             BenchFiles.deleteTree(dir);
         }

@@ -13,13 +13,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The processes of one installation, in this JVM, on the shared cluster under a fresh topic prefix. */
+/**
+ * The processes of one installation, in this JVM, on the shared cluster under a fresh topic prefix;
+ * or ({@link #runningElsewhere}) the address of one whose processes run in another JVM.
+ */
 final class Installation implements AutoCloseable {
 
     final String prefix;
     final String bootstrap;
     /** The Kafka client security settings of the coordinator and of the tests' own reads: none on a plaintext cluster. */
     final Map<String, Object> login;
+    /** This JVM's coordinator; null for an installation running elsewhere. */
     final Coordinator coordinator;
 
     Installation(String name, int partitions) {
@@ -41,6 +45,18 @@ final class Installation implements AutoCloseable {
         c.put(ClusterConfig.TOPIC_PREFIX, prefix);
         c.put(CoordinatorConfig.PARTITIONS, partitions);
         this.coordinator = Coordinator.start(new CoordinatorConfig(c), Clock.systemUTC(), Duration.ofSeconds(30));
+    }
+
+    private Installation(String bootstrap, String prefix) {
+        this.bootstrap = bootstrap;
+        this.login = Map.of();
+        this.prefix = prefix;
+        this.coordinator = null;
+    }
+
+    /** The plaintext installation under {@code prefix} whose coordinator runs in another JVM. */
+    static Installation runningElsewhere(String bootstrap, String prefix) {
+        return new Installation(bootstrap, prefix);
     }
 
     Map<String, Object> writerSettings(Path file, String id) {
@@ -76,6 +92,8 @@ final class Installation implements AutoCloseable {
 
     @Override
     public void close() {
-        coordinator.close();
+        if (coordinator != null) {
+            coordinator.close();
+        }
     }
 }

@@ -5,9 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * An installation for benchmarks of clients in other processes: the shared cluster (the in-JVM
- * test kit, or {@code SF_BOOTSTRAP}), a coordinator and one writer node, in this JVM. Prints
- * {@code READY <bootstrap> <topic prefix>}, then runs until its stdin closes.
+ * An installation for benchmarks of clients in other processes: a coordinator and one writer node
+ * (id {@code bench-writer}) in this JVM, on the shared cluster ({@code SF_BOOTSTRAP}, or the in-JVM
+ * test kit), three partitions a topic. Its one argument, optional, is the writer's file (default:
+ * a fresh temporary directory's {@code bench.h5}). Prints {@code READY <bootstrap> <topic prefix>},
+ * then runs until its stdin closes.
  */
 public final class InstallationMain {
 
@@ -15,8 +17,8 @@ public final class InstallationMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Path dir = Files.createTempDirectory("sf-installation");
-        try (Installation sf = new Installation("bench", 3); WriterNode writer = sf.writer(dir.resolve("bench.h5"), "bench-writer")) {
+        Path file = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("sf-installation").resolve("bench.h5");
+        try (Installation sf = new Installation("bench", 3); WriterNode writer = sf.writer(file, "bench-writer")) {
             System.out.println("READY " + sf.bootstrap + " " + sf.prefix);
             System.out.flush();
             while (System.in.read() >= 0) {
