@@ -189,7 +189,7 @@ final class ResultReader implements Runnable {
             return;
         }
         try {
-            ledger.complete(convert(m));
+            ledger.complete(new TaskId(m.getTaskId()), id -> convert(m, id));
         } catch (IllegalArgumentException | NullPointerException e) {
             malformed(r, e);
         }
@@ -207,17 +207,22 @@ final class ResultReader implements Runnable {
      * before, not held once per result (a third of a kept echo result's bytes).
      */
     TaskResult convert(io.swmrfacade.proto.v1.TaskResult m) {
+        return convert(m, new TaskId(m.getTaskId()));
+    }
+
+    /** The result, naming its task by {@code id} (equal to the one {@code m} names). */
+    TaskResult convert(io.swmrfacade.proto.v1.TaskResult m, TaskId id) {
         type = same(type, m.getType());
         worker = same(worker, m.getWorkerId());
         file = same(file, m.getFile());
-        return convert(m, type, worker, file);
+        return convert(m, id, type, worker, file);
     }
 
     private static String same(String kept, String s) {
         return s.equals(kept) ? kept : s;
     }
 
-    private static TaskResult convert(io.swmrfacade.proto.v1.TaskResult m, String type, String worker, String file) {
+    private static TaskResult convert(io.swmrfacade.proto.v1.TaskResult m, TaskId id, String type, String worker, String file) {
         TaskStatus status = switch (m.getStatus()) {
             case OK -> TaskStatus.OK;
             case FAILED -> TaskStatus.FAILED;
@@ -228,7 +233,7 @@ final class ResultReader implements Runnable {
             case CANCELLED -> TaskStatus.CANCELLED;
             default -> TaskStatus.FAILED;
         };
-        return new TaskResult(new TaskId(m.getTaskId()), m.getSequence(), type, status, m.getOutput().toByteArray(),
+        return new TaskResult(id, m.getSequence(), type, status, m.getOutput().toByteArray(),
                 m.getError(), m.getAttempts(), worker, file, m.getRow());
     }
 

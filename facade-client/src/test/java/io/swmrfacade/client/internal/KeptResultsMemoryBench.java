@@ -2,7 +2,6 @@ package io.swmrfacade.client.internal;
 
 import io.swmrfacade.client.SessionId;
 import io.swmrfacade.client.TaskId;
-import io.swmrfacade.client.TaskResult;
 import io.swmrfacade.client.bench.MemoryBench;
 import io.swmrfacade.topology.Topics;
 import java.time.Duration;
@@ -11,8 +10,9 @@ import java.util.List;
 
 /**
  * Client heap per result kept: a session keeps every result it collected (for collect() and
- * results()). Converts N echo results of one node, as the results reader gets them off the wire,
- * and compares the live heap after a full GC before and after. A benchmark, not a test; argument:
+ * results()). Registers N tasks in a session's ledger, as submit does, then converts N echo results
+ * of one node, as the results reader gets them off the wire, and completes the tasks with them;
+ * compares the live heap after a full GC before and after the results. A benchmark, not a test; argument:
  * result count (default 300,000). {@code bench/run result-memory [n]}.
  */
 public final class KeptResultsMemoryBench {
@@ -23,22 +23,24 @@ public final class KeptResultsMemoryBench {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
         String session = TaskId.next().value();
+        SessionLedger ledger = new SessionLedger(true, r -> { });
         List<byte[]> wire = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            wire.add(io.swmrfacade.proto.v1.TaskResult.newBuilder().setTaskId(TaskId.next().value()).setSessionId(session)
+            TaskId id = TaskId.next();
+            ledger.register(id); // as submit() does
+            wire.add(io.swmrfacade.proto.v1.TaskResult.newBuilder().setTaskId(id.value()).setSessionId(session)
                     .setSequence(i + 1).setType("echo").setStatus(io.swmrfacade.proto.v1.TaskStatus.OK)
                     .setOutput(com.google.protobuf.ByteString.copyFrom(new byte[100])).setWorkerId("bench-writer")
                     .setFile("/var/lib/swmr-facade/writer-1/node.1.h5").setRow(i).setAttempts(1).build().toByteArray());
         }
-        ResultReader reader = new ResultReader(null, new Topics("sf."), new SessionId(session), false, Duration.ofSeconds(1),
-                new SessionLedger(true, r -> { }));
-        List<TaskResult> kept = new ArrayList<>(n);
+        ResultReader reader = new ResultReader(null, new Topics("sf."), new SessionId(session), false, Duration.ofSeconds(1), ledger);
         long before = MemoryBench.liveHeap();
         for (byte[] w : wire) {
-            kept.add(reader.convert(io.swmrfacade.proto.v1.TaskResult.parseFrom(w)));
+            io.swmrfacade.proto.v1.TaskResult m = io.swmrfacade.proto.v1.TaskResult.parseFrom(w);
+            ledger.complete(new TaskId(m.getTaskId()), id -> reader.convert(m, id)); // as the reader completes them
         }
         long after = MemoryBench.liveHeap();
-        System.out.printf("RESULT client heap per kept result (100-byte output, one node and type): %d bytes (%d results)%n",
-                (after - before) / n, kept.size());
+        System.out.printf("RESULT client heap per kept result (100-byte output, one node and type): %d bytes (%d results, %d without one)%n",
+                (after - before) / n, ledger.size(), ledger.withoutResult());
     }
 }

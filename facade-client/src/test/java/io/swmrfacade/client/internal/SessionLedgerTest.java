@@ -33,6 +33,26 @@ class SessionLedgerTest {
     }
 
     @Test
+    void a_kept_result_names_its_task_by_the_id_registered_not_the_equal_one_read() throws Exception {
+        SessionLedger ledger = new SessionLedger(true, announced::add);
+        TaskId id = TaskId.next();
+        var future = ledger.register(id);
+        TaskId read = new TaskId(new String(id.value().toCharArray()));
+        assertThat(ledger.complete(read, registered -> result(registered, "x"))).isTrue();
+        assertThat(future.get().id()).isSameAs(id);
+        assertThat(announced).singleElement().extracting(TaskResult::id).isSameAs(id);
+        assertThat(ledger.collect(Duration.ZERO).results()).singleElement().satisfies(r -> {
+            assertThat(r.id()).isSameAs(id);
+            assertThat(r.outputText()).isEqualTo("x");
+            assertThat(r.workerId()).isEqualTo("w");
+        });
+        TaskId unknown = TaskId.next();
+        TaskResult unregistered = result(unknown, "y");
+        assertThat(ledger.complete(unknown, registered -> unregistered)).isTrue(); // a task not registered keeps the id it came with
+        assertThat(ledger.collect(Duration.ZERO).results()).last().isSameAs(unregistered);
+    }
+
+    @Test
     void collect_returns_in_id_order_names_the_missing_and_never_waits_past_its_timeout() throws Exception {
         SessionLedger ledger = new SessionLedger(true, announced::add);
         TaskId a = TaskId.next();
