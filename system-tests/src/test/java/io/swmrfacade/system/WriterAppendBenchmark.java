@@ -24,7 +24,9 @@ import java.util.Map;
  * time) and without (any order, up to the append lane's limit at once). Each of the two runs
  * right after Kafka alone carries the same payloads (a producer to a consumer, on a topic of as
  * many partitions as the node's tasks topic), and is compared with that run: the ratio "through
- * the node / Kafka alone" is the figure that counts. Prints figures and ratios, each ratio on a
+ * the node / Kafka alone" is the figure that counts. Each round also runs Kafka alone with its
+ * consumer writing every payload's samples into an HDF5 file ({@link Carry#INTO_FILE}): the least
+ * a writer of the file does, so a floor for the node. Prints figures and ratios, each ratio on a
  * RESULT line: the median of the counted rounds, each round's ratio beside it. The rounds come
  * after 180 s of the same traffic, uncounted: with one warm-up append, the first round ran at a
  * third of the later ones' speed, and after 30 s the JIT compilers still took 500 to 2,350 µs of
@@ -79,10 +81,10 @@ public final class WriterAppendBenchmark {
         System.out.printf("h5py same appends:                        %8.1f MB/s%n", py > 0 ? mb / py : Double.NaN);
         for (int r = 0; r < rounds; r++) {
             System.out.printf("round %d: Kafka alone %.1f MB/s, node in order %.1f MB/s (%.3f); Kafka alone %.1f MB/s, node in any"
-                            + " order %.1f MB/s (%.3f); Kafka alone sending as the facade %.1f MB/s%n", r + 1,
+                            + " order %.1f MB/s (%.3f); Kafka alone sending as the facade %.1f MB/s; Kafka alone into a file %.1f MB/s%n", r + 1,
                     mb / node.kafkaOrdered[r], mb / node.ordered[r], node.kafkaOrdered[r] / node.ordered[r],
                     mb / node.kafkaUnordered[r], mb / node.unordered[r], node.kafkaUnordered[r] / node.unordered[r],
-                    mb / node.kafkaAsFacade[r]);
+                    mb / node.kafkaAsFacade[r], mb / node.kafkaIntoFile[r]);
         }
         double ordered = median(node.ordered);
         double unordered = median(node.unordered);
@@ -98,13 +100,20 @@ public final class WriterAppendBenchmark {
                 + " (target 0.8)%n", median(unorderedRatios), rounds, list(unorderedRatios));
         System.out.printf("RESULT append in order through the node / Kafka alone sending as the facade must (1 request in flight):"
                 + " median %.3f (%s)%n", median(ratios(node.kafkaAsFacade, node.ordered)), list(ratios(node.kafkaAsFacade, node.ordered)));
+        double[] fileFloor = ratios(node.kafkaOrdered, node.kafkaIntoFile);
+        System.out.printf("RESULT Kafka alone writing each payload's samples into an HDF5 file / Kafka alone just before: median %.3f (%s)"
+                + " (the floor for the node: it must do both)%n", median(fileFloor), list(fileFloor));
+        double[] orderedToFloor = ratios(node.kafkaIntoFile, node.ordered);
+        double[] unorderedToFloor = ratios(node.kafkaIntoFile, node.unordered);
+        System.out.printf("RESULT append through the node / Kafka alone into a file: in order median %.3f (%s), any order median %.3f (%s)%n",
+                median(orderedToFloor), list(orderedToFloor), median(unorderedToFloor), list(unorderedToFloor));
         System.out.printf("no-op echo tasks end to end: %d in %.2f s = %.0f tasks/s%n", echos, node.echo, echos / node.echo);
         System.exit(0);
     }
 
     /** Seconds of each counted round: the node's two runs and the Kafka alone runs right before them. */
     private record Node(double[] ordered, double[] unordered, double[] kafkaOrdered, double[] kafkaUnordered,
-                        double[] kafkaAsFacade, double echo) {
+                        double[] kafkaAsFacade, double[] kafkaIntoFile, double echo) {
     }
 
     private static double[] ratios(double[] kafkaSeconds, double[] nodeSeconds) {
@@ -202,13 +211,15 @@ public final class WriterAppendBenchmark {
             WriterNode writer = node(sf, dir.resolve("node.h5"));
             warmRounds += warm(sf, payload, tasks, warmEnd);
             System.out.printf("warm-up: %d uncounted rounds in %d pieces%n", warmRounds, pieces + 1);
-            Node n = new Node(new double[rounds], new double[rounds], new double[rounds], new double[rounds], new double[rounds], 0);
+            Node n = new Node(new double[rounds], new double[rounds], new double[rounds], new double[rounds], new double[rounds],
+                    new double[rounds], 0);
             // Kafka alone right before each of the node's runs, so that each pair sees the same machine.
             for (int r = 0; r < rounds; r++) {
-                n.kafkaAsFacade[r] = kafkaAlone(sf.bootstrap, payload, tasks, true);
-                n.kafkaOrdered[r] = kafkaAlone(sf.bootstrap, payload, tasks, false);
+                n.kafkaAsFacade[r] = kafkaAlone(sf.bootstrap, payload, tasks, Carry.AS_FACADE);
+                n.kafkaIntoFile[r] = kafkaAlone(sf.bootstrap, payload, tasks, Carry.INTO_FILE);
+                n.kafkaOrdered[r] = kafkaAlone(sf.bootstrap, payload, tasks, Carry.PLAIN);
                 n.ordered[r] = appends(sf, payload, tasks, STREAM);
-                n.kafkaUnordered[r] = kafkaAlone(sf.bootstrap, payload, tasks, false);
+                n.kafkaUnordered[r] = kafkaAlone(sf.bootstrap, payload, tasks, Carry.PLAIN);
                 n.unordered[r] = appends(sf, payload, tasks, "");
             }
             double noop;
@@ -224,7 +235,7 @@ public final class WriterAppendBenchmark {
                 }
             }
             writer.close();
-            return new Node(n.ordered, n.unordered, n.kafkaOrdered, n.kafkaUnordered, n.kafkaAsFacade, noop);
+            return new Node(n.ordered, n.unordered, n.kafkaOrdered, n.kafkaUnordered, n.kafkaAsFacade, n.kafkaIntoFile, noop);
         } finally {
             deleteTopics(sf.bootstrap, sf.prefix);
         }
@@ -241,7 +252,8 @@ public final class WriterAppendBenchmark {
     private static int warm(Installation sf, byte[] payload, int tasks, long endNanos) throws Exception {
         int rounds = 0;
         do {
-            kafkaAlone(sf.bootstrap, payload, tasks, false);
+            kafkaAlone(sf.bootstrap, payload, tasks, Carry.PLAIN);
+            kafkaAlone(sf.bootstrap, payload, tasks, Carry.INTO_FILE);
             appends(sf, payload, tasks, STREAM);
             appends(sf, payload, tasks, "");
             rounds++;
@@ -279,30 +291,55 @@ public final class WriterAppendBenchmark {
         }
     }
 
+    /** How Kafka alone carries the payloads. */
+    private enum Carry {
+        /** A producer to a consumer: the transport's ceiling for the node. */
+        PLAIN,
+        /**
+         * The producer sends as the facade must on brokers before Kafka 4.5: one request in flight
+         * (KAFKA-15591, see FacadeImpl), with the facade's batches of 1 MiB (three 256 KiB payloads
+         * per request to a partition).
+         */
+        AS_FACADE,
+        /**
+         * The consumer also appends each payload's samples (copied out of the record once, as the
+         * node does) to a chunked SWMR dataset like the node's, flushing the file once per poll: the
+         * least any writer of the file does on top of the transport, so the floor for the node.
+         */
+        INTO_FILE
+    }
+
     /**
      * Seconds for Kafka alone to carry the same payloads from a producer (acks=all, as the
-     * facade) to a consumer on the same broker: the transport's ceiling for the node. With
-     * {@code asFacade}, the producer sends as the facade must on brokers before Kafka 4.5: one
-     * request in flight (KAFKA-15591, see FacadeImpl), with the facade's batches of 1 MiB (three
-     * 256 KiB payloads per request to a partition).
+     * facade) to a consumer on the same broker.
      */
-    private static double kafkaAlone(String bootstrap, byte[] payload, int tasks, boolean asFacade) throws Exception {
+    private static double kafkaAlone(String bootstrap, byte[] payload, int tasks, Carry carry) throws Exception {
         String topic = "bench-bytes-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, PARTITIONS, (short) 1))).all().get();
             try {
-                return kafkaAlone(bootstrap, topic, payload, tasks, asFacade);
+                if (carry != Carry.INTO_FILE) {
+                    return kafkaAlone(bootstrap, topic, payload, tasks, carry, r -> { });
+                }
+                Path dir = Files.createTempDirectory("sf-bench-floor");
+                try (SamplesFile file = new SamplesFile(dir.resolve("floor.h5"), payload)) {
+                    return kafkaAlone(bootstrap, topic, payload, tasks, carry, file);
+                } finally {
+                    BenchFiles.deleteTree(dir);
+                }
             } finally {
                 admin.deleteTopics(java.util.List.of(topic)).all().get(); // its log holds every payload
             }
         }
     }
 
-    private static double kafkaAlone(String bootstrap, String topic, byte[] payload, int tasks, boolean asFacade) throws Exception {
+    private static double kafkaAlone(String bootstrap, String topic, byte[] payload, int tasks, Carry carry,
+                                     java.util.function.Consumer<org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]>> sink)
+            throws Exception {
         Map<String, Object> p = new java.util.HashMap<>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
                 "max.request.size", 16 * 1024 * 1024, "buffer.memory", 256L * 1024 * 1024, "batch.size", 1024 * 1024));
-        if (asFacade) {
+        if (carry == Carry.AS_FACADE) {
             p.put("max.in.flight.requests.per.connection", 1);
         }
         Map<String, Object> c = Map.of("bootstrap.servers", bootstrap, "max.partition.fetch.bytes", 16 * 1024 * 1024,
@@ -324,12 +361,80 @@ public final class WriterAppendBenchmark {
                 if (System.nanoTime() - deadline > 0) {
                     throw new IllegalStateException("Kafka alone: " + got + " of " + tasks + " payloads consumed in 5 minutes");
                 }
-                got += consumer.poll(Duration.ofMillis(100)).count();
+                var records = consumer.poll(Duration.ofMillis(100));
+                sink.accept(records);
+                got += records.count();
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf("  Kafka alone%s: %d payloads produced and consumed in %.2f s (load average %s)%n",
-                    asFacade ? " sending as the facade (1 request in flight, 1 MiB batches)" : "", tasks, seconds, load());
+                    switch (carry) {
+                        case PLAIN -> "";
+                        case AS_FACADE -> " sending as the facade (1 request in flight, 1 MiB batches)";
+                        case INTO_FILE -> " into an HDF5 file";
+                    }, tasks, seconds, load());
             return seconds;
+        }
+    }
+
+    /**
+     * A SWMR file with one appendable float32 dataset, chunked as the node's streams are, taking
+     * the samples of each consumed payload. Every payload here has the same layout, so the samples
+     * lie at one offset (found once, and checked against the parsed payload); each record's are
+     * copied out once, as the node copies them.
+     */
+    private static final class SamplesFile implements java.util.function.Consumer<org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]>>,
+            AutoCloseable {
+        private final long file;
+        private final long dataset;
+        private final int samplesAt;
+        private final int samplesBytes;
+
+        SamplesFile(Path path, byte[] payload) throws Exception {
+            byte[] samples = io.swmrfacade.proto.v1.AppendPayload.parseFrom(payload).getSamples().toByteArray();
+            this.samplesAt = samplesOffset(payload);
+            this.samplesBytes = samples.length;
+            if (!java.util.Arrays.equals(samples, 0, samples.length, payload, samplesAt, samplesAt + samplesBytes)) {
+                throw new IllegalStateException("the payload's samples are not at offset " + samplesAt);
+            }
+            Hdf5Library.load();
+            long fapl = H5Ops.v110Fapl();
+            this.file = H5.H5Fcreate(path.toString(), HDF5Constants.H5F_ACC_TRUNC, HDF5Constants.H5P_DEFAULT, fapl);
+            H5.H5Pclose(fapl);
+            H5Ops.createAppendable(file, STREAM, HDF5Constants.H5T_IEEE_F32LE, FileLayout.streamChunkSamples());
+            H5.H5Fstart_swmr_write(file);
+            this.dataset = H5.H5Dopen(file, STREAM, HDF5Constants.H5P_DEFAULT);
+        }
+
+        private static int samplesOffset(byte[] payload) throws java.io.IOException {
+            int field = io.swmrfacade.proto.v1.AppendPayload.SAMPLES_FIELD_NUMBER;
+            com.google.protobuf.CodedInputStream in = com.google.protobuf.CodedInputStream.newInstance(payload);
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                if (com.google.protobuf.WireFormat.getTagFieldNumber(tag) == field) {
+                    in.readRawVarint32(); // the length
+                    return in.getTotalBytesRead();
+                }
+                in.skipField(tag);
+            }
+            throw new IllegalStateException("the payload has no samples");
+        }
+
+        @Override
+        public void accept(org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> records) {
+            if (records.isEmpty()) {
+                return;
+            }
+            for (var r : records) {
+                byte[] v = r.value();
+                H5Ops.append(dataset, HDF5Constants.H5T_NATIVE_FLOAT, samplesBytes / 4,
+                        java.util.Arrays.copyOfRange(v, samplesAt, samplesAt + samplesBytes));
+            }
+            H5.H5Dflush(dataset);
+        }
+
+        @Override
+        public void close() {
+            H5.H5Dclose(dataset);
+            H5.H5Fclose(file);
         }
     }
 
