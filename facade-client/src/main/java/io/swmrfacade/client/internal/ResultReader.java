@@ -3,8 +3,6 @@ package io.swmrfacade.client.internal;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.swmrfacade.client.SessionId;
 import io.swmrfacade.client.TaskId;
-import io.swmrfacade.client.TaskResult;
-import io.swmrfacade.client.TaskStatus;
 import io.swmrfacade.proto.v1.JournaledTask;
 import io.swmrfacade.proto.v1.TaskEvent;
 import io.swmrfacade.topology.Topics;
@@ -58,10 +56,8 @@ final class ResultReader implements Runnable {
     /** A resumed session's partitions and the offsets they ended at on attach; empty once read that far. */
     private Map<TopicPartition, Long> catchUpTo = Map.of();
     private long malformed;
-    /** The last result's type, node and file (see {@link #convert(io.swmrfacade.proto.v1.TaskResult)}). */
-    private String type = "";
-    private String worker = "";
-    private String file = "";
+    /** Reads the results of the session's records, one record after another. */
+    private final WireResults wire;
 
     ResultReader(Consumer<ByteBuffer, ByteBuffer> consumer, Topics topics, SessionId session, boolean resume, Duration skew,
                  SessionLedger ledger) {
@@ -73,6 +69,7 @@ final class ResultReader implements Runnable {
         this.skew = skew;
         this.ledger = ledger;
         this.sessionKey = ByteBuffer.wrap(session.value().getBytes(StandardCharsets.UTF_8));
+        this.wire = new WireResults(sessionKey.array());
     }
 
     @Override
@@ -156,14 +153,7 @@ final class ResultReader implements Runnable {
         }
         try {
             if (r.topic().equals(resultsTopic)) {
-                io.swmrfacade.proto.v1.TaskResult m = io.swmrfacade.proto.v1.TaskResult.parseFrom(r.value());
-                if (m.getResultsCount() == 0) {
-                    complete(m, r);
-                } else { // several results packed in one record (docs/PROTOCOL.md §6)
-                    for (io.swmrfacade.proto.v1.TaskResult each : m.getResultsList()) {
-                        complete(each, r);
-                    }
-                }
+                wire.read(r.value(), each -> complete(each, r));
             } else {
                 TaskEvent e = TaskEvent.parseFrom(r.value());
                 if (!session.value().equals(e.getSessionId())) {
@@ -184,12 +174,12 @@ final class ResultReader implements Runnable {
     }
 
     /** Completes the task of one result of this session; a result that names no valid task is skipped alone. */
-    private void complete(io.swmrfacade.proto.v1.TaskResult m, ConsumerRecord<ByteBuffer, ByteBuffer> r) {
-        if (!session.value().equals(m.getSessionId())) {
+    private void complete(WireResults result, ConsumerRecord<ByteBuffer, ByteBuffer> r) {
+        if (!result.ofSession()) {
             return;
         }
         try {
-            ledger.complete(new TaskId(m.getTaskId()), id -> convert(m, id));
+            ledger.complete(new TaskId(result.taskId()), result);
         } catch (IllegalArgumentException | NullPointerException e) {
             malformed(r, e);
         }
@@ -199,42 +189,6 @@ final class ResultReader implements Runnable {
         if (malformed++ == 0) {
             LOG.warn("[{}] skipping malformed record {}-{}@{}: {}", session, r.topic(), r.partition(), r.offset(), e.toString());
         }
-    }
-
-    /**
-     * The result as the facade hands it out. The session keeps every result it collects, and
-     * results mostly repeat their type, node and file: those strings are shared with the result
-     * before, not held once per result (a third of a kept echo result's bytes).
-     */
-    TaskResult convert(io.swmrfacade.proto.v1.TaskResult m) {
-        return convert(m, new TaskId(m.getTaskId()));
-    }
-
-    /** The result, naming its task by {@code id} (equal to the one {@code m} names). */
-    TaskResult convert(io.swmrfacade.proto.v1.TaskResult m, TaskId id) {
-        type = same(type, m.getType());
-        worker = same(worker, m.getWorkerId());
-        file = same(file, m.getFile());
-        return convert(m, id, type, worker, file);
-    }
-
-    private static String same(String kept, String s) {
-        return s.equals(kept) ? kept : s;
-    }
-
-    private static TaskResult convert(io.swmrfacade.proto.v1.TaskResult m, TaskId id, String type, String worker, String file) {
-        TaskStatus status = switch (m.getStatus()) {
-            case OK -> TaskStatus.OK;
-            case FAILED -> TaskStatus.FAILED;
-            case REJECTED -> TaskStatus.REJECTED;
-            case WORKER_CRASHED -> TaskStatus.WORKER_CRASHED;
-            case EXPIRED -> TaskStatus.EXPIRED;
-            case NOT_SENT -> TaskStatus.NOT_SENT;
-            case CANCELLED -> TaskStatus.CANCELLED;
-            default -> TaskStatus.FAILED;
-        };
-        return new TaskResult(id, m.getSequence(), type, status, m.getOutput().toByteArray(),
-                m.getError(), m.getAttempts(), worker, file, m.getRow());
     }
 
     private void sleep() {

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Client heap per result kept: a session keeps every result it collected (for collect() and
- * results()). Registers N tasks in a session's ledger, as submit does, then converts N echo results
- * of one node, as the results reader gets them off the wire, and completes the tasks with them;
+ * results()). Registers N tasks in a session's ledger, as submit does, then hands the results reader N echo results
+ * of one node, as the consumer does, and it completes the tasks with them;
  * compares the live heap after a full GC before and after the results. A benchmark, not a test; argument:
  * result count (default 300,000). {@code bench/run result-memory [n]}.
  */
@@ -35,9 +35,11 @@ public final class KeptResultsMemoryBench {
         }
         ResultReader reader = new ResultReader(null, new Topics("sf."), new SessionId(session), false, Duration.ofSeconds(1), ledger);
         long before = MemoryBench.liveHeap();
-        for (byte[] w : wire) {
-            io.swmrfacade.proto.v1.TaskResult m = io.swmrfacade.proto.v1.TaskResult.parseFrom(w);
-            ledger.complete(new TaskId(m.getTaskId()), id -> reader.convert(m, id)); // as the reader completes them
+        java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(session.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        long offset = 0;
+        for (byte[] w : wire) { // as the consumer hands them to the reader
+            reader.handle(new org.apache.kafka.clients.consumer.ConsumerRecord<>("sf.results", 0, offset++, key,
+                    java.nio.ByteBuffer.wrap(w)));
         }
         long after = MemoryBench.liveHeap();
         System.out.printf("RESULT client heap per kept result (100-byte output, one node and type): %d bytes (%d results, %d without one)%n",

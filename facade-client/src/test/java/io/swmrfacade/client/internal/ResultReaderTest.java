@@ -14,14 +14,26 @@ import org.junit.jupiter.api.Test;
 class ResultReaderTest {
 
     private final String session = TaskId.next().value();
+    private final java.util.List<TaskResult> seen = new java.util.ArrayList<>();
     private final ResultReader reader = new ResultReader(null, new Topics("sf."), new SessionId(session), false,
-            Duration.ofSeconds(1), new SessionLedger(true, r -> { }));
+            Duration.ofSeconds(1), new SessionLedger(true, seen::add));
+    private long offset;
 
-    private TaskResult convert(String type, String worker, String file) throws Exception {
+    /** Hands the reader one record of this session, as the consumer does; returns the results it completed. */
+    private java.util.List<TaskResult> read(byte[] value) {
+        int before = seen.size();
+        reader.handle(new org.apache.kafka.clients.consumer.ConsumerRecord<>("sf.results", 0, offset++,
+                java.nio.ByteBuffer.wrap(session.getBytes(java.nio.charset.StandardCharsets.UTF_8)), java.nio.ByteBuffer.wrap(value)));
+        return java.util.List.copyOf(seen.subList(before, seen.size()));
+    }
+
+    private TaskResult convert(String type, String worker, String file) {
         byte[] wire = io.swmrfacade.proto.v1.TaskResult.newBuilder().setTaskId(TaskId.next().value()).setSessionId(session)
                 .setSequence(1).setType(type).setStatus(io.swmrfacade.proto.v1.TaskStatus.OK).setWorkerId(worker).setFile(file)
                 .setRow(7).build().toByteArray();
-        return reader.convert(io.swmrfacade.proto.v1.TaskResult.parseFrom(wire));
+        java.util.List<TaskResult> read = read(wire);
+        assertThat(read).hasSize(1);
+        return read.get(0);
     }
 
     @Test
@@ -53,7 +65,7 @@ class ResultReaderTest {
     }
 
     @Test
-    void results_that_repeat_a_type_node_and_file_share_those_strings_and_others_keep_their_own() throws Exception {
+    void results_that_repeat_a_type_node_and_file_share_those_strings_and_others_keep_their_own() {
         TaskResult a = convert("echo", "node-1", "/data/a.h5");
         TaskResult b = convert("echo", "node-1", "/data/a.h5");
         assertThat(b.type()).isSameAs(a.type());

@@ -1,0 +1,242 @@
+package io.swmrfacade.client.internal;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
+import io.swmrfacade.client.TaskId;
+import io.swmrfacade.client.TaskResult;
+import io.swmrfacade.client.TaskStatus;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.Function;
+
+/**
+ * Reads the results a record of the results topic holds straight off the wire, into the form the
+ * facade keeps: no message object is built, the output is copied once (into the result), the
+ * session is compared as bytes, and a type, node or file equal to the last one read is neither
+ * decoded nor held again (results mostly repeat them). The generated parser built a message and
+ * a string for every field, and copied the output twice; with one result read per task that was
+ * most of the results thread's garbage.
+ *
+ * <p>Wire-compatible with the generated code: fields of the wrong wire type and unknown fields
+ * are skipped, a field given twice keeps its last value, a truncated record or a string that is
+ * not UTF-8 is an {@link InvalidProtocolBufferException}. Unlike it, the results of a packed
+ * record (docs/PROTOCOL.md §6) are handed on one by one as they are read, so those before a fault
+ * in the record were handed on already; and a result whose session is not this one is skipped
+ * without its session being checked for UTF-8.
+ *
+ * <p>Each result read is handed on as this object, which then holds its fields and makes its
+ * {@link TaskResult} ({@link #apply}). One instance is reused record after record, on the
+ * results thread: not thread-safe.
+ */
+final class WireResults implements Function<TaskId, TaskResult> {
+
+    /** Told of each result of a record, in order, while this object holds it. */
+    interface Each {
+        void result(WireResults r);
+    }
+
+    private static final int TASK_ID = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int SESSION_ID = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int SEQUENCE = tag(3, WireFormat.WIRETYPE_VARINT);
+    private static final int STATUS = tag(4, WireFormat.WIRETYPE_VARINT);
+    private static final int OUTPUT = tag(5, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int ERROR = tag(6, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int ATTEMPTS = tag(7, WireFormat.WIRETYPE_VARINT);
+    private static final int WORKER = tag(8, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int FILE = tag(9, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int ROW = tag(10, WireFormat.WIRETYPE_VARINT);
+    private static final int TYPE = tag(13, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int ENTRY = tag(io.swmrfacade.proto.v1.TaskResult.RESULTS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final byte[] NO_BYTES = new byte[0];
+
+    private final byte[] session;
+    private final Repeated type = new Repeated();
+    private final Repeated worker = new Repeated();
+    private final Repeated file = new Repeated();
+    /** The record being read and where it starts in its array: fields are compared where they lie. */
+    private byte[] array;
+    private int start;
+
+    private String taskId;
+    private boolean ofSession;
+    private long sequence;
+    private int status;
+    private byte[] output;
+    private String error;
+    private int attempts;
+    private long row;
+
+    /** @param session the UTF-8 bytes of the session whose results are wanted */
+    WireResults(byte[] session) {
+        this.session = session.clone();
+    }
+
+    private static int tag(int field, int wireType) {
+        return field << 3 | wireType; // WireFormat.makeTag, which is not public
+    }
+
+    /**
+     * Reads a record: hands each result it holds to {@code each}, the entries of a packed record
+     * in order, or else the record itself.
+     *
+     * @throws InvalidProtocolBufferException if the record is not a well-formed result record
+     */
+    void read(ByteBuffer value, Each each) throws InvalidProtocolBufferException {
+        if (value.hasArray()) {
+            array = value.array();
+            start = value.arrayOffset() + value.position();
+        } else {
+            array = new byte[value.remaining()];
+            value.duplicate().get(array);
+            start = 0;
+        }
+        CodedInputStream in = CodedInputStream.newInstance(array, start, value.remaining());
+        try {
+            clear();
+            boolean packed = false;
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                if (tag == ENTRY) {
+                    int limit = in.pushLimit(in.readRawVarint32());
+                    clear();
+                    for (int t = in.readTag(); t != 0 && field(in, t); t = in.readTag()) {
+                        // the entry's fields, up to its end
+                    }
+                    in.checkLastTagWas(0);
+                    in.popLimit(limit);
+                    packed = true;
+                    each.result(this);
+                } else if (!field(in, tag)) {
+                    break;
+                }
+            }
+            in.checkLastTagWas(0);
+            if (!packed) {
+                each.result(this);
+            }
+        } catch (InvalidProtocolBufferException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new InvalidProtocolBufferException(e);
+        } finally {
+            array = null;
+        }
+    }
+
+    /** Reads one field of a result, or skips it; false at an end-group tag. */
+    private boolean field(CodedInputStream in, int tag) throws IOException {
+        if (tag == TASK_ID) {
+            taskId = in.readStringRequireUtf8();
+        } else if (tag == SESSION_ID) {
+            int length = in.readRawVarint32();
+            int at = start + in.getTotalBytesRead();
+            in.skipRawBytes(length); // checks the length against the record first
+            ofSession = Arrays.equals(array, at, at + length, session, 0, session.length);
+        } else if (tag == SEQUENCE) {
+            sequence = in.readInt64();
+        } else if (tag == STATUS) {
+            status = in.readEnum();
+        } else if (tag == OUTPUT) {
+            output = in.readByteArray();
+        } else if (tag == ERROR) {
+            error = in.readStringRequireUtf8();
+        } else if (tag == ATTEMPTS) {
+            attempts = in.readInt32();
+        } else if (tag == WORKER) {
+            worker.read(in, array, start);
+        } else if (tag == FILE) {
+            file.read(in, array, start);
+        } else if (tag == ROW) {
+            row = in.readInt64();
+        } else if (tag == TYPE) {
+            type.read(in, array, start);
+        } else {
+            return in.skipField(tag);
+        }
+        return true;
+    }
+
+    private void clear() {
+        taskId = "";
+        ofSession = session.length == 0;
+        sequence = 0;
+        status = 0;
+        output = NO_BYTES;
+        error = "";
+        attempts = 0;
+        row = 0;
+        type.clear();
+        worker.clear();
+        file.clear();
+    }
+
+    /** The task id of the result held ("" if it has none). */
+    String taskId() {
+        return taskId;
+    }
+
+    /** Whether the result held names this reader's session. */
+    boolean ofSession() {
+        return ofSession;
+    }
+
+    /** The result held, as the facade hands it out, naming its task by {@code id}. */
+    @Override
+    public TaskResult apply(TaskId id) {
+        return new TaskResult(id, sequence, type.value(), status(status), output, error, attempts, worker.value(),
+                file.value(), row);
+    }
+
+    private static TaskStatus status(int wire) {
+        return switch (wire) {
+            case io.swmrfacade.proto.v1.TaskStatus.OK_VALUE -> TaskStatus.OK;
+            case io.swmrfacade.proto.v1.TaskStatus.REJECTED_VALUE -> TaskStatus.REJECTED;
+            case io.swmrfacade.proto.v1.TaskStatus.WORKER_CRASHED_VALUE -> TaskStatus.WORKER_CRASHED;
+            case io.swmrfacade.proto.v1.TaskStatus.EXPIRED_VALUE -> TaskStatus.EXPIRED;
+            case io.swmrfacade.proto.v1.TaskStatus.NOT_SENT_VALUE -> TaskStatus.NOT_SENT;
+            case io.swmrfacade.proto.v1.TaskStatus.CANCELLED_VALUE -> TaskStatus.CANCELLED;
+            default -> TaskStatus.FAILED; // FAILED, and a status this client does not know
+        };
+    }
+
+    /**
+     * A string field that mostly repeats from one result to the next: its last value and that
+     * value's UTF-8 bytes, against which the next one is compared where it lies in the record.
+     */
+    private static final class Repeated {
+        private String last = "";
+        private byte[] lastUtf8 = NO_BYTES;
+        private boolean set;
+
+        void clear() {
+            set = false;
+        }
+
+        void read(CodedInputStream in, byte[] array, int start) throws IOException {
+            int length = in.readRawVarint32();
+            int at = start + in.getTotalBytesRead();
+            in.skipRawBytes(length);
+            if (!Arrays.equals(array, at, at + length, lastUtf8, 0, lastUtf8.length)) {
+                last = decode(array, at, length);
+                lastUtf8 = Arrays.copyOfRange(array, at, at + length);
+            }
+            set = true;
+        }
+
+        /** Strict UTF-8, as the generated parser requires of a string field. */
+        private static String decode(byte[] array, int at, int length) throws InvalidProtocolBufferException {
+            try {
+                return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(array, at, length)).toString();
+            } catch (CharacterCodingException e) {
+                throw new InvalidProtocolBufferException("a string field of a result is not UTF-8");
+            }
+        }
+
+        String value() {
+            return set ? last : "";
+        }
+    }
+}
