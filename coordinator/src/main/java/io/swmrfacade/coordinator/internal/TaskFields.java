@@ -3,6 +3,7 @@ package io.swmrfacade.coordinator.internal;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
+import io.swmrfacade.proto.RepeatedText;
 import io.swmrfacade.proto.v1.JournaledTask;
 import io.swmrfacade.proto.v1.TaskEvent;
 import io.swmrfacade.proto.v1.TaskResult;
@@ -14,8 +15,10 @@ import java.nio.ByteBuffer;
  * folds, read straight from the wire: the others (a result's output and error, times, attempts)
  * are skipped without being copied or decoded, and no message object is built. The generated
  * parsers read every field; at tens of thousands of tasks a second that was most of the table's
- * cost per record. Wire-compatible with the generated code: unknown fields are skipped, and a
- * string that is not UTF-8 or a truncated record is an {@link InvalidProtocolBufferException}.
+ * cost per record. A session, type, node or file equal to the one read before is not decoded
+ * again ({@link RepeatedText}): only task ids make a string per record. Wire-compatible with the
+ * generated code: unknown fields are skipped, and a string that is not UTF-8 or a truncated
+ * record is an {@link InvalidProtocolBufferException}.
  *
  * <p>One instance is reused record after record: not thread-safe.
  */
@@ -47,6 +50,15 @@ public final class TaskFields {
     public interface Entries {
         void entry(String taskId, String type);
     }
+
+    private final RepeatedText sessions = new RepeatedText();
+    private final RepeatedText types = new RepeatedText();
+    private final RepeatedText workers = new RepeatedText();
+    private final RepeatedText files = new RepeatedText();
+    /** The record being read and where it starts in its array: repeated strings are compared where they lie. */
+    private byte[] array;
+    private int start;
+    private int end;
 
     private String taskId;
     private String sessionId;
@@ -98,7 +110,7 @@ public final class TaskFields {
      *                                        results before the fault were handed on already
      */
     public void readResults(ByteBuffer value, Results each) throws InvalidProtocolBufferException {
-        CodedInputStream in = CodedInputStream.newInstance(value);
+        CodedInputStream in = open(value);
         try {
             clearResult();
             boolean packed = false;
@@ -123,6 +135,8 @@ public final class TaskFields {
             throw e;
         } catch (IOException e) {
             throw new InvalidProtocolBufferException(e);
+        } finally {
+            array = null; // the consumer's fetch buffer: not held past the record
         }
     }
 
@@ -131,17 +145,17 @@ public final class TaskFields {
         if (tag == TASK_ID) {
             taskId = in.readStringRequireUtf8();
         } else if (tag == SESSION_ID) {
-            sessionId = in.readStringRequireUtf8();
+            sessionId = sessions.read(in, array, start);
         } else if (tag == RESULT_STATUS) {
             code = in.readEnum();
         } else if (tag == RESULT_WORKER) {
-            workerId = in.readStringRequireUtf8();
+            workerId = workers.read(in, array, start);
         } else if (tag == RESULT_FILE) {
-            file = in.readStringRequireUtf8();
+            file = files.read(in, array, start);
         } else if (tag == RESULT_ROW) {
             row = in.readInt64();
         } else if (tag == RESULT_TYPE) {
-            type = in.readStringRequireUtf8();
+            type = types.read(in, array, start);
         } else {
             return in.skipField(tag);
         }
@@ -163,7 +177,7 @@ public final class TaskFields {
      */
     public void readEvent(ByteBuffer value, Entries entries) throws InvalidProtocolBufferException {
         clear();
-        CodedInputStream in = CodedInputStream.newInstance(value);
+        CodedInputStream in = open(value);
         int batchStart = -1;
         try {
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
@@ -172,11 +186,11 @@ public final class TaskFields {
                 } else if (tag == EVENT_TASK_ID) {
                     taskId = in.readStringRequireUtf8();
                 } else if (tag == EVENT_SESSION_ID) {
-                    sessionId = in.readStringRequireUtf8();
+                    sessionId = sessions.read(in, array, start);
                 } else if (tag == EVENT_TYPE) {
-                    type = in.readStringRequireUtf8();
+                    type = types.read(in, array, start);
                 } else if (tag == EVENT_WORKER) {
-                    workerId = in.readStringRequireUtf8();
+                    workerId = workers.read(in, array, start);
                 } else if (tag == EVENT_SUBMITTED && batchStart < 0) {
                     batchStart = in.getTotalBytesRead();
                     in.skipField(tag);
@@ -185,20 +199,21 @@ public final class TaskFields {
                 }
             }
             if (batchStart >= 0 && code == TaskEvent.Kind.SUBMITTED_BATCH_VALUE) {
-                readEntries(value, batchStart, entries);
+                readEntries(batchStart, entries);
             }
         } catch (InvalidProtocolBufferException e) {
             throw e;
         } catch (IOException e) {
             throw new InvalidProtocolBufferException(e);
+        } finally {
+            array = null; // the consumer's fetch buffer: not held past the record
         }
     }
 
     /** The batch's entries, from the first one on (the record has been read whole once: its fields are well delimited). */
-    private static void readEntries(ByteBuffer value, int from, Entries entries) throws IOException {
-        ByteBuffer rest = value.duplicate();
-        rest.position(rest.position() + from);
-        CodedInputStream in = CodedInputStream.newInstance(rest);
+    private void readEntries(int from, Entries entries) throws IOException {
+        start += from;
+        CodedInputStream in = CodedInputStream.newInstance(array, start, end - start);
         for (int tag = EVENT_SUBMITTED; tag != 0; tag = in.readTag()) {
             if (tag != EVENT_SUBMITTED) {
                 in.skipField(tag);
@@ -211,7 +226,7 @@ public final class TaskFields {
                 if (t == ENTRY_TASK_ID) {
                     id = in.readStringRequireUtf8();
                 } else if (t == ENTRY_TYPE) {
-                    type = in.readStringRequireUtf8();
+                    type = types.read(in, array, start);
                 } else if (!in.skipField(t)) {
                     break;
                 }
@@ -228,6 +243,20 @@ public final class TaskFields {
         workerId = "";
         file = "";
         code = 0;
+    }
+
+    /** A stream over {@code value}'s bytes, and where they lie: in its array, or in a copy if it has none. */
+    private CodedInputStream open(ByteBuffer value) {
+        if (value.hasArray()) {
+            array = value.array();
+            start = value.arrayOffset() + value.position();
+        } else {
+            array = new byte[value.remaining()];
+            value.duplicate().get(array);
+            start = 0;
+        }
+        end = start + value.remaining();
+        return CodedInputStream.newInstance(array, start, end - start);
     }
 
     private static int tag(int field, int wireType) {

@@ -121,6 +121,33 @@ class TaskFieldsTest {
      * {@code value} as the consumer hands it over: a slice of a larger fetch buffer, at an offset
      * into its array, with other records' bytes around it.
      */
+    @Test
+    void a_session_type_node_and_file_read_again_are_the_same_strings_and_a_changed_one_is_read_anew() throws Exception {
+        List<String> seen = new ArrayList<>();
+        TaskResult.Builder packed = TaskResult.newBuilder();
+        for (String type : List.of("echo", "echo", "push")) {
+            packed.addResults(TaskResult.newBuilder().setTaskId("t-" + type).setSessionId("s-1").setType(type).setWorkerId("w-1")
+                    .setFile("/f.h5"));
+        }
+        fields.readResults(fetched(packed.build().toByteArray()), r -> {
+            seen.add(r.sessionId());
+            seen.add(r.type());
+            seen.add(r.workerId());
+            seen.add(r.file());
+        });
+        assertThat(seen).containsExactly("s-1", "echo", "w-1", "/f.h5", "s-1", "echo", "w-1", "/f.h5", "s-1", "push", "w-1", "/f.h5");
+        for (int i : new int[] {0, 1, 2, 3}) {
+            assertThat(seen.get(4 + i)).isSameAs(seen.get(i));
+        }
+        assertThat(seen.get(8)).isSameAs(seen.get(0));
+        byte[] event = TaskEvent.newBuilder().setKind(TaskEvent.Kind.SUBMITTED_BATCH).setSessionId("s-1")
+                .addSubmitted(JournaledTask.newBuilder().setTaskId("t-1").setType("push")).build().toByteArray();
+        List<String> types = new ArrayList<>();
+        fields.readEvent(fetched(event), (id, type) -> types.add(type));
+        assertThat(fields.sessionId()).isSameAs(seen.get(0));
+        assertThat(types.get(0)).isSameAs(seen.get(9));
+    }
+
     private java.nio.ByteBuffer fetched(byte[] value) {
         int before = random.nextInt(9);
         byte[] fetch = new byte[before + value.length + random.nextInt(9)];

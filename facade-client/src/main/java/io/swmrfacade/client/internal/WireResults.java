@@ -6,10 +6,9 @@ import com.google.protobuf.WireFormat;
 import io.swmrfacade.client.TaskId;
 import io.swmrfacade.client.TaskResult;
 import io.swmrfacade.client.TaskStatus;
+import io.swmrfacade.proto.RepeatedText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.Function;
 
@@ -54,9 +53,9 @@ final class WireResults implements Function<TaskId, TaskResult> {
     private static final byte[] NO_BYTES = new byte[0];
 
     private final byte[] session;
-    private final Repeated type = new Repeated();
-    private final Repeated worker = new Repeated();
-    private final Repeated file = new Repeated();
+    private final RepeatedText types = new RepeatedText();
+    private final RepeatedText workers = new RepeatedText();
+    private final RepeatedText files = new RepeatedText();
     /** The record being read and where it starts in its array: fields are compared where they lie. */
     private byte[] array;
     private int start;
@@ -69,6 +68,9 @@ final class WireResults implements Function<TaskId, TaskResult> {
     private String error;
     private int attempts;
     private long row;
+    private String type;
+    private String worker;
+    private String file;
 
     /** @param session the UTF-8 bytes of the session whose results are wanted */
     WireResults(byte[] session) {
@@ -146,13 +148,13 @@ final class WireResults implements Function<TaskId, TaskResult> {
         } else if (tag == ATTEMPTS) {
             attempts = in.readInt32();
         } else if (tag == WORKER) {
-            worker.read(in, array, start);
+            worker = workers.read(in, array, start);
         } else if (tag == FILE) {
-            file.read(in, array, start);
+            file = files.read(in, array, start);
         } else if (tag == ROW) {
             row = in.readInt64();
         } else if (tag == TYPE) {
-            type.read(in, array, start);
+            type = types.read(in, array, start);
         } else {
             return in.skipField(tag);
         }
@@ -168,9 +170,9 @@ final class WireResults implements Function<TaskId, TaskResult> {
         error = "";
         attempts = 0;
         row = 0;
-        type.clear();
-        worker.clear();
-        file.clear();
+        type = "";
+        worker = "";
+        file = "";
     }
 
     /** The task id of the result held ("" if it has none). */
@@ -186,8 +188,7 @@ final class WireResults implements Function<TaskId, TaskResult> {
     /** The result held, as the facade hands it out, naming its task by {@code id}. */
     @Override
     public TaskResult apply(TaskId id) {
-        return new TaskResult(id, sequence, type.value(), status(status), output, error, attempts, worker.value(),
-                file.value(), row);
+        return new TaskResult(id, sequence, type, status(status), output, error, attempts, worker, file, row);
     }
 
     private static TaskStatus status(int wire) {
@@ -200,43 +201,5 @@ final class WireResults implements Function<TaskId, TaskResult> {
             case io.swmrfacade.proto.v1.TaskStatus.CANCELLED_VALUE -> TaskStatus.CANCELLED;
             default -> TaskStatus.FAILED; // FAILED, and a status this client does not know
         };
-    }
-
-    /**
-     * A string field that mostly repeats from one result to the next: its last value and that
-     * value's UTF-8 bytes, against which the next one is compared where it lies in the record.
-     */
-    private static final class Repeated {
-        private String last = "";
-        private byte[] lastUtf8 = NO_BYTES;
-        private boolean set;
-
-        void clear() {
-            set = false;
-        }
-
-        void read(CodedInputStream in, byte[] array, int start) throws IOException {
-            int length = in.readRawVarint32();
-            int at = start + in.getTotalBytesRead();
-            in.skipRawBytes(length);
-            if (!Arrays.equals(array, at, at + length, lastUtf8, 0, lastUtf8.length)) {
-                last = decode(array, at, length);
-                lastUtf8 = Arrays.copyOfRange(array, at, at + length);
-            }
-            set = true;
-        }
-
-        /** Strict UTF-8, as the generated parser requires of a string field. */
-        private static String decode(byte[] array, int at, int length) throws InvalidProtocolBufferException {
-            try {
-                return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(array, at, length)).toString();
-            } catch (CharacterCodingException e) {
-                throw new InvalidProtocolBufferException("a string field of a result is not UTF-8");
-            }
-        }
-
-        String value() {
-            return set ? last : "";
-        }
     }
 }
