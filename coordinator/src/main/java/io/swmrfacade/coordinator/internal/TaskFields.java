@@ -4,6 +4,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 import io.swmrfacade.proto.RepeatedText;
+import io.swmrfacade.proto.WireRecord;
 import io.swmrfacade.proto.v1.JournaledTask;
 import io.swmrfacade.proto.v1.TaskEvent;
 import io.swmrfacade.proto.v1.TaskResult;
@@ -22,24 +23,23 @@ import java.nio.ByteBuffer;
  *
  * <p>One instance is reused record after record: not thread-safe.
  */
-public final class TaskFields {
+public final class TaskFields implements WireRecord.ResultFields {
 
-    private static final int TASK_ID = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int SESSION_ID = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int RESULT_STATUS = tag(TaskResult.STATUS_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
-    private static final int RESULT_WORKER = tag(TaskResult.WORKER_ID_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int RESULT_FILE = tag(TaskResult.FILE_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int RESULT_ROW = tag(TaskResult.ROW_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
-    private static final int RESULT_TYPE = tag(TaskResult.TYPE_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int RESULT_ENTRY = tag(TaskResult.RESULTS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int EVENT_KIND = tag(TaskEvent.KIND_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
-    private static final int EVENT_TASK_ID = tag(TaskEvent.TASK_ID_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int EVENT_SESSION_ID = tag(TaskEvent.SESSION_ID_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int EVENT_TYPE = tag(TaskEvent.TYPE_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int EVENT_WORKER = tag(TaskEvent.WORKER_ID_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int EVENT_SUBMITTED = tag(TaskEvent.SUBMITTED_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int ENTRY_TASK_ID = tag(JournaledTask.TASK_ID_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int ENTRY_TYPE = tag(JournaledTask.TYPE_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int TASK_ID = WireRecord.tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int SESSION_ID = WireRecord.tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int RESULT_STATUS = WireRecord.tag(TaskResult.STATUS_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
+    private static final int RESULT_WORKER = WireRecord.tag(TaskResult.WORKER_ID_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int RESULT_FILE = WireRecord.tag(TaskResult.FILE_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int RESULT_ROW = WireRecord.tag(TaskResult.ROW_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
+    private static final int RESULT_TYPE = WireRecord.tag(TaskResult.TYPE_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int EVENT_KIND = WireRecord.tag(TaskEvent.KIND_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
+    private static final int EVENT_TASK_ID = WireRecord.tag(TaskEvent.TASK_ID_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int EVENT_SESSION_ID = WireRecord.tag(TaskEvent.SESSION_ID_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int EVENT_TYPE = WireRecord.tag(TaskEvent.TYPE_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int EVENT_WORKER = WireRecord.tag(TaskEvent.WORKER_ID_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int EVENT_SUBMITTED = WireRecord.tag(TaskEvent.SUBMITTED_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int ENTRY_TASK_ID = WireRecord.tag(JournaledTask.TASK_ID_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int ENTRY_TYPE = WireRecord.tag(JournaledTask.TYPE_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
 
     /** Called for each result of a result record, in order, with the fields set to it. */
     public interface Results {
@@ -55,10 +55,9 @@ public final class TaskFields {
     private final RepeatedText types = new RepeatedText();
     private final RepeatedText workers = new RepeatedText();
     private final RepeatedText files = new RepeatedText();
-    /** The record being read and where it starts in its array: repeated strings are compared where they lie. */
-    private byte[] array;
-    private int start;
-    private int end;
+    private final WireRecord record = new WireRecord();
+    /** Told of the results of the record being read. */
+    private Results each;
 
     private String taskId;
     private String sessionId;
@@ -110,61 +109,36 @@ public final class TaskFields {
      *                                        results before the fault were handed on already
      */
     public void readResults(ByteBuffer value, Results each) throws InvalidProtocolBufferException {
-        CodedInputStream in = open(value);
-        try {
-            clearResult();
-            boolean packed = false;
-            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-                if (tag == RESULT_ENTRY) {
-                    int limit = in.pushLimit(in.readRawVarint32());
-                    clearResult();
-                    for (int t = in.readTag(); t != 0 && readResultField(in, t); t = in.readTag()) {
-                        // the entry's fields, up to its end
-                    }
-                    in.popLimit(limit);
-                    packed = true;
-                    each.result(this);
-                } else if (!readResultField(in, tag)) {
-                    break;
-                }
-            }
-            if (!packed) {
-                each.result(this);
-            }
-        } catch (InvalidProtocolBufferException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new InvalidProtocolBufferException(e);
-        } finally {
-            array = null; // the consumer's fetch buffer: not held past the record
-        }
+        this.each = each;
+        record.readResults(value, this);
+    }
+
+    @Override
+    public void result() {
+        each.result(this);
     }
 
     /** Reads one field of a result into these fields, or skips it; false at an end-group tag. */
-    private boolean readResultField(CodedInputStream in, int tag) throws IOException {
+    @Override
+    public boolean field(CodedInputStream in, int tag) throws IOException {
         if (tag == TASK_ID) {
             taskId = in.readStringRequireUtf8();
         } else if (tag == SESSION_ID) {
-            sessionId = sessions.read(in, array, start);
+            sessionId = record.text(sessions, in);
         } else if (tag == RESULT_STATUS) {
             code = in.readEnum();
         } else if (tag == RESULT_WORKER) {
-            workerId = workers.read(in, array, start);
+            workerId = record.text(workers, in);
         } else if (tag == RESULT_FILE) {
-            file = files.read(in, array, start);
+            file = record.text(files, in);
         } else if (tag == RESULT_ROW) {
             row = in.readInt64();
         } else if (tag == RESULT_TYPE) {
-            type = types.read(in, array, start);
+            type = record.text(types, in);
         } else {
             return in.skipField(tag);
         }
         return true;
-    }
-
-    private void clearResult() {
-        clear();
-        row = 0;
     }
 
     /**
@@ -177,7 +151,7 @@ public final class TaskFields {
      */
     public void readEvent(ByteBuffer value, Entries entries) throws InvalidProtocolBufferException {
         clear();
-        CodedInputStream in = open(value);
+        CodedInputStream in = record.open(value);
         int batchStart = -1;
         try {
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
@@ -186,11 +160,11 @@ public final class TaskFields {
                 } else if (tag == EVENT_TASK_ID) {
                     taskId = in.readStringRequireUtf8();
                 } else if (tag == EVENT_SESSION_ID) {
-                    sessionId = sessions.read(in, array, start);
+                    sessionId = record.text(sessions, in);
                 } else if (tag == EVENT_TYPE) {
-                    type = types.read(in, array, start);
+                    type = record.text(types, in);
                 } else if (tag == EVENT_WORKER) {
-                    workerId = workers.read(in, array, start);
+                    workerId = record.text(workers, in);
                 } else if (tag == EVENT_SUBMITTED && batchStart < 0) {
                     batchStart = in.getTotalBytesRead();
                     in.skipField(tag);
@@ -206,14 +180,13 @@ public final class TaskFields {
         } catch (IOException e) {
             throw new InvalidProtocolBufferException(e);
         } finally {
-            array = null; // the consumer's fetch buffer: not held past the record
+            record.release();
         }
     }
 
     /** The batch's entries, from the first one on (the record has been read whole once: its fields are well delimited). */
     private void readEntries(int from, Entries entries) throws IOException {
-        start += from;
-        CodedInputStream in = CodedInputStream.newInstance(array, start, end - start);
+        CodedInputStream in = record.from(from);
         for (int tag = EVENT_SUBMITTED; tag != 0; tag = in.readTag()) {
             if (tag != EVENT_SUBMITTED) {
                 in.skipField(tag);
@@ -226,7 +199,7 @@ public final class TaskFields {
                 if (t == ENTRY_TASK_ID) {
                     id = in.readStringRequireUtf8();
                 } else if (t == ENTRY_TYPE) {
-                    type = types.read(in, array, start);
+                    type = record.text(types, in);
                 } else if (!in.skipField(t)) {
                     break;
                 }
@@ -236,30 +209,15 @@ public final class TaskFields {
         }
     }
 
-    private void clear() {
+    /** Every field back to its default, as before a record or a packed record's entry. */
+    @Override
+    public void clear() {
         taskId = "";
         sessionId = "";
         type = "";
         workerId = "";
         file = "";
+        row = 0;
         code = 0;
-    }
-
-    /** A stream over {@code value}'s bytes, and where they lie: in its array, or in a copy if it has none. */
-    private CodedInputStream open(ByteBuffer value) {
-        if (value.hasArray()) {
-            array = value.array();
-            start = value.arrayOffset() + value.position();
-        } else {
-            array = new byte[value.remaining()];
-            value.duplicate().get(array);
-            start = 0;
-        }
-        end = start + value.remaining();
-        return CodedInputStream.newInstance(array, start, end - start);
-    }
-
-    private static int tag(int field, int wireType) {
-        return field << 3 | wireType;
     }
 }

@@ -7,58 +7,53 @@ import io.swmrfacade.client.TaskId;
 import io.swmrfacade.client.TaskResult;
 import io.swmrfacade.client.TaskStatus;
 import io.swmrfacade.proto.RepeatedText;
+import io.swmrfacade.proto.WireRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.function.Function;
 
 /**
- * Reads the results a record of the results topic holds straight off the wire, into the form the
- * facade keeps: no message object is built, the output is copied once (into the result), the
- * session is compared as bytes, and a type, node or file equal to the last one read is neither
- * decoded nor held again (results mostly repeat them). The generated parser built a message and
- * a string for every field, and copied the output twice; with one result read per task that was
- * most of the results thread's garbage.
+ * Reads the results a record of the results topic holds straight off the wire ({@link WireRecord}),
+ * into the form the facade keeps: no message object is built, the output is copied once (into
+ * the result), the session is compared as bytes, and a type, node or file equal to the last one
+ * read is neither decoded nor held again (results mostly repeat them). The generated parser built
+ * a message and a string for every field, and copied the output twice; with one result read per
+ * task that was most of the results thread's garbage.
  *
- * <p>Wire-compatible with the generated code: fields of the wrong wire type and unknown fields
- * are skipped, a field given twice keeps its last value, a truncated record or a string that is
- * not UTF-8 is an {@link InvalidProtocolBufferException}. Unlike it, the results of a packed
- * record (docs/PROTOCOL.md §6) are handed on one by one as they are read, so those before a fault
- * in the record were handed on already; and a result whose session is not this one is skipped
- * without its session being checked for UTF-8.
+ * <p>Reads as the generated parser does, but for what {@link WireRecord} says, and for a result
+ * whose session is not this one: it is skipped without its session being checked for UTF-8.
  *
  * <p>Each result read is handed on as this object, which then holds its fields and makes its
  * {@link TaskResult} ({@link #apply}). One instance is reused record after record, on the
  * results thread: not thread-safe.
  */
-final class WireResults implements Function<TaskId, TaskResult> {
+final class WireResults implements Function<TaskId, TaskResult>, WireRecord.ResultFields {
 
     /** Told of each result of a record, in order, while this object holds it. */
     interface Each {
         void result(WireResults r);
     }
 
-    private static final int TASK_ID = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int SESSION_ID = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int SEQUENCE = tag(3, WireFormat.WIRETYPE_VARINT);
-    private static final int STATUS = tag(4, WireFormat.WIRETYPE_VARINT);
-    private static final int OUTPUT = tag(5, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int ERROR = tag(6, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int ATTEMPTS = tag(7, WireFormat.WIRETYPE_VARINT);
-    private static final int WORKER = tag(8, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int FILE = tag(9, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int ROW = tag(10, WireFormat.WIRETYPE_VARINT);
-    private static final int TYPE = tag(13, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int ENTRY = tag(io.swmrfacade.proto.v1.TaskResult.RESULTS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int TASK_ID = WireRecord.tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int SESSION_ID = WireRecord.tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int SEQUENCE = WireRecord.tag(3, WireFormat.WIRETYPE_VARINT);
+    private static final int STATUS = WireRecord.tag(4, WireFormat.WIRETYPE_VARINT);
+    private static final int OUTPUT = WireRecord.tag(5, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int ERROR = WireRecord.tag(6, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int ATTEMPTS = WireRecord.tag(7, WireFormat.WIRETYPE_VARINT);
+    private static final int WORKER = WireRecord.tag(8, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int FILE = WireRecord.tag(9, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int ROW = WireRecord.tag(10, WireFormat.WIRETYPE_VARINT);
+    private static final int TYPE = WireRecord.tag(13, WireFormat.WIRETYPE_LENGTH_DELIMITED);
     private static final byte[] NO_BYTES = new byte[0];
 
     private final byte[] session;
     private final RepeatedText types = new RepeatedText();
     private final RepeatedText workers = new RepeatedText();
     private final RepeatedText files = new RepeatedText();
-    /** The record being read and where it starts in its array: fields are compared where they lie. */
-    private byte[] array;
-    private int start;
+    private final WireRecord record = new WireRecord();
+    /** Told of the results of the record being read. */
+    private Each each;
 
     private String taskId;
     private boolean ofSession;
@@ -77,10 +72,6 @@ final class WireResults implements Function<TaskId, TaskResult> {
         this.session = session.clone();
     }
 
-    private static int tag(int field, int wireType) {
-        return field << 3 | wireType; // WireFormat.makeTag, which is not public
-    }
-
     /**
      * Reads a record: hands each result it holds to {@code each}, the entries of a packed record
      * in order, or else the record itself.
@@ -88,55 +79,16 @@ final class WireResults implements Function<TaskId, TaskResult> {
      * @throws InvalidProtocolBufferException if the record is not a well-formed result record
      */
     void read(ByteBuffer value, Each each) throws InvalidProtocolBufferException {
-        if (value.hasArray()) {
-            array = value.array();
-            start = value.arrayOffset() + value.position();
-        } else {
-            array = new byte[value.remaining()];
-            value.duplicate().get(array);
-            start = 0;
-        }
-        CodedInputStream in = CodedInputStream.newInstance(array, start, value.remaining());
-        try {
-            clear();
-            boolean packed = false;
-            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-                if (tag == ENTRY) {
-                    int limit = in.pushLimit(in.readRawVarint32());
-                    clear();
-                    for (int t = in.readTag(); t != 0 && field(in, t); t = in.readTag()) {
-                        // the entry's fields, up to its end
-                    }
-                    in.checkLastTagWas(0);
-                    in.popLimit(limit);
-                    packed = true;
-                    each.result(this);
-                } else if (!field(in, tag)) {
-                    break;
-                }
-            }
-            in.checkLastTagWas(0);
-            if (!packed) {
-                each.result(this);
-            }
-        } catch (InvalidProtocolBufferException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new InvalidProtocolBufferException(e);
-        } finally {
-            array = null;
-        }
+        this.each = each;
+        record.readResults(value, this);
     }
 
-    /** Reads one field of a result, or skips it; false at an end-group tag. */
-    private boolean field(CodedInputStream in, int tag) throws IOException {
+    @Override
+    public boolean field(CodedInputStream in, int tag) throws IOException {
         if (tag == TASK_ID) {
             taskId = in.readStringRequireUtf8();
         } else if (tag == SESSION_ID) {
-            int length = in.readRawVarint32();
-            int at = start + in.getTotalBytesRead();
-            in.skipRawBytes(length); // checks the length against the record first
-            ofSession = Arrays.equals(array, at, at + length, session, 0, session.length);
+            ofSession = record.bytesEqual(in, session);
         } else if (tag == SEQUENCE) {
             sequence = in.readInt64();
         } else if (tag == STATUS) {
@@ -148,20 +100,26 @@ final class WireResults implements Function<TaskId, TaskResult> {
         } else if (tag == ATTEMPTS) {
             attempts = in.readInt32();
         } else if (tag == WORKER) {
-            worker = workers.read(in, array, start);
+            worker = record.text(workers, in);
         } else if (tag == FILE) {
-            file = files.read(in, array, start);
+            file = record.text(files, in);
         } else if (tag == ROW) {
             row = in.readInt64();
         } else if (tag == TYPE) {
-            type = types.read(in, array, start);
+            type = record.text(types, in);
         } else {
             return in.skipField(tag);
         }
         return true;
     }
 
-    private void clear() {
+    @Override
+    public void result() {
+        each.result(this);
+    }
+
+    @Override
+    public void clear() {
         taskId = "";
         ofSession = session.length == 0;
         sequence = 0;
