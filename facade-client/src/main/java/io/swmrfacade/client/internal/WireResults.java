@@ -10,6 +10,7 @@ import io.swmrfacade.proto.RepeatedText;
 import io.swmrfacade.proto.WireRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -29,22 +30,17 @@ import java.util.function.Function;
  */
 final class WireResults implements Function<TaskId, TaskResult>, WireRecord.ResultFields {
 
-    /** Told of each result of a record, in order, while this object holds it. */
-    interface Each {
-        void result(WireResults r);
-    }
-
-    private static final int TASK_ID = WireRecord.tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int SESSION_ID = WireRecord.tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int SEQUENCE = WireRecord.tag(3, WireFormat.WIRETYPE_VARINT);
-    private static final int STATUS = WireRecord.tag(4, WireFormat.WIRETYPE_VARINT);
-    private static final int OUTPUT = WireRecord.tag(5, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int ERROR = WireRecord.tag(6, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int ATTEMPTS = WireRecord.tag(7, WireFormat.WIRETYPE_VARINT);
-    private static final int WORKER = WireRecord.tag(8, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int FILE = WireRecord.tag(9, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int ROW = WireRecord.tag(10, WireFormat.WIRETYPE_VARINT);
-    private static final int TYPE = WireRecord.tag(13, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int TASK_ID = WireRecord.tag(io.swmrfacade.proto.v1.TaskResult.TASK_ID_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int SESSION_ID = WireRecord.tag(io.swmrfacade.proto.v1.TaskResult.SESSION_ID_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int SEQUENCE = WireRecord.tag(io.swmrfacade.proto.v1.TaskResult.SEQUENCE_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
+    private static final int STATUS = WireRecord.tag(io.swmrfacade.proto.v1.TaskResult.STATUS_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
+    private static final int OUTPUT = WireRecord.tag(io.swmrfacade.proto.v1.TaskResult.OUTPUT_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int ERROR = WireRecord.tag(io.swmrfacade.proto.v1.TaskResult.ERROR_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int ATTEMPTS = WireRecord.tag(io.swmrfacade.proto.v1.TaskResult.ATTEMPTS_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
+    private static final int WORKER = WireRecord.tag(io.swmrfacade.proto.v1.TaskResult.WORKER_ID_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int FILE = WireRecord.tag(io.swmrfacade.proto.v1.TaskResult.FILE_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int ROW = WireRecord.tag(io.swmrfacade.proto.v1.TaskResult.ROW_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
+    private static final int TYPE = WireRecord.tag(io.swmrfacade.proto.v1.TaskResult.TYPE_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
     private static final byte[] NO_BYTES = new byte[0];
 
     private final byte[] session;
@@ -52,8 +48,8 @@ final class WireResults implements Function<TaskId, TaskResult>, WireRecord.Resu
     private final RepeatedText workers = new RepeatedText();
     private final RepeatedText files = new RepeatedText();
     private final WireRecord record = new WireRecord();
-    /** Told of the results of the record being read. */
-    private Each each;
+    /** Told of each result of the record being read, while this object holds it. */
+    private Consumer<WireResults> each;
 
     private String taskId;
     private boolean ofSession;
@@ -78,7 +74,7 @@ final class WireResults implements Function<TaskId, TaskResult>, WireRecord.Resu
      *
      * @throws InvalidProtocolBufferException if the record is not a well-formed result record
      */
-    void read(ByteBuffer value, Each each) throws InvalidProtocolBufferException {
+    void read(ByteBuffer value, Consumer<WireResults> each) throws InvalidProtocolBufferException {
         this.each = each;
         record.readResults(value, this);
     }
@@ -115,7 +111,7 @@ final class WireResults implements Function<TaskId, TaskResult>, WireRecord.Resu
 
     @Override
     public void result() {
-        each.result(this);
+        each.accept(this);
     }
 
     @Override
