@@ -81,7 +81,9 @@ final class ThreadCpu {
             for (Path dir : (Iterable<Path>) dirs::iterator) {
                 try {
                     String comm = Files.readString(dir.resolve("comm")).strip();
-                    String group = comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? "jvm: garbage collection"
+                    String group = comm.startsWith("GC Thread") ? "jvm: garbage collection (pauses)"
+                            : comm.startsWith("G1 Conc") || comm.startsWith("G1 Main") ? "jvm: garbage collection (concurrent marking)"
+                            : comm.startsWith("G1 ") ? "jvm: garbage collection (other G1 threads)"
                             : comm.startsWith("C1 Compi") || comm.startsWith("C2 Compi") ? "jvm: JIT compilers"
                             : comm.startsWith("VM ") ? "jvm: VM thread" : null;
                     if (group == null) {
