@@ -81,11 +81,7 @@ final class ThreadCpu {
             for (Path dir : (Iterable<Path>) dirs::iterator) {
                 try {
                     String comm = Files.readString(dir.resolve("comm")).strip();
-                    String group = comm.startsWith("GC Thread") ? "jvm: garbage collection (pauses)"
-                            : comm.startsWith("G1 Conc") || comm.startsWith("G1 Main") ? "jvm: garbage collection (concurrent marking)"
-                            : comm.startsWith("G1 ") ? "jvm: garbage collection (other G1 threads)"
-                            : comm.startsWith("C1 Compi") || comm.startsWith("C2 Compi") ? "jvm: JIT compilers"
-                            : comm.startsWith("VM ") ? "jvm: VM thread" : null;
+                    String group = jvmGroup(comm);
                     if (group == null) {
                         continue;
                     }
@@ -101,6 +97,27 @@ final class ThreadCpu {
             return out;
         }
         return out;
+    }
+
+    /**
+     * The group of a JVM thread named {@code comm}, or null for threads of no group. The collector's
+     * are split: its pause workers ({@code GC Thread#N}, any collector), G1's concurrent marking,
+     * and G1's other threads (refinement, service).
+     */
+    private static String jvmGroup(String comm) {
+        if (comm.startsWith("GC Thread")) {
+            return "jvm: garbage collection (pauses)";
+        }
+        if (comm.startsWith("G1 Conc") || comm.startsWith("G1 Main")) {
+            return "jvm: garbage collection (concurrent marking)";
+        }
+        if (comm.startsWith("G1 ")) {
+            return "jvm: garbage collection (other G1 threads)";
+        }
+        if (comm.startsWith("C1 Compi") || comm.startsWith("C2 Compi")) {
+            return "jvm: JIT compilers";
+        }
+        return comm.startsWith("VM ") ? "jvm: VM thread" : null;
     }
 
     /** Bytes allocated per task by the {@code top} thread groups that allocated most since {@link #start}, and in all. */
