@@ -1,5 +1,6 @@
 package io.swmrfacade.client.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -19,6 +20,11 @@ public final class TimeOrderedIds {
     }
 
     public static String next() {
+        return format(nextHigh(), randomLow());
+    }
+
+    /** The high 64 bits of a new id: its milliseconds, version and counter. Thread-safe. */
+    public static long nextHigh() {
         long ms;
         int seq;
         synchronized (TimeOrderedIds.class) {
@@ -33,16 +39,19 @@ public final class TimeOrderedIds {
             ms = lastMillis;
             seq = counter;
         }
-        long hi = (ms << 16) | 0x7000L | seq;
-        long lo = (ThreadLocalRandom.current().nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return format(hi, lo);
+        return (ms << 16) | 0x7000L | seq;
     }
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    /** The low 64 bits of a new id: its variant and 62 random bits. */
+    public static long randomLow() {
+        return (ThreadLocalRandom.current().nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    }
 
-    /** Hand-rolled: String.format costs microseconds, and this runs inside every submit. */
-    private static String format(long hi, long lo) {
-        char[] c = new char[36];
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    /** A UUID's canonical text (lowercase). Hand-rolled: String.format costs microseconds. */
+    public static String format(long hi, long lo) {
+        byte[] c = new byte[36];
         hex(hi >>> 32, c, 0, 8);
         c[8] = '-';
         hex(hi >>> 16, c, 9, 4);
@@ -52,15 +61,49 @@ public final class TimeOrderedIds {
         hex(lo >>> 48, c, 19, 4);
         c[23] = '-';
         hex(lo, c, 24, 12);
-        return new String(c);
+        return new String(c, StandardCharsets.US_ASCII);
     }
 
     /** Writes the low {@code digits} hex digits of {@code v} into {@code c} at {@code at}. */
-    private static void hex(long v, char[] c, int at, int digits) {
+    private static void hex(long v, byte[] c, int at, int digits) {
         for (int i = at + digits - 1; i >= at; i--) {
             c[i] = HEX[(int) (v & 0xF)];
             v >>>= 4;
         }
+    }
+
+    /** Whether {@code id} is a UUID (any version) in canonical lowercase form: 8-4-4-4-12 hex digits. */
+    public static boolean isCanonical(String id) {
+        if (id.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = id.charAt(i);
+            boolean ok = (i == 8 || i == 13 || i == 18 || i == 23) ? c == '-' : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The high 64 bits of a canonical UUID ({@link #isCanonical}). */
+    public static long high(String id) {
+        return (bits(id, 0, 8) << 32) | (bits(id, 9, 13) << 16) | bits(id, 14, 18);
+    }
+
+    /** The low 64 bits of a canonical UUID ({@link #isCanonical}). */
+    public static long low(String id) {
+        return (bits(id, 19, 23) << 48) | bits(id, 24, 36);
+    }
+
+    private static long bits(String id, int from, int to) {
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            char c = id.charAt(i);
+            v = (v << 4) | (c <= '9' ? c - '0' : c - 'a' + 10);
+        }
+        return v;
     }
 
     public static boolean isValid(String id) {

@@ -42,6 +42,9 @@ public final class KeptResultsMemoryBench {
                     java.nio.ByteBuffer.wrap(w)));
         }
         long after = MemoryBench.liveHeap();
+        // The records stay reachable to here, as they were for "before": once its loop is compiled,
+        // the JIT may otherwise drop them before this collection and count them as freed.
+        java.lang.ref.Reference.reachabilityFence(wire);
         System.out.printf("RESULT client heap per kept result (100-byte output, one node and type): %d bytes (%d results, %d without one)%n",
                 (after - before) / n, ledger.size(), ledger.withoutResult());
     }
