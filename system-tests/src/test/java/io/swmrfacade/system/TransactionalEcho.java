@@ -48,8 +48,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class TransactionalEcho implements AutoCloseable {
 
-    /** The writer node's commit pace (a transaction is committed every 20 ms while it holds sends). */
-    static final Duration COMMIT_EVERY = Duration.ofMillis(20);
+    /** The writer node's commit pace (a transaction is committed every 100 ms while it holds sends). */
+    static final Duration COMMIT_EVERY = Duration.ofMillis(100);
 
     private final String bootstrap;
     private final String from;
