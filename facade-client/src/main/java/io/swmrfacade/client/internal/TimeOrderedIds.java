@@ -6,9 +6,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
- * UUIDv7 (RFC 9562) in text form: 48 bits of Unix milliseconds, then a 12-bit counter that keeps
- * ids made in the same millisecond in order, then 62 random bits. Ids from one process are
- * strictly increasing, so sorting by id is sorting by submission.
+ * UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then a 12-bit counter that keeps ids made in
+ * the same millisecond in order, then 62 random bits. Ids from one process are strictly
+ * increasing, so sorting by id is sorting by submission. Made as text ({@link #next}) or as its
+ * two halves ({@link #nextHigh}, {@link #randomLow}), and read back from canonical text.
  */
 public final class TimeOrderedIds {
 
