@@ -35,8 +35,9 @@ import org.awaitility.Awaitility;
  *       the pong fetched: two hops, the least a task and its result can cost.
  *   <li>{@link #eosTwoHops}: the same two hops with the echo made exactly-once as the writer
  *       node's is ({@link TransactionalEcho}: the pong sent in a transaction with the ping's
- *       offset, committed every 100 ms (the node's pace); with one producer committing in the loop, or two taking
- *       turns as the node's do) and the pong read uncommitted, as the facade reads results: the
+ *       offset, committed every 100 ms as the node's is; with one producer committing in the
+ *       loop, or two taking turns as the node's do) and the pong read uncommitted, as the facade
+ *       reads results: the
  *       least a task and its result can cost with Kafka's transactions;
  *   <li>{@link #eosEchoRate}: that exactly-once echo at full speed, records per second from the
  *       first ping sent to the last pong read.

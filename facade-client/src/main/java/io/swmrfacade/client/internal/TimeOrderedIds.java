@@ -3,7 +3,6 @@ package io.swmrfacade.client.internal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 
 /**
  * UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then a 12-bit counter that keeps ids made in
@@ -13,7 +12,6 @@ import java.util.regex.Pattern;
  */
 public final class TimeOrderedIds {
 
-    private static final Pattern UUID7 = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     private static long lastMillis;
     private static int counter;
 
@@ -107,8 +105,9 @@ public final class TimeOrderedIds {
         return v;
     }
 
+    /** Whether {@code id} is a UUIDv7 in canonical lowercase form (version 7, RFC 9562 variant). */
     public static boolean isValid(String id) {
-        return id != null && UUID7.matcher(id).matches();
+        return id != null && isCanonical(id) && id.charAt(14) == '7' && "89ab".indexOf(id.charAt(19)) >= 0;
     }
 
     public static Instant instantOf(String id) {
