@@ -53,6 +53,8 @@ final class Publishing implements Intake.Sink {
     private final Supplier<ConsumerGroupMetadata> group;
     private final LongSupplier nanoTime;
     private final ConcurrentLinkedQueue<Outcome> finished = new ConcurrentLinkedQueue<>();
+    /** Outcomes of tasks that ran on the loop thread, in the order they ran. */
+    private final List<Outcome> ranHere = new ArrayList<>();
     /** Results and dead letters to send once the file is flushed. */
     private final List<Transactions.Outgoing> unsent = new ArrayList<>();
     /** Tasks whose attempt count ends when the transaction their result goes in commits. */
@@ -89,6 +91,11 @@ final class Publishing implements Intake.Sink {
         finished.add(o);
     }
 
+    /** A task ran to {@code o} on the loop thread. Loop thread only. */
+    void ranHere(Outcome o) {
+        ranHere.add(o);
+    }
+
     @Override
     public void answered(Outcome o) {
         finished(o);
@@ -106,12 +113,12 @@ final class Publishing implements Intake.Sink {
 
     /** Outcomes wait to be recorded. */
     boolean hasFinished() {
-        return !finished.isEmpty();
+        return !finished.isEmpty() || !ranHere.isEmpty();
     }
 
     /** Something waits to be recorded, sent or committed. */
     boolean busy() {
-        return !finished.isEmpty() || !unsent.isEmpty() || txns.committing() || txns.openRecords() > 0;
+        return hasFinished() || !unsent.isEmpty() || txns.committing() || txns.openRecords() > 0;
     }
 
     /**
@@ -128,25 +135,60 @@ final class Publishing implements Intake.Sink {
      */
     List<Inflight> recordFinished() {
         List<Inflight> ended = new ArrayList<>();
+        ranHere.forEach(o -> record(o, ended));
+        ranHere.clear();
         Outcome o;
         while ((o = finished.poll()) != null) {
-            Inflight t = o.task();
-            if (o.started()) {
-                ended.add(t);
-            }
-            if (o.handedBack()) {
-                handedBack.add(t);
-                continue;
-            }
-            if (!owns(t.tp(), t.epoch())) {
-                continue; // the partition moved on while the task ran: its new owner runs it
-            }
-            unsent.add(new Transactions.Outgoing(recorder.apply(o), t.tp(), t.epoch()));
-            clearOnCommit.add(t);
-            offsets.finished(t.tp(), t.epoch(), t.offset());
-            tasksDone.incrementAndGet();
+            record(o, ended);
         }
         return ended;
+    }
+
+    /**
+     * Writes the outcomes of tasks that just ran on the loop thread to the file, without a flush,
+     * and returns their tasks for their slots and routing keys to be freed at once, so that the
+     * next task of each key may run in the same turn ({@link TaskLoop}'s chain): if every such
+     * outcome is of a first start with a routing key (an append to a stream, in order). Otherwise
+     * records nothing and returns an empty list: those outcomes wait for {@link #recordFinished},
+     * and the flush before more starts.
+     *
+     * <p>A first start, unlike a suspect's, may share a crash with the tasks beside it: if a task
+     * later in the chain kills the node, the earlier ones, not yet flushed, run again after it
+     * restarts and count one start more, as tasks running beside it on worker threads do.
+     */
+    List<Inflight> recordChained() {
+        if (ranHere.isEmpty()) {
+            return List.of();
+        }
+        for (Outcome o : ranHere) {
+            Inflight t = o.task();
+            if (!o.started() || o.handedBack() || t.priorStarts() > 0 || t.task().getRoutingKey().isEmpty()) {
+                return List.of();
+            }
+        }
+        List<Inflight> ended = new ArrayList<>(ranHere.size());
+        ranHere.forEach(o -> record(o, ended));
+        ranHere.clear();
+        return ended;
+    }
+
+    /** Records {@code o} in the file and stages its result (if its partition is still owned); adds its task to {@code ended} if it started. */
+    private void record(Outcome o, List<Inflight> ended) {
+        Inflight t = o.task();
+        if (o.started()) {
+            ended.add(t);
+        }
+        if (o.handedBack()) {
+            handedBack.add(t);
+            return;
+        }
+        if (!owns(t.tp(), t.epoch())) {
+            return; // the partition moved on while the task ran: its new owner runs it
+        }
+        unsent.add(new Transactions.Outgoing(recorder.apply(o), t.tp(), t.epoch()));
+        clearOnCommit.add(t);
+        offsets.finished(t.tp(), t.epoch(), t.offset());
+        tasksDone.incrementAndGet();
     }
 
     /**

@@ -33,6 +33,7 @@ final class Starts {
     private final Executor pool;
     private final Function<Inflight, Outcome> runner;
     private final Function<Inflight, Outcome> inline;
+    private final Consumer<Outcome> ranHere;
     private final Consumer<Outcome> finished;
     private final Runnable wake;
     private final BooleanSupplier stopping;
@@ -49,17 +50,19 @@ final class Starts {
      */
     Starts(Lanes lanes, KeyGate keys, StartRecorder recorder, Executor pool, Function<Inflight, Outcome> runner,
            Consumer<Outcome> finished, Runnable wake, BooleanSupplier stopping, QueueChecks checks, Clock clock, LogContext logs) {
-        this(lanes, keys, recorder, pool, runner, t -> null, finished, wake, stopping, checks, clock, logs);
+        this(lanes, keys, recorder, pool, runner, t -> null, finished, finished, wake, stopping, checks, clock, logs);
     }
 
     /**
      * @param inline runs a task on the loop thread and returns its outcome, or returns null if
      *               the task must run on the pool ({@link TaskRunner#runInline})
+     * @param ranHere  takes the outcomes of tasks that ran on the loop thread
      */
     Starts(Lanes lanes, KeyGate keys, StartRecorder recorder, Executor pool, Function<Inflight, Outcome> runner,
-           Function<Inflight, Outcome> inline, Consumer<Outcome> finished, Runnable wake, BooleanSupplier stopping,
-           QueueChecks checks, Clock clock, LogContext logs) {
+           Function<Inflight, Outcome> inline, Consumer<Outcome> ranHere, Consumer<Outcome> finished, Runnable wake,
+           BooleanSupplier stopping, QueueChecks checks, Clock clock, LogContext logs) {
         this.inline = inline;
+        this.ranHere = ranHere;
         this.lanes = lanes;
         this.keys = keys;
         this.recorder = recorder;
@@ -144,7 +147,7 @@ final class Starts {
         for (Inflight t : lanes.runnable()) {
             Outcome done = inline.apply(t);
             if (done != null) {
-                finished.accept(done);
+                ranHere.accept(done);
             } else {
                 execute(t);
             }

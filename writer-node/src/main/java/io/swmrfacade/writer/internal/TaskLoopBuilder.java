@@ -107,8 +107,8 @@ public final class TaskLoopBuilder {
         PollWakeup wakeup = new PollWakeup(kafka.consumer());
         Publishing publishing = new Publishing(txns, offsets, packing(config), metrics.recording(recorder::record),
                 metrics.flushing(file::flush), attempts::clearAll, kafka.consumer()::groupMetadata, System::nanoTime, logs);
-        Starts starts = new Starts(lanes, keys, attempts, pool, runner::run, runner::runInline, publishing::finished, wakeup::wake,
-                stopping::get, checks, clock, logs);
+        Starts starts = new Starts(lanes, keys, attempts, pool, runner::run, runner::runInline, publishing::ranHere,
+                publishing::finished, wakeup::wake, stopping::get, checks, clock, logs);
         Intake intake = new Intake(offsets, records, recorder::replay, taskChecks::rejection, attempts::starts,
                 config.getInt(WriterConfig.MAX_ATTEMPTS), keys, lanes, publishing, checks, clock, logs, metrics);
         CancelsFollower cancels = new CancelsFollower(config, cancelBook, wakeup::wake, logs);

@@ -138,6 +138,16 @@ class PublishingTest {
         return new Inflight(TaskRequest.newBuilder().setTaskId("t" + offset).build(), tp, offset, epoch, seq++, 0, 3);
     }
 
+    private Inflight keyed(TopicPartition tp, long offset, String key, int priorStarts) {
+        long epoch = offsets.taken(tp, offset);
+        TaskRequest task = TaskRequest.newBuilder().setTaskId("t" + offset).setRoutingKey(key).build();
+        return new Inflight(task, tp, offset, epoch, seq++, priorStarts, 3);
+    }
+
+    private void ranHere(Inflight t) {
+        publishing.ranHere(new Outcome(t, TaskStatus.OK, new byte[0], null, 1, 2, 1, true));
+    }
+
     private void finish(Inflight t) {
         publishing.finished(new Outcome(t, TaskStatus.OK, new byte[0], null, 1, 2, 1, true));
     }
@@ -152,6 +162,49 @@ class PublishingTest {
         publishing.sendStaged();
         assertThat(events).containsExactly("row t1", "row t2", "flush", "send 1", "send 2");
         assertThat(publishing.tasksDone()).isEqualTo(2);
+    }
+
+    @Test
+    void first_starts_of_a_key_that_ran_on_the_loop_chain_without_a_flush_and_are_sent_after_the_next() {
+        Inflight a = keyed(P0, 1, "stream", 0);
+        Inflight b = keyed(P0, 2, "stream", 0);
+        ranHere(a);
+        assertThat(publishing.hasFinished()).isTrue();
+        assertThat(publishing.recordChained()).containsExactly(a);
+        ranHere(b);
+        assertThat(publishing.recordChained()).containsExactly(b);
+        assertThat(events).as("written, not flushed, not sent").containsExactly("row t1", "row t2");
+        assertThat(publishing.hasFinished()).isFalse();
+        publishing.sendStaged();
+        assertThat(events).containsExactly("row t1", "row t2", "flush", "send 1", "send 2");
+        assertThat(publishing.tasksDone()).isEqualTo(2);
+    }
+
+    @Test
+    void a_suspect_a_task_without_a_key_or_one_that_did_not_start_does_not_chain_nor_do_those_beside_it() {
+        Inflight keyedFirst = keyed(P0, 1, "stream", 0);
+        for (Inflight other : List.of(keyed(P0, 2, "stream", 1), keyed(P0, 3, "", 0))) {
+            ranHere(keyedFirst);
+            ranHere(other);
+            assertThat(publishing.recordChained()).isEmpty();
+            assertThat(events).isEmpty();
+            assertThat(publishing.recordFinished()).as("the next turn records them, and flushes before more start")
+                    .containsExactly(keyedFirst, other);
+            events.clear();
+        }
+        Inflight cancelled = keyed(P0, 4, "stream", 0);
+        publishing.ranHere(new Outcome(cancelled, TaskStatus.CANCELLED, new byte[0], null, 0, 0, 0, false));
+        assertThat(publishing.recordChained()).isEmpty();
+        assertThat(publishing.recordFinished()).as("never started: no slot to free").isEmpty();
+    }
+
+    @Test
+    void outcomes_of_worker_threads_never_chain() {
+        Inflight a = keyed(P0, 1, "stream", 0);
+        finish(a);
+        assertThat(publishing.recordChained()).isEmpty();
+        assertThat(events).isEmpty();
+        assertThat(publishing.recordFinished()).containsExactly(a);
     }
 
     @Test
