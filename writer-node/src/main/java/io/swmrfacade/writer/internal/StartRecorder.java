@@ -27,7 +27,10 @@ interface StartRecorder {
     default void tick() {
     }
 
-    /** Loop thread: the tasks ran to an outcome, now in the file; a deferred record of their starts is not needed. */
+    /**
+     * Loop thread: the tasks ran to an outcome, now in the file (flushed, or for a chain of appends
+     * written, to be flushed at the next turn); a deferred record of their starts is not needed.
+     */
     default void ended(List<Inflight> tasks) {
     }
 }
