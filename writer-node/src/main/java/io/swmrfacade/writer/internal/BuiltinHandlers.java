@@ -174,8 +174,14 @@ final class BuiltinHandlers {
         }
     }
 
-    /** Halts the JVM, like seed 001's "crash" task: a poison task for fault tests. Enabled only by a flag. */
-    static final class Crash implements TaskHandler {
+    /**
+     * Halts the JVM, like seed 001's "crash" task: a poison task for fault tests. Enabled only by a
+     * flag. With the payload {@code on-loop} it halts on the loop thread, as a handler that says
+     * {@code runsOnLoop()} would, and so can end a chain of appends (TaskLoop); else on a worker.
+     */
+    static final class Crash implements TaskHandler, RunsOnLoopFor {
+        static final ByteString ON_LOOP = ByteString.copyFromUtf8("on-loop");
+
         @Override
         public String type() {
             return "crash";
@@ -183,6 +189,17 @@ final class BuiltinHandlers {
 
         @Override
         public TaskOutput run(TaskInput input) {
+            Runtime.getRuntime().halt(137);
+            throw new AssertionError("unreachable");
+        }
+
+        @Override
+        public boolean runsOnLoop(ByteString payload) {
+            return payload.equals(ON_LOOP);
+        }
+
+        @Override
+        public TaskOutput runOnLoop(ByteString payload) {
             Runtime.getRuntime().halt(137);
             throw new AssertionError("unreachable");
         }
