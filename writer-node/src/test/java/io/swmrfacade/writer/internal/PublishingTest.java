@@ -182,8 +182,8 @@ class PublishingTest {
 
     @Test
     void a_suspect_a_task_without_a_key_or_one_that_did_not_start_does_not_chain_nor_do_those_beside_it() {
-        Inflight keyedFirst = keyed(P0, 1, "stream", 0);
         for (Inflight other : List.of(keyed(P0, 2, "stream", 1), keyed(P0, 3, "", 0))) {
+            Inflight keyedFirst = keyed(P1, other.offset(), "stream", 0);
             ranHere(keyedFirst);
             ranHere(other);
             assertThat(publishing.recordChained()).isEmpty();
