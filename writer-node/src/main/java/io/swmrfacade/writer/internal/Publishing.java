@@ -148,7 +148,7 @@ final class Publishing implements Intake.Sink {
      * Writes the outcomes of tasks that just ran on the loop thread to the file, without a flush,
      * and returns their tasks for their slots and routing keys to be freed at once, so that the
      * next task of each key may run in the same turn ({@link TaskLoop}'s chain): if every such
-     * outcome is of a first start with a routing key (an append to a stream, in order). Otherwise
+     * outcome is of a first start with a routing key (such as an append to a stream). Otherwise
      * records nothing and returns an empty list: those outcomes wait for {@link #recordFinished},
      * and the flush before more starts.
      *

@@ -98,7 +98,7 @@ public final class TaskLoop implements Runnable {
         List<Inflight> ended = p.publishing().recordFinished();
         // Flush what finished, and send its results, before its slots start more: if a new task
         // kills the node, the restarted node answers the finished ones from the file instead of
-        // running them (and counting them) again.
+        // running them (and counting them) again. The one exception is the chain below.
         p.publishing().sendStaged();
         p.starts().release(ended);
         if (startTasks) {
