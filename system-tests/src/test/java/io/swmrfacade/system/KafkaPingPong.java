@@ -37,8 +37,7 @@ import org.awaitility.Awaitility;
  *       node's is ({@link TransactionalEcho}: the pong sent in a transaction with the ping's
  *       offset, committed every 100 ms as the node's is; with one producer committing in the
  *       loop, or two taking turns as the node's do) and the pong read uncommitted, as the facade
- *       reads results: the
- *       least a task and its result can cost with Kafka's transactions;
+ *       reads results: the least a task and its result can cost with Kafka's transactions;
  *   <li>{@link #eosEchoRate}: that exactly-once echo at full speed, records per second from the
  *       first ping sent to the last pong read.
  * </ul>

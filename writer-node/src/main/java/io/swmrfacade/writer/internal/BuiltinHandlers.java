@@ -189,8 +189,7 @@ final class BuiltinHandlers {
 
         @Override
         public TaskOutput run(TaskInput input) {
-            Runtime.getRuntime().halt(137);
-            throw new AssertionError("unreachable");
+            return halt();
         }
 
         @Override
@@ -200,6 +199,10 @@ final class BuiltinHandlers {
 
         @Override
         public TaskOutput runOnLoop(ByteString payload) {
+            return halt();
+        }
+
+        private static TaskOutput halt() {
             Runtime.getRuntime().halt(137);
             throw new AssertionError("unreachable");
         }

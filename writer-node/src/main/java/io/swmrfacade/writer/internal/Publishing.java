@@ -135,8 +135,7 @@ final class Publishing implements Intake.Sink {
      */
     List<Inflight> recordFinished() {
         List<Inflight> ended = new ArrayList<>();
-        ranHere.forEach(o -> record(o, ended));
-        ranHere.clear();
+        recordRanHere(ended);
         Outcome o;
         while ((o = finished.poll()) != null) {
             record(o, ended);
@@ -161,15 +160,24 @@ final class Publishing implements Intake.Sink {
             return List.of();
         }
         for (Outcome o : ranHere) {
-            Inflight t = o.task();
-            if (!o.started() || o.handedBack() || t.priorStarts() > 0 || t.task().getRoutingKey().isEmpty()) {
+            if (!chains(o)) {
                 return List.of();
             }
         }
         List<Inflight> ended = new ArrayList<>(ranHere.size());
+        recordRanHere(ended);
+        return ended;
+    }
+
+    /** A first start with a routing key that ran: its key may start the next task before the flush. */
+    private static boolean chains(Outcome o) {
+        Inflight t = o.task();
+        return o.started() && !o.handedBack() && t.priorStarts() == 0 && !t.task().getRoutingKey().isEmpty();
+    }
+
+    private void recordRanHere(List<Inflight> ended) {
         ranHere.forEach(o -> record(o, ended));
         ranHere.clear();
-        return ended;
     }
 
     /** Records {@code o} in the file and stages its result (if its partition is still owned); adds its task to {@code ended} if it started. */
