@@ -338,6 +338,9 @@ class ClusterFaultIT {
         assertThat(expected.values()).as("every index once").doesNotHaveDuplicates().hasSize(count)
                 .allMatch(i -> i >= 0 && i < count);
         Map<String, List<io.swmrfacade.proto.v1.TaskResult>> committed = WriterEvidence.committedResults(sf);
+        if (!committed.keySet().equals(expected.keySet().stream().map(TaskId::value).collect(java.util.stream.Collectors.toSet()))) {
+            WriterEvidence.printResultsPostMortem(sf);
+        }
         assertThat(committed.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet().stream().map(TaskId::value).toList());
         committed.forEach((id, list) -> assertThat(list).as("committed results of %s", id).hasSize(1));
         assertThat(WriterEvidence.rows(file)).extracting(io.swmrfacade.swmr.TaskRow::taskId).doesNotHaveDuplicates()

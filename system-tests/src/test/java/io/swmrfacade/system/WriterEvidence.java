@@ -44,6 +44,27 @@ final class WriterEvidence {
         return out;
     }
 
+    /**
+     * For a post-mortem when the committed results are not what they should be: every record of
+     * the results topic as a reader of uncommitted results sees it, then as a committed reader
+     * does, each with the task ids it answers; and the writers' committed offsets with their metadata.
+     */
+    static void printResultsPostMortem(Installation sf) throws Exception {
+        for (boolean committed : new boolean[] {false, true}) {
+            for (ConsumerRecord<byte[], byte[]> r : ClientTopics.readAll(sf.bootstrap, sf.login, sf.prefix + "results", x -> true, committed)) {
+                List<String> ids = ClientTopics.results(r.value()).stream().map(TaskResult::getTaskId).toList();
+                System.out.printf("post-mortem: %s results %d@%d (%d): %s%n", committed ? "committed" : "uncommitted",
+                        r.partition(), r.offset(), ids.size(), ids);
+            }
+        }
+        Map<String, Object> c = new HashMap<>(sf.login);
+        c.put("bootstrap.servers", sf.bootstrap);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(c)) {
+            System.out.println("post-mortem: offsets of " + sf.prefix + "writers: " + admin.listConsumerGroupOffsets(sf.prefix + "writers")
+                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS));
+        }
+    }
+
     static List<DeadLetter> deadLetters(Installation sf) throws Exception {
         List<DeadLetter> out = new ArrayList<>();
         for (byte[] value : committed(sf, sf.prefix + "dead-letter")) {

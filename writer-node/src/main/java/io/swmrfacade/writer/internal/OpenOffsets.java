@@ -1,8 +1,12 @@
 package io.swmrfacade.writer.internal;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The committed position of a partition in full: every offset below {@code frontier} is done
@@ -21,6 +25,25 @@ record OpenOffsets(long base, long frontier, List<Long> open) {
 
     OpenOffsets {
         open = List.copyOf(open);
+    }
+
+    /** For logs: where the committed position stands, {@code the start} (nothing committed), {@code 70}, or {@code 15 (to 30, 3 open)}. */
+    String describe() {
+        if (this == NONE || base < 0) {
+            return "the start";
+        }
+        return frontier == base ? Long.toString(base) : base + " (to " + frontier + ", " + open.size() + " open)";
+    }
+
+    /**
+     * For logs: each partition of {@code committed} (null: nothing committed) with its position,
+     * such as {@code [sf.tasks-0 from the start, sf.tasks-1 from 15 (to 30, 3 open)]}.
+     */
+    static String describe(Map<TopicPartition, OffsetAndMetadata> committed) {
+        return committed.entrySet().stream().sorted(Map.Entry.comparingByKey(Comparator.comparing(TopicPartition::toString)))
+                .map(e -> e.getKey() + " from " + (e.getValue() == null ? NONE
+                        : decode(e.getValue().offset(), e.getValue().metadata())).describe())
+                .collect(Collectors.joining(", ", "[", "]"));
     }
 
     /** True if {@code offset} is known done. */

@@ -96,8 +96,11 @@ final class Rebalance implements ConsumerRebalanceListener {
         }
         publishing.apply(publishing.awaitCommit()); // its group metadata predates this rebalance
         attempts.load(partitions);
-        offsets.assigned(partitions, committed(new HashSet<>(partitions)));
-        log.info("assigned {}", partitions);
+        Map<TopicPartition, OffsetAndMetadata> committed = committed(new HashSet<>(partitions));
+        offsets.assigned(partitions, committed);
+        Map<TopicPartition, OffsetAndMetadata> positions = new java.util.HashMap<>();
+        partitions.forEach(tp -> positions.put(tp, committed.get(tp)));
+        log.info("assigned {}", OpenOffsets.describe(positions));
         startup.assigned(partitions.size());
     }
 

@@ -149,7 +149,8 @@ final class TransactionalProducer {
                 // The broker may have committed it: neither abort nor send again (that could
                 // commit the results twice). Stop; the restart's new epoch settles it.
                 throw new CommitOutcomeUnknownException("the commit of " + b.records().size() + " results on " + transactionalId
-                        + " timed out " + COMMIT_TRIES + " times; its outcome is unknown", e);
+                        + " with offsets " + OpenOffsets.describe(b.offsets()) + " timed out " + COMMIT_TRIES
+                        + " times; its outcome is unknown", e);
             }
             log.warn("transaction of {} results on {} failed ({}); will retry", b.records().size(), transactionalId, e.toString());
             abort(endSent);

@@ -33,6 +33,13 @@ class OffsetTrackerTest {
         assertThat(decoded.done(11)).isTrue();
         assertThat(decoded.done(15)).isFalse();
         assertThat(decoded.done(20)).isFalse();
+        assertThat(decoded.describe()).isEqualTo("10 (to 20, 2 open)");
+        assertThat(OpenOffsets.decode(7, "not ours").describe()).isEqualTo("7");
+        assertThat(OpenOffsets.NONE.describe()).isEqualTo("the start");
+        Map<TopicPartition, OffsetAndMetadata> positions = new java.util.HashMap<>();
+        positions.put(new TopicPartition("sf.tasks", 1), null);
+        positions.put(TP, c);
+        assertThat(OpenOffsets.describe(positions)).isEqualTo("[sf.tasks-0 from 10 (to 20, 2 open), sf.tasks-1 from the start]");
     }
 
     @Test
